@@ -33,18 +33,23 @@ export interface AntomClientOptions {
   antomPublicKey: KeyInput;
   /** Gateway origin, e.g. `https://open-sea-global.alipay.com` (no path). */
   gatewayUrl: string;
+  /** `keyVersion` in the signature header (default `1`, as the SDKs send). */
   keyVersion?: string;
   /** Per-attempt timeout in milliseconds (default 10 000). */
   timeoutMs?: number;
-  /** Extra attempts after the first for retry-safe failures (default 2). */
+  /** Extra attempts after the first for retry-safe failures (default 2, at most 10). */
   maxRetries?: number;
   /** Backoff before retry n (1-based) is up to `backoffMs · 2^(n-1)` with jitter, capped at 8 s (default 300). */
   backoffMs?: number;
   /** `request-time` format: epoch milliseconds (Java/Go SDKs, default) or ISO-8601 (Python/.NET SDKs). */
   requestTimeFormat?: 'epoch-ms' | 'iso';
+  /** The HTTP client (default: Node's fetch). */
   transport?: HttpTransport;
+  /** Clock in epoch milliseconds, for `request-time` and durations (default `Date.now`). */
   now?: () => number;
+  /** Jitter source in [0, 1) (default `Math.random`). */
   random?: () => number;
+  /** Waits between retries (default a timer); tests inject one that records and returns at once. */
   sleep?: (ms: number) => Promise<void>;
   /** Called after every HTTP exchange (including retries), e.g. to keep an audit log. Must not throw. */
   onCall?: (record: AntomCallRecord) => void;
@@ -64,14 +69,21 @@ export interface AntomCallRecord {
   durationMs: number;
 }
 
+/** Per-call overrides of the client's timeout and retry count, and a caller's abort signal. */
 export interface CallOptions {
+  /** Per-attempt timeout in milliseconds. */
   timeoutMs?: number;
+  /** Retries after the first attempt, 0 to 10. */
   maxRetries?: number;
+  /** Aborting ends the call with an AntomTransportError, without retrying. */
   signal?: AbortSignal;
 }
 
 const BACKOFF_CAP_MS = 8_000;
+/** The most retries a client or a call may ask for: retries must stay bounded. */
+export const MAX_RETRIES_LIMIT = 10;
 
+/** A typed Antom client: one method per API, each returning a typed outcome or throwing an AntomError. */
 export class AntomClient {
   readonly clientId: string;
   readonly gatewayUrl: string;
@@ -89,6 +101,16 @@ export class AntomClient {
       throw new AntomConfigError('GATEWAY_URL_INVALID', `gatewayUrl ${options.gatewayUrl} is not a URL`, {
         cause,
       });
+    }
+    if (gateway.protocol !== 'https:' && gateway.protocol !== 'http:') {
+      throw new AntomConfigError(
+        'GATEWAY_URL_INVALID',
+        `gatewayUrl ${options.gatewayUrl} is not an http(s) URL`,
+      );
+    }
+    checkCallOptions(options, 'client options');
+    if (options.backoffMs !== undefined && !(Number.isFinite(options.backoffMs) && options.backoffMs >= 0)) {
+      throw new AntomConfigError('OPTION_INVALID', 'backoffMs must be a non-negative number of milliseconds');
     }
     this.clientId = options.clientId;
     this.gatewayUrl = gateway.origin;
@@ -169,8 +191,7 @@ export class AntomClient {
     const retries = options?.maxRetries ?? this.#options.maxRetries;
     const timeout = options?.timeoutMs ?? this.#options.timeoutMs;
     let total = timeout * (retries + 1);
-    for (let n = 1; n <= retries; n += 1)
-      total += Math.min(BACKOFF_CAP_MS, this.#options.backoffMs * 2 ** (n - 1));
+    for (let n = 1; n <= retries; n += 1) total += this.#backoffCeiling(n, true);
     return total;
   }
 
@@ -183,6 +204,7 @@ export class AntomClient {
     request: AntomRequests[A],
     options: CallOptions = {},
   ): Promise<AntomResponses[A]> {
+    checkCallOptions(options, `${api} options`);
     assertStringScalars(request, api);
     const path = apiPath(api, this.clientId);
     const body = JSON.stringify(request);
@@ -246,7 +268,11 @@ export class AntomClient {
           antomError instanceof AntomTransportError && antomError.httpStatus === 429 ? 'busy' : 'transport';
       } finally {
         record.durationMs = this.#options.now() - started;
-        this.#options.onCall?.(record);
+        try {
+          this.#options.onCall?.(record);
+        } catch {
+          // An audit hook must not turn a verified answer into an error (or hide the real one).
+        }
       }
       await this.#options.sleep(this.#backoff(attempt, retryReason === 'busy'));
     }
@@ -259,8 +285,14 @@ export class AntomClient {
       : String(now);
   }
 
+  /** Exponential ceiling for the sleep after attempt n; rate-limit answers (429, U …LIMIT) wait twice as long. */
+  #backoffCeiling(attempt: number, busy: boolean): number {
+    return Math.min(BACKOFF_CAP_MS, this.#options.backoffMs * 2 ** (attempt - 1) * (busy ? 2 : 1));
+  }
+
+  /** "Equal jitter": half the ceiling, plus a random part of the other half, so retries never stampede. */
   #backoff(attempt: number, busy: boolean): number {
-    const ceiling = Math.min(BACKOFF_CAP_MS, this.#options.backoffMs * 2 ** (attempt - 1) * (busy ? 2 : 1));
+    const ceiling = this.#backoffCeiling(attempt, busy);
     return Math.round(ceiling / 2 + (this.#options.random() * ceiling) / 2);
   }
 
@@ -286,7 +318,10 @@ export class AntomClient {
     try {
       parsed = JSON.parse(http.body.toString('utf8'));
     } catch (cause) {
-      throw new AntomTransportError('Antom answered a body that is not JSON', 200, { cause });
+      throw new AntomTransportError('Antom answered a body that is not JSON', 200, {
+        cause,
+        code: 'RESPONSE_MALFORMED',
+      });
     }
     const result = (parsed as { result?: Partial<AntomResult> } | null)?.result;
     if (
@@ -294,9 +329,30 @@ export class AntomClient {
       typeof result.resultCode !== 'string' ||
       !['S', 'F', 'U'].includes(result.resultStatus as string)
     ) {
-      throw new AntomTransportError('Antom answered without a valid result object', 200);
+      throw new AntomTransportError('Antom answered without a valid result object', 200, {
+        code: 'RESPONSE_MALFORMED',
+      });
     }
     return parsed as { result: AntomResult };
+  }
+}
+
+function checkCallOptions(options: { timeoutMs?: number; maxRetries?: number }, what: string): void {
+  const { timeoutMs, maxRetries } = options;
+  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+    throw new AntomConfigError(
+      'OPTION_INVALID',
+      `${what}: timeoutMs must be a positive number of milliseconds`,
+    );
+  }
+  if (
+    maxRetries !== undefined &&
+    !(Number.isInteger(maxRetries) && maxRetries >= 0 && maxRetries <= MAX_RETRIES_LIMIT)
+  ) {
+    throw new AntomConfigError(
+      'OPTION_INVALID',
+      `${what}: maxRetries must be an integer from 0 to ${MAX_RETRIES_LIMIT}`,
+    );
   }
 }
 
@@ -315,6 +371,7 @@ export function assertStringScalars(value: unknown, path: string): void {
       if (item !== undefined) assertStringScalars(item, `${path}.${key}`);
     }
   } else if (typeof value !== 'string') {
-    throw new AntomConfigError('NON_STRING_SCALAR', `${path} must be sent as a string (got ${typeof value})`);
+    const got = value === null ? 'null' : typeof value;
+    throw new AntomConfigError('NON_STRING_SCALAR', `${path} must be sent as a string (got ${got})`);
   }
 }

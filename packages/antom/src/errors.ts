@@ -51,8 +51,13 @@ export class AntomError extends Error {
  */
 export class AntomTransportError extends AntomError {
   readonly httpStatus: number | undefined;
-  constructor(message: string, httpStatus?: number, options?: { cause?: unknown; timeout?: boolean }) {
-    const code = options?.timeout ? 'TIMEOUT' : httpStatus ? `HTTP_${httpStatus}` : 'NETWORK_ERROR';
+  constructor(
+    message: string,
+    httpStatus?: number,
+    options?: { cause?: unknown; timeout?: boolean; code?: string },
+  ) {
+    const code =
+      options?.code ?? (options?.timeout ? 'TIMEOUT' : httpStatus ? `HTTP_${httpStatus}` : 'NETWORK_ERROR');
     super(options?.timeout ? 'timeout' : 'transport', code, message, options);
     this.httpStatus = httpStatus;
   }

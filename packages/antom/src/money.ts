@@ -78,6 +78,22 @@ export function toMinorUnits(display: string, currency: string): string {
   return minor.toString();
 }
 
+/**
+ * Rounds a minor-unit value to what Antom accepts for the currency: IDR to whole rupiah (a multiple of
+ * 100, half to even, PROTOCOL §7.2); other currencies are returned unchanged. Throws RangeError for a value
+ * that is not an integer string or an unknown currency.
+ */
+export function roundMinorUnits(value: string, currency: string): string {
+  if (currencyExponent(currency) === undefined) throw new RangeError(`unknown currency ${currency}`);
+  if (!/^[0-9]+$/.test(value)) throw new RangeError(`"${value}" is not an integer string`);
+  const minor = BigInt(value);
+  if (currency !== 'IDR') return minor.toString();
+  const whole = minor / 100n;
+  const rest = minor % 100n;
+  const roundUp = rest > 50n || (rest === 50n && whole % 2n === 1n);
+  return ((whole + (roundUp ? 1n : 0n)) * 100n).toString();
+}
+
 /** Converts minor units to a plain display string with the currency's decimals ("150050", THB → "1500.50"). */
 export function fromMinorUnits(value: string, currency: string): string {
   const exponent = currencyExponent(currency);

@@ -3,7 +3,7 @@
 // only after the result is stored, since Antom resends anything else (0 s, 2 min, 10 min … 15 h).
 import type { KeyObject } from 'node:crypto';
 import { AntomNotificationError, AntomSignatureError } from './errors.ts';
-import { amountProblems } from './money.ts';
+import { loadPublicKey, type KeyInput } from './keys.ts';
 import { assertSignedMessage, formatSignatureHeader, signMessage } from './signature.ts';
 import type {
   AntomResult,
@@ -15,6 +15,15 @@ import type {
 /** The fixed acknowledgement body Antom expects with HTTP 200 (it needs no signature). */
 export const NOTIFICATION_ACK =
   '{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}}';
+
+/** The whole HTTP answer that acknowledges a notification: status 200, JSON, the fixed body. */
+export function notificationAck(): { status: 200; headers: Record<string, string>; body: string } {
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json; charset=UTF-8' },
+    body: NOTIFICATION_ACK,
+  };
+}
 
 /** A final payment result: `succeeded` (S) or `failed` (F), with Antom's code. */
 export interface PaymentResultEvent {
@@ -56,11 +65,15 @@ export interface VerifyNotificationInput {
   rawBody: string | Uint8Array;
   /** Request headers (any case): `signature`, `request-time`, `client-id`. */
   headers: Record<string, string | string[] | undefined>;
-  /** The path part of the notify URL as Antom calls it, e.g. `/api/v1/antom/notify`. */
+  /**
+   * The path part of the notify URL as Antom calls it, e.g. `/api/v1/antom/notify` (a full URL is
+   * accepted and reduced to its path and query). Never a proxy-rewritten path (PROTOCOL §2.4).
+   */
   notifyPath: string;
   /** Our client id: a notification for any other client is rejected. */
   clientId: string;
-  antomPublicKey: KeyObject;
+  /** Antom's public key: a KeyObject (load it once), PEM, single-line base64 SPKI or `@path`. */
+  antomPublicKey: KeyInput;
 }
 
 function header(headers: VerifyNotificationInput['headers'], name: string): string | undefined {
@@ -80,9 +93,14 @@ export function verifyNotification(input: VerifyNotificationInput): AntomNotific
   if (!clientId)
     throw new AntomSignatureError('CLIENT_ID_MISSING', 'the notification has no client-id header');
   assertSignedMessage(
-    { path: input.notifyPath, clientId, time: header(input.headers, 'request-time'), body: input.rawBody },
+    {
+      path: notifyPathOf(input.notifyPath),
+      clientId,
+      time: header(input.headers, 'request-time'),
+      body: input.rawBody,
+    },
     header(input.headers, 'signature'),
-    input.antomPublicKey,
+    loadPublicKey(input.antomPublicKey, 'Antom public key'),
     'notification',
   );
   if (clientId !== input.clientId) {
@@ -102,6 +120,13 @@ export function verifyNotification(input: VerifyNotificationInput): AntomNotific
     });
   }
   return parseNotification(body);
+}
+
+/** `https://shop.example/antom/notify` → `/antom/notify`; a bare path is used as given. */
+function notifyPathOf(notifyPath: string): string {
+  if (!/^https?:\/\//i.test(notifyPath)) return notifyPath;
+  const url = new URL(notifyPath);
+  return url.pathname + url.search;
 }
 
 function requireString(body: Record<string, unknown>, field: string): string {
@@ -124,10 +149,24 @@ function requireResult(body: Record<string, unknown>): AntomResult {
   return result as AntomResult;
 }
 
+// Only the shape is checked here: the body is Antom's own verified word, and rejecting it for a currency
+// missing from our exponent table would make Antom resend it for 24 h. Callers compare amounts themselves.
 function requireAmount(body: Record<string, unknown>, field: string): { currency: string; value: string } {
-  const problems = amountProblems(body[field], field);
-  if (problems.length > 0) throw new AntomNotificationError('NOTIFICATION_MALFORMED', problems.join('; '));
-  return body[field] as { currency: string; value: string };
+  const amount = body[field] as { currency?: unknown; value?: unknown } | undefined;
+  if (
+    amount == null ||
+    typeof amount !== 'object' ||
+    typeof amount.currency !== 'string' ||
+    !/^[A-Z]{3}$/.test(amount.currency) ||
+    typeof amount.value !== 'string' ||
+    !/^[0-9]+$/.test(amount.value)
+  ) {
+    throw new AntomNotificationError(
+      'NOTIFICATION_MALFORMED',
+      `the notification ${field} is not {currency, value} in minor units`,
+    );
+  }
+  return { currency: amount.currency, value: amount.value };
 }
 
 /** Parses an already verified notification body into a typed event. */

@@ -46,6 +46,7 @@ export type InquiryPaymentOutcome =
   | (Failed<InquiryPaymentResponse> & { notFound: boolean })
   | Unknown<InquiryPaymentResponse>;
 
+/** `cancel`: S closes the payment (a paid one is refunded in full by Antom, PROTOCOL §5.2). */
 export type CancelOutcome =
   (Base<CancelResponse> & { kind: 'cancelled' }) | Failed<CancelResponse> | Unknown<CancelResponse>;
 
@@ -56,11 +57,13 @@ export type RefundOutcome =
   | Failed<RefundResponse>
   | Unknown<RefundResponse>;
 
+/** `inquiryRefund`: `found` carries the refund's status. */
 export type InquiryRefundOutcome =
   | (Base<InquiryRefundResponse> & { kind: 'found'; refundStatus: RefundStatus })
   | (Failed<InquiryRefundResponse> & { notFound: boolean })
   | Unknown<InquiryRefundResponse>;
 
+/** `consult`: `ok` carries the payment options in `response.paymentOptions`. */
 export type ConsultOutcome =
   (Base<ConsultResponse> & { kind: 'ok' }) | Failed<ConsultResponse> | Unknown<ConsultResponse>;
 
@@ -89,6 +92,7 @@ function failed<R extends { result: AntomResult }>(response: R): Failed<R> {
   return { ...base(response), kind: 'failed', error: new AntomGatewayError(response.result) };
 }
 
+/** Sorts a verified `pay` answer: created (show the code) / succeeded / failed / unknown. */
 export function payOutcome(response: PayResponse): PayOutcome {
   const b = base(response);
   if (b.status === 'S') return { ...b, kind: 'succeeded', paymentId: response.paymentId };
@@ -99,6 +103,7 @@ export function payOutcome(response: PayResponse): PayOutcome {
   return { ...b, kind: 'unknown' };
 }
 
+/** Sorts a verified `inquiryPayment` answer: found (with paymentStatus) / failed (notFound?) / unknown. */
 export function inquiryPaymentOutcome(response: InquiryPaymentResponse): InquiryPaymentOutcome {
   const b = base(response);
   if (b.status === 'S' && response.paymentStatus)
@@ -107,6 +112,7 @@ export function inquiryPaymentOutcome(response: InquiryPaymentResponse): Inquiry
   return { ...b, kind: 'unknown' };
 }
 
+/** Sorts a verified `cancel` answer: cancelled / failed / unknown. */
 export function cancelOutcome(response: CancelResponse): CancelOutcome {
   const b = base(response);
   if (b.status === 'S') return { ...b, kind: 'cancelled' };
@@ -114,6 +120,7 @@ export function cancelOutcome(response: CancelResponse): CancelOutcome {
   return { ...b, kind: 'unknown' };
 }
 
+/** Sorts a verified `refund` answer: succeeded / processing / failed / unknown. */
 export function refundOutcome(response: RefundResponse): RefundOutcome {
   const b = base(response);
   if (b.status === 'S') return { ...b, kind: 'succeeded', refundId: response.refundId };
@@ -122,6 +129,7 @@ export function refundOutcome(response: RefundResponse): RefundOutcome {
   return { ...b, kind: 'unknown' };
 }
 
+/** Sorts a verified `inquiryRefund` answer: found (with refundStatus) / failed (notFound?) / unknown. */
 export function inquiryRefundOutcome(response: InquiryRefundResponse): InquiryRefundOutcome {
   const b = base(response);
   if (b.status === 'S' && response.refundStatus)
@@ -130,6 +138,7 @@ export function inquiryRefundOutcome(response: InquiryRefundResponse): InquiryRe
   return { ...b, kind: 'unknown' };
 }
 
+/** Sorts a verified `consult` answer: ok / failed / unknown. */
 export function consultOutcome(response: ConsultResponse): ConsultOutcome {
   const b = base(response);
   if (b.status === 'S') return { ...b, kind: 'ok' };

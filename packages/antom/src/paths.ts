@@ -27,8 +27,9 @@ export function apiPath(api: AntomApi, clientId: string): string {
 
 /** The API a request path names, under either prefix, or undefined (used by gateways and the sandbox). */
 export function apiFromPath(path: string): AntomApi | undefined {
-  const bare = path.startsWith(SANDBOX_PREFIX)
-    ? LIVE_PREFIX + path.slice(SANDBOX_PREFIX.length)
-    : path.split('?')[0];
+  const withoutQuery = path.split('?')[0] ?? path;
+  const bare = withoutQuery.startsWith(SANDBOX_PREFIX)
+    ? LIVE_PREFIX + withoutQuery.slice(SANDBOX_PREFIX.length)
+    : withoutQuery;
   return (Object.keys(ANTOM_PATHS) as AntomApi[]).find((api) => ANTOM_PATHS[api] === bare);
 }

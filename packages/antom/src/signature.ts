@@ -98,13 +98,13 @@ export function assertSignedMessage(
   publicKey: KeyObject,
   what = 'message',
 ): void {
+  const { signature } = parseSignatureHeader(header);
   if (message.time == null || message.time.trim() === '') {
     throw new AntomSignatureError(
       'SIGNATURE_TIME_MISSING',
       `the ${what} has no time header, so it cannot be verified`,
     );
   }
-  const { signature } = parseSignatureHeader(header);
   if (!verifyMessage({ ...message, time: message.time }, signature, publicKey)) {
     throw new AntomSignatureError('SIGNATURE_INVALID', `the ${what} signature does not match its content`);
   }

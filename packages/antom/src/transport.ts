@@ -2,6 +2,7 @@
 // The default uses Node's fetch and returns the raw body bytes: signatures are checked over those bytes.
 import { AntomTimeoutError, AntomTransportError } from './errors.ts';
 
+/** A raw HTTP answer: the body bytes are kept as received, for signature checks. */
 export interface HttpResponse {
   status: number;
   /** Header names in lower case. */
@@ -9,6 +10,7 @@ export interface HttpResponse {
   body: Buffer;
 }
 
+/** The one HTTP operation the client needs. */
 export interface HttpTransport {
   /** POSTs `body` as is. Throws AntomTimeoutError after `timeoutMs`, AntomTransportError on network failure. */
   post(
@@ -19,6 +21,7 @@ export interface HttpTransport {
   ): Promise<HttpResponse>;
 }
 
+/** The default transport: Node's fetch, no redirects, the timeout covering headers and body. */
 export const fetchTransport: HttpTransport = {
   async post(url, headers, body, { timeoutMs, signal }) {
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -29,7 +32,7 @@ export const fetchTransport: HttpTransport = {
         headers,
         body,
         signal: combined,
-        redirect: 'error',
+        redirect: 'manual', // a 3xx is answered as a non-200 transport error, never followed
       });
       const bytes = Buffer.from(await response.arrayBuffer());
       const lowered: Record<string, string> = {};
@@ -47,7 +50,7 @@ export const fetchTransport: HttpTransport = {
             ? cause.cause.message
             : cause.message
           : String(cause);
-      throw new AntomTransportError(`cannot reach Antom: ${reason}`, undefined, { cause });
+      throw new AntomTransportError(`no answer from Antom: ${reason}`, undefined, { cause });
     }
   },
 };

@@ -121,6 +121,8 @@ export interface PayRequest {
   env: Env;
   userRegion?: string;
   merchantAccountId?: string;
+  /** Required when `env.terminalType` is `MINI_APP`. */
+  appId?: string;
   metadata?: string;
   extendInfo?: string;
 }

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S npx tsx
+#!/usr/bin/env node
 // `npm run keygen [-- --out DIR]`: makes an RSA-2048 merchant key pair and prints it as PEM and in the
 // Antom dashboard's single-line base64 forms. Upload the public key (base64) to the dashboard; keep the
 // private key secret. With --out, writes merchant-private.pem and merchant-public.pem (mode 0600 / 0644).

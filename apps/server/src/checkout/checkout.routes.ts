@@ -1,0 +1,175 @@
+// Buyer API (PRODUCT.md): the unguessable checkout token is the only credential. Reads come from our
+// database (S17); writes are rate-limited per buyer; unknown tokens are throttled per client address so
+// tokens cannot be enumerated (issue 4 point 17).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import {
+  CheckoutParams,
+  CheckoutPaymentParams,
+  CheckoutStatus,
+  CheckoutView,
+  CreatePaymentBody,
+  CreatePaymentResponse,
+  ErrorBody,
+  IdempotencyKeyHeader,
+} from '@paydesk/api';
+import type { OrderRow } from '../db/schema.ts';
+import { iso, type Clock } from '../domain/clock.ts';
+import { DomainError } from '../domain/errors.ts';
+import { hashToken } from '../domain/ids.ts';
+import type { RateLimiter } from '../http/rate-limit.ts';
+import type { PaymentService } from '../payments/payment.service.ts';
+import { pickLanguage, type CheckoutService } from './checkout.service.ts';
+import { streamCheckoutEvents } from './checkout.events.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+
+const errors = {
+  400: ErrorBody,
+  404: ErrorBody,
+  409: ErrorBody,
+  410: ErrorBody,
+  422: ErrorBody,
+  429: ErrorBody,
+};
+
+export interface CheckoutRouteDeps {
+  db: Kysely<DB>;
+  clock: Clock;
+  checkout: CheckoutService;
+  payments: PaymentService;
+  limiter: RateLimiter;
+  bus: EventBus;
+  limits: { buyerWritesPerMinute: number; checkoutReadsPerMinute: number; notFoundPerMinute: number };
+  heartbeatMs: number;
+}
+
+export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRouteDeps> = async (app, deps) => {
+  const { checkout, payments, limiter, limits, clock } = deps;
+
+  /** Resolves the token, throttling clients that keep guessing. */
+  async function load(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    token: string,
+    kind: 'read' | 'write',
+  ): Promise<OrderRow> {
+    const ip = request.ip;
+    if (limiter.over(`nf:${ip}`, limits.notFoundPerMinute))
+      limiter.hit(`nf:${ip}`, limits.notFoundPerMinute, reply);
+    if (kind === 'read') limiter.hit(`read:${ip}`, limits.checkoutReadsPerMinute, reply);
+    else limiter.hit(`write:${ip}:${hashToken(token).slice(0, 16)}`, limits.buyerWritesPerMinute, reply);
+    try {
+      return await checkout.orderByToken(token);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'CHECKOUT_NOT_FOUND')
+        limiter.hit(`nf:${ip}`, Infinity, reply);
+      throw error;
+    }
+  }
+
+  const tokenScope = (request: FastifyRequest) =>
+    `checkout:${hashToken((request.params as { token: string }).token)}`;
+
+  app.get(
+    '/api/v1/checkout/:token',
+    {
+      schema: {
+        tags: ['Buyer API'],
+        summary: 'Get a checkout',
+        description:
+          'Order summary, status, expiry with the server clock, the payment methods for this amount, currency and region (S5, S6), and the live payment if any.',
+        params: CheckoutParams,
+        querystring: Type.Object({ lang: Type.Optional(Type.String({ maxLength: 10 })) }),
+        response: { 200: CheckoutView, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const order = await load(request, reply, request.params.token, 'read');
+      return checkout.view(order, pickLanguage(request.query.lang, request.headers['accept-language']));
+    },
+  );
+
+  app.post(
+    '/api/v1/checkout/:token/payments',
+    {
+      config: { idempotencyScope: tokenScope },
+      schema: {
+        tags: ['Buyer API'],
+        summary: 'Confirm payment',
+        description:
+          'Checks the order first (S9: paid → 409 ORDER_ALREADY_PAID, expired/closed → 410), then creates the payment and returns its code. ' +
+          'While a payment is live, the same method gets that payment back (200) and another method gets 409 PAYMENT_IN_PROGRESS (S11).',
+        headers: IdempotencyKeyHeader,
+        params: CheckoutParams,
+        body: CreatePaymentBody,
+        response: { 200: CreatePaymentResponse, 201: CreatePaymentResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const order = await load(request, reply, request.params.token, 'write');
+      const { payment, created } = await payments.confirm(order, request.body);
+      return reply
+        .status(created ? 201 : 200)
+        .send({ ...checkout.payment(payment), serverTime: iso(clock.now()) });
+    },
+  );
+
+  app.get(
+    '/api/v1/checkout/:token/status',
+    {
+      schema: {
+        tags: ['Buyer API'],
+        summary: 'Poll the status',
+        description:
+          'The cheap 2-second poll target (S15): order status, the current payment status and reason, server time.',
+        params: CheckoutParams,
+        response: { 200: CheckoutStatus, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const order = await load(request, reply, request.params.token, 'read');
+      return checkout.status(order);
+    },
+  );
+
+  app.get(
+    '/api/v1/checkout/:token/events',
+    {
+      schema: {
+        tags: ['Buyer API'],
+        summary: 'Live status (Server-Sent Events)',
+        description:
+          'Sends the status (same shape as /status) after each change, with event ids; resumes after Last-Event-ID; heartbeat comments every 15 s.',
+        params: CheckoutParams,
+      },
+    },
+    async (request, reply) => {
+      const order = await load(request, reply, request.params.token, 'read');
+      await streamCheckoutEvents(request, reply, { ...deps, order });
+    },
+  );
+
+  app.post(
+    '/api/v1/checkout/:token/payments/:paymentId/cancel',
+    {
+      config: { idempotencyScope: tokenScope },
+      schema: {
+        tags: ['Buyer API'],
+        summary: 'Cancel a payment',
+        description:
+          'Buyer cancel (S20): cancels at Antom; then the buyer may choose a method again. If the buyer had just paid, the answer is the paid payment.',
+        headers: IdempotencyKeyHeader,
+        params: CheckoutPaymentParams,
+        response: { 200: CreatePaymentResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const order = await load(request, reply, request.params.token, 'write');
+      const payment = await payments.cancelByBuyer(order, request.params.paymentId);
+      return reply.status(200).send({ ...checkout.payment(payment), serverTime: iso(clock.now()) });
+    },
+  );
+};

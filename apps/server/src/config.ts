@@ -1,0 +1,221 @@
+// Configuration is parsed once at start, validated and frozen (STYLE point 10). A bad setting stops the
+// process with one message that lists every problem (PRODUCT.md "Configuration").
+import { readFileSync } from 'node:fs';
+import { loadPrivateKey, loadPublicKey, type KeyInput } from '@paydesk/antom';
+import { catalogProblems, DEFAULT_CATALOG, type CatalogMethod } from './methods/catalog.ts';
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  databaseUrl: string;
+  merchantName: string;
+  /** Null: generate one at first start and keep it in the database. */
+  merchantApiKey: string | null;
+  webhook: { url: string; secret: string } | null;
+  antom: {
+    gatewayUrl: string;
+    clientId: string;
+    privateKey: KeyInput;
+    publicKey: KeyInput;
+    keyVersion: string;
+    settlementCurrency: string | null;
+    /** The gateway is the Paydesk sandbox: the cashier may link to its wallet simulator. */
+    isSandbox: boolean;
+    timeoutMs: number;
+  };
+  checkout: {
+    presentation: 'overlay' | 'page';
+    defaultOrderTtlSeconds: number;
+    /** Antom's code expiry is ours plus this, so at our timeout Antom still says PROCESSING (S19). */
+    gatewayExpiryGraceSeconds: number;
+    paymentMethods: readonly CatalogMethod[];
+    useConsult: boolean;
+    /** How long a successful payment page waits before redirecting (S18), seconds. */
+    successRedirectSeconds: number;
+  };
+  sweeper: { intervalMs: number; enabled: boolean };
+  webhooks: { intervalMs: number };
+  rateLimit: { buyerWritesPerMinute: number; checkoutReadsPerMinute: number; notFoundPerMinute: number };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Where the built cashier lives (apps/cashier/dist); pages are skipped when it is missing. */
+  cashierDist: string | null;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Paydesk cannot start; fix these settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads the configuration from environment variables (names as in PRODUCT.md). `overrides` lets the
+ * launcher and tests supply values that are not strings (keys) or not in the environment.
+ */
+export function loadConfig(env: Env, overrides: DeepPartial<Config> = {}): Readonly<Config> {
+  const problems: string[] = [];
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const url = (name: string, value: string | undefined): string | undefined => {
+    if (value === undefined || value === '') return undefined;
+    try {
+      const parsed = new URL(value);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme');
+      return value.replace(/\/+$/, '');
+    } catch {
+      problems.push(`${name} must be an http(s) URL (got "${value}")`);
+      return undefined;
+    }
+  };
+
+  const port = overrides.port ?? int('PORT', 3000, 0, 65535);
+  const publicUrl = overrides.publicUrl ?? url('PUBLIC_URL', env.PUBLIC_URL) ?? `http://localhost:${port}`;
+  const databaseUrl = overrides.databaseUrl ?? env.DATABASE_URL ?? 'sqlite:./data/paydesk.db';
+  if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be sqlite:<path> or postgres://…');
+  }
+
+  const gatewayUrl = overrides.antom?.gatewayUrl ?? url('ANTOM_GATEWAY_URL', env.ANTOM_GATEWAY_URL);
+  if (!gatewayUrl) problems.push('ANTOM_GATEWAY_URL is required (npm start sets it to the embedded sandbox)');
+  const clientId = overrides.antom?.clientId ?? env.ANTOM_CLIENT_ID;
+  if (!clientId) problems.push('ANTOM_CLIENT_ID is required');
+  const privateKey = overrides.antom?.privateKey ?? env.ANTOM_PRIVATE_KEY;
+  const publicKey = overrides.antom?.publicKey ?? env.ANTOM_PUBLIC_KEY;
+  if (!privateKey) problems.push('ANTOM_PRIVATE_KEY is required (PEM, single-line base64 PKCS#8, or @path)');
+  else {
+    try {
+      loadPrivateKey(privateKey, 'ANTOM_PRIVATE_KEY');
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  if (!publicKey) problems.push('ANTOM_PUBLIC_KEY is required (PEM, single-line base64 SPKI, or @path)');
+  else {
+    try {
+      loadPublicKey(publicKey, 'ANTOM_PUBLIC_KEY');
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  const keyVersion = overrides.antom?.keyVersion ?? env.ANTOM_KEY_VERSION ?? '1';
+  if (!/^[0-9]{1,4}$/.test(keyVersion)) problems.push('ANTOM_KEY_VERSION must be a small integer');
+  const settlementCurrency = overrides.antom?.settlementCurrency ?? env.ANTOM_SETTLEMENT_CURRENCY ?? null;
+  if (settlementCurrency !== null && !/^[A-Z]{3}$/.test(settlementCurrency)) {
+    problems.push('ANTOM_SETTLEMENT_CURRENCY must be an ISO-4217 code');
+  }
+
+  const merchantApiKey = overrides.merchantApiKey ?? env.MERCHANT_API_KEY ?? null;
+  if (merchantApiKey !== null && merchantApiKey.length < 24) {
+    problems.push('MERCHANT_API_KEY must be at least 24 characters');
+  }
+  const webhookUrl = overrides.webhook?.url ?? url('MERCHANT_WEBHOOK_URL', env.MERCHANT_WEBHOOK_URL);
+  const webhookSecret = overrides.webhook?.secret ?? env.MERCHANT_WEBHOOK_SECRET;
+  if (webhookUrl && (!webhookSecret || webhookSecret.length < 16)) {
+    problems.push('MERCHANT_WEBHOOK_SECRET (at least 16 characters) is required with MERCHANT_WEBHOOK_URL');
+  }
+  if (!webhookUrl && webhookSecret)
+    problems.push('MERCHANT_WEBHOOK_SECRET is set but MERCHANT_WEBHOOK_URL is not');
+
+  const presentation = overrides.checkout?.presentation ?? env.CHECKOUT_PRESENTATION ?? 'overlay';
+  if (presentation !== 'overlay' && presentation !== 'page') {
+    problems.push('CHECKOUT_PRESENTATION must be overlay or page');
+  }
+
+  let paymentMethods: readonly CatalogMethod[] = DEFAULT_CATALOG;
+  if (overrides.checkout?.paymentMethods)
+    paymentMethods = overrides.checkout.paymentMethods as CatalogMethod[];
+  else if (env.PAYMENT_METHODS) {
+    try {
+      const text = env.PAYMENT_METHODS.startsWith('@')
+        ? readFileSync(env.PAYMENT_METHODS.slice(1), 'utf8')
+        : env.PAYMENT_METHODS;
+      const parsed: unknown = JSON.parse(text);
+      const catalogIssues = catalogProblems(parsed);
+      if (catalogIssues.length > 0) problems.push(...catalogIssues);
+      else paymentMethods = parsed as CatalogMethod[];
+    } catch (error) {
+      problems.push(`PAYMENT_METHODS is not readable JSON: ${(error as Error).message}`);
+    }
+  }
+
+  const logLevel = (overrides.logLevel ?? env.LOG_LEVEL ?? 'info') as Config['logLevel'];
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    problems.push('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
+  }
+
+  const config: Config = {
+    port,
+    host: overrides.host ?? env.HOST ?? '0.0.0.0',
+    publicUrl,
+    databaseUrl,
+    merchantName: overrides.merchantName ?? env.MERCHANT_NAME ?? 'Paydesk Demo Store',
+    merchantApiKey,
+    webhook: webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : null,
+    antom: {
+      gatewayUrl: gatewayUrl ?? '',
+      clientId: clientId ?? '',
+      privateKey: privateKey ?? '',
+      publicKey: publicKey ?? '',
+      keyVersion,
+      settlementCurrency,
+      isSandbox: overrides.antom?.isSandbox ?? env.ANTOM_SANDBOX === 'true',
+      timeoutMs: overrides.antom?.timeoutMs ?? int('ANTOM_TIMEOUT_MS', 8_000, 200, 60_000),
+    },
+    checkout: {
+      presentation: presentation as 'overlay' | 'page',
+      defaultOrderTtlSeconds:
+        overrides.checkout?.defaultOrderTtlSeconds ?? int('ORDER_TTL_SECONDS', 1800, 60, 7 * 86400),
+      gatewayExpiryGraceSeconds:
+        overrides.checkout?.gatewayExpiryGraceSeconds ?? int('GATEWAY_EXPIRY_GRACE_SECONDS', 60, 0, 3600),
+      paymentMethods,
+      useConsult: overrides.checkout?.useConsult ?? env.ANTOM_CONSULT !== 'false',
+      successRedirectSeconds:
+        overrides.checkout?.successRedirectSeconds ?? int('SUCCESS_REDIRECT_SECONDS', 5, 0, 60),
+    },
+    sweeper: {
+      intervalMs: overrides.sweeper?.intervalMs ?? int('SWEEP_INTERVAL_MS', 1000, 50, 60_000),
+      enabled: overrides.sweeper?.enabled ?? true,
+    },
+    webhooks: { intervalMs: overrides.webhooks?.intervalMs ?? int('WEBHOOK_INTERVAL_MS', 1000, 50, 60_000) },
+    rateLimit: {
+      buyerWritesPerMinute:
+        overrides.rateLimit?.buyerWritesPerMinute ?? int('RATE_LIMIT_BUYER_WRITES', 30, 1, 100_000),
+      checkoutReadsPerMinute:
+        overrides.rateLimit?.checkoutReadsPerMinute ?? int('RATE_LIMIT_CHECKOUT_READS', 600, 1, 1_000_000),
+      notFoundPerMinute:
+        overrides.rateLimit?.notFoundPerMinute ?? int('RATE_LIMIT_NOT_FOUND', 20, 1, 100_000),
+    },
+    logLevel,
+    cashierDist:
+      overrides.cashierDist === undefined
+        ? (env.CASHIER_DIST ?? null)
+        : (overrides.cashierDist as string | null),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(config);
+}
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> | T[K] : T[K] };
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  const plain = Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype;
+  if (plain && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value as object)) deepFreeze(child);
+  }
+  return value;
+}

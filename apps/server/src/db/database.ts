@@ -1,0 +1,106 @@
+// The only file that knows SQLite from PostgreSQL (STYLE point 3). Everything else uses the portable
+// Kysely builder. SQLite runs in WAL mode through better-sqlite3 on one connection (Kysely serialises
+// transactions on it); PostgreSQL uses a pool, and concurrency is held by compare-and-set updates and
+// unique indexes that both dialects enforce.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { DB } from './schema.ts';
+import { MIGRATIONS, type MigrationTypes } from './migrations.ts';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface Database {
+  db: Kysely<DB>;
+  dialect: DialectName;
+  /** Runs pending migrations (idempotent; safe with several instances on PostgreSQL). */
+  migrate(): Promise<string[]>;
+  /** True when a trivial query answers (for /readyz). */
+  ping(): Promise<boolean>;
+  destroy(): Promise<void>;
+}
+
+// int8 (BIGINT) columns hold millisecond timestamps and counters, all far below 2^53: read them as numbers.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+/** Opens `sqlite:<path>` (or `sqlite::memory:`) or `postgres://…`. Throws for any other scheme. */
+export function openDatabase(url: string, options: { poolSize?: number } = {}): Database {
+  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length));
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://'))
+    return openPostgres(url, options.poolSize ?? 10);
+  throw new Error(`DATABASE_URL must start with sqlite: or postgres:// (got ${url.split(':')[0]}:)`);
+}
+
+function openSqlite(path: string): Database {
+  const file = path === ':memory:' ? ':memory:' : resolve(path);
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const connection = new BetterSqlite3(file);
+  connection.pragma('journal_mode = WAL');
+  connection.pragma('synchronous = NORMAL');
+  connection.pragma('foreign_keys = ON');
+  connection.pragma('busy_timeout = 5000');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: connection }) });
+  return wrap(db, 'sqlite', { autoIncrementPrimaryKey: 'integer primary key autoincrement' });
+}
+
+function openPostgres(url: string, poolSize: number): Database {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client that errors (server restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return wrap(db, 'postgres', { autoIncrementPrimaryKey: 'bigserial primary key' });
+}
+
+function wrap(db: Kysely<DB>, dialect: DialectName, types: MigrationTypes): Database {
+  return {
+    db,
+    dialect,
+    migrate: () => migrate(db, dialect, types),
+    async ping() {
+      try {
+        await sql`select 1`.execute(db);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    destroy: () => db.destroy(),
+  };
+}
+
+/** Numbered migrations shared by both dialects, each in its own transaction, recorded in `migrations`. */
+async function migrate(db: Kysely<DB>, dialect: DialectName, types: MigrationTypes): Promise<string[]> {
+  const anyDb = db as unknown as Kysely<Record<string, Record<string, unknown>>>;
+  await sql`create table if not exists paydesk_migrations (name text primary key, applied_at bigint not null)`.execute(
+    db,
+  );
+  const applied: string[] = [];
+  for (const [name, up] of MIGRATIONS) {
+    await anyDb.transaction().execute(async (trx) => {
+      // On PostgreSQL, a transaction-scoped advisory lock keeps two starting instances from racing.
+      if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(7411001)`.execute(trx);
+      const done = await sql<{
+        name: string;
+      }>`select name from paydesk_migrations where name = ${name}`.execute(trx);
+      if (done.rows.length > 0) return;
+      await up(trx, types);
+      await sql`insert into paydesk_migrations (name, applied_at) values (${name}, ${Date.now()})`.execute(
+        trx,
+      );
+      applied.push(name);
+    });
+  }
+  return applied;
+}
+
+/** True for a unique-constraint violation on either dialect. */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | undefined;
+  return (
+    e?.code === '23505' ||
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
+}

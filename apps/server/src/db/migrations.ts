@@ -1,0 +1,224 @@
+// Numbered migrations, typed Kysely<any> and shared by SQLite and PostgreSQL (STYLE point 3). Money is
+// stored as minor-unit strings (up to 16 digits do not fit a double), times as epoch milliseconds.
+import { sql, type Kysely } from 'kysely';
+
+/** The few column types that differ by dialect, supplied by database.ts. */
+export interface MigrationTypes {
+  autoIncrementPrimaryKey: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Migration = (db: Kysely<any>, types: MigrationTypes) => Promise<void>;
+
+const LIVE = `('PENDING','UNKNOWN','PROCESSING','CANCELLING')`;
+
+export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
+  [
+    '0001_initial',
+    async (db, types) => {
+      await db.schema
+        .createTable('orders')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('reference', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('amount', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('items', 'text', (c) => c.notNull())
+        .addColumn('buyer', 'text')
+        .addColumn('region', 'text')
+        .addColumn('return_url', 'text')
+        .addColumn('metadata', 'text', (c) => c.notNull())
+        .addColumn('checkout_token', 'text', (c) => c.notNull())
+        .addColumn('checkout_token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('paid_at', 'bigint')
+        .addColumn('final_at', 'bigint')
+        .addColumn('paid_payment_id', 'text')
+        .addColumn('refunded', 'text', (c) => c.notNull().defaultTo('0'))
+        .addColumn('refund_reserved', 'text', (c) => c.notNull().defaultTo('0'))
+        .addColumn('needs_attention', 'text')
+        .execute();
+      await db.schema
+        .createIndex('orders_status_created')
+        .on('orders')
+        .columns(['status', 'created_at'])
+        .execute();
+      await db.schema.createIndex('orders_created').on('orders').columns(['created_at', 'id']).execute();
+      await db.schema.createIndex('orders_reference').on('orders').column('reference').execute();
+
+      await db.schema
+        .createTable('payments')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('order_id', 'text', (c) => c.notNull().references('orders.id'))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('method_type', 'text', (c) => c.notNull())
+        .addColumn('terminal_type', 'text', (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('amount', 'text', (c) => c.notNull())
+        .addColumn('gateway_payment_id', 'text')
+        .addColumn('code_kind', 'text')
+        .addColumn('code_value', 'text')
+        .addColumn('deep_link', 'text')
+        .addColumn('wallet_url', 'text')
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('gateway_expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('paid_at', 'bigint')
+        .addColumn('final_at', 'bigint')
+        .addColumn('next_check_at', 'bigint')
+        .addColumn('check_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('lease_until', 'bigint')
+        .addColumn('cancel_reason', 'text')
+        .addColumn('kept', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      // S11 / issue point 6: at most one live attempt per order, enforced by the database itself.
+      await db.schema
+        .createIndex('payments_one_live_per_order')
+        .on('payments')
+        .column('order_id')
+        .unique()
+        .where(sql.raw<boolean>(`status in ${LIVE}`))
+        .execute();
+      await db.schema.createIndex('payments_order').on('payments').column('order_id').execute();
+      await db.schema
+        .createIndex('payments_due')
+        .on('payments')
+        .columns(['status', 'next_check_at'])
+        .execute();
+      await db.schema
+        .createIndex('payments_gateway_id')
+        .on('payments')
+        .column('gateway_payment_id')
+        .execute();
+
+      await db.schema
+        .createTable('refunds')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('order_id', 'text', (c) => c.notNull().references('orders.id'))
+        .addColumn('payment_id', 'text', (c) => c.notNull().references('payments.id'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('amount', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('failure_code', 'text')
+        .addColumn('gateway_refund_id', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('final_at', 'bigint')
+        .addColumn('next_check_at', 'bigint')
+        .addColumn('check_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('lease_until', 'bigint')
+        .execute();
+      // S10: a second captured payment is given back exactly once.
+      await db.schema
+        .createIndex('refunds_one_duplicate_per_payment')
+        .on('refunds')
+        .column('payment_id')
+        .unique()
+        .where(sql.raw<boolean>(`kind = 'DUPLICATE'`))
+        .execute();
+      await db.schema.createIndex('refunds_order').on('refunds').column('order_id').execute();
+      await db.schema.createIndex('refunds_due').on('refunds').columns(['status', 'next_check_at']).execute();
+
+      await db.schema
+        .createTable('order_events')
+        .addColumn('seq', sql.raw(types.autoIncrementPrimaryKey))
+        .addColumn('id', 'text', (c) => c.notNull().unique())
+        .addColumn('order_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('order_events_order')
+        .on('order_events')
+        .columns(['order_id', 'seq'])
+        .execute();
+
+      await db.schema
+        .createTable('gateway_calls')
+        .addColumn('seq', sql.raw(types.autoIncrementPrimaryKey))
+        .addColumn('order_id', 'text')
+        .addColumn('payment_id', 'text')
+        .addColumn('refund_id', 'text')
+        .addColumn('api', 'text', (c) => c.notNull())
+        .addColumn('attempt', 'integer', (c) => c.notNull())
+        .addColumn('request_time', 'text', (c) => c.notNull())
+        .addColumn('request_body', 'text', (c) => c.notNull())
+        .addColumn('http_status', 'integer')
+        .addColumn('response_body', 'text')
+        .addColumn('result_status', 'text')
+        .addColumn('result_code', 'text')
+        .addColumn('error', 'text')
+        .addColumn('duration_ms', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('gateway_calls_order')
+        .on('gateway_calls')
+        .columns(['order_id', 'seq'])
+        .execute();
+
+      await db.schema
+        .createTable('notifications')
+        .addColumn('seq', sql.raw(types.autoIncrementPrimaryKey))
+        .addColumn('order_id', 'text')
+        .addColumn('payment_id', 'text')
+        .addColumn('refund_id', 'text')
+        .addColumn('notify_type', 'text')
+        .addColumn('headers', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('verified', 'integer', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('error', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('notifications_order')
+        .on('notifications')
+        .columns(['order_id', 'seq'])
+        .execute();
+
+      await db.schema
+        .createTable('outbox')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('order_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+        .addColumn('lease_until', 'bigint')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('delivered_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('outbox_due').on('outbox').columns(['status', 'next_attempt_at']).execute();
+
+      await db.schema
+        .createTable('idempotency_keys')
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('request_hash', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('response_status', 'integer')
+        .addColumn('response_body', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('idempotency_keys_pk', ['scope', 'key'])
+        .execute();
+
+      await db.schema
+        .createTable('settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+    },
+  ],
+];

@@ -1,0 +1,171 @@
+// Row types of every table, as Kysely sees them (see migrations.ts for the DDL).
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type OrderStatus = 'OPEN' | 'PAID' | 'EXPIRED' | 'CLOSED';
+export type AttemptStatus =
+  'PENDING' | 'UNKNOWN' | 'PROCESSING' | 'CANCELLING' | 'ABANDONED' | 'SUCCESS' | 'FAIL' | 'CANCELLED';
+export type RefundKind = 'MERCHANT' | 'DUPLICATE';
+export type RefundMethod = 'REFUND' | 'CANCEL' | 'NONE';
+export type RefundStatus = 'PENDING' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED' | 'MANUAL';
+
+export interface OrdersTable {
+  id: string;
+  reference: string;
+  status: OrderStatus;
+  currency: string;
+  amount: string;
+  description: string;
+  items: string;
+  buyer: string | null;
+  region: string | null;
+  return_url: string | null;
+  metadata: string;
+  checkout_token: string;
+  checkout_token_hash: string;
+  expires_at: number;
+  created_at: number;
+  updated_at: number;
+  paid_at: number | null;
+  final_at: number | null;
+  paid_payment_id: string | null;
+  refunded: Generated<string>;
+  refund_reserved: Generated<string>;
+  needs_attention: string | null;
+}
+
+export interface PaymentsTable {
+  id: string;
+  order_id: string;
+  status: AttemptStatus;
+  reason: string | null;
+  method_type: string;
+  terminal_type: string;
+  currency: string;
+  amount: string;
+  gateway_payment_id: string | null;
+  code_kind: string | null;
+  code_value: string | null;
+  deep_link: string | null;
+  wallet_url: string | null;
+  expires_at: number;
+  gateway_expires_at: number;
+  created_at: number;
+  updated_at: number;
+  paid_at: number | null;
+  final_at: number | null;
+  next_check_at: number | null;
+  check_count: Generated<number>;
+  lease_until: number | null;
+  cancel_reason: string | null;
+  kept: Generated<number>;
+}
+
+export interface RefundsTable {
+  id: string;
+  order_id: string;
+  payment_id: string;
+  kind: RefundKind;
+  method: RefundMethod;
+  status: RefundStatus;
+  currency: string;
+  amount: string;
+  reason: string | null;
+  failure_code: string | null;
+  gateway_refund_id: string | null;
+  created_at: number;
+  updated_at: number;
+  final_at: number | null;
+  next_check_at: number | null;
+  check_count: Generated<number>;
+  lease_until: number | null;
+}
+
+export interface OrderEventsTable {
+  seq: Generated<number>;
+  id: string;
+  order_id: string;
+  type: string;
+  data: string;
+  created_at: number;
+}
+
+export interface GatewayCallsTable {
+  seq: Generated<number>;
+  order_id: string | null;
+  payment_id: string | null;
+  refund_id: string | null;
+  api: string;
+  attempt: number;
+  request_time: string;
+  request_body: string;
+  http_status: number | null;
+  response_body: string | null;
+  result_status: string | null;
+  result_code: string | null;
+  error: string | null;
+  duration_ms: number;
+  created_at: number;
+}
+
+export interface NotificationsTable {
+  seq: Generated<number>;
+  order_id: string | null;
+  payment_id: string | null;
+  refund_id: string | null;
+  notify_type: string | null;
+  headers: string;
+  body: string;
+  verified: number;
+  outcome: string;
+  error: string | null;
+  created_at: number;
+}
+
+export interface OutboxTable {
+  id: string;
+  order_id: string;
+  type: string;
+  payload: string;
+  status: 'PENDING' | 'DELIVERED' | 'DEAD';
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  lease_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  state: 'IN_PROGRESS' | 'DONE';
+  response_status: number | null;
+  response_body: string | null;
+  created_at: number;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface DB {
+  orders: OrdersTable;
+  payments: PaymentsTable;
+  refunds: RefundsTable;
+  order_events: OrderEventsTable;
+  gateway_calls: GatewayCallsTable;
+  notifications: NotificationsTable;
+  outbox: OutboxTable;
+  idempotency_keys: IdempotencyKeysTable;
+  settings: SettingsTable;
+}
+
+export type OrderRow = Selectable<OrdersTable>;
+export type PaymentRow = Selectable<PaymentsTable>;
+export type RefundRow = Selectable<RefundsTable>;
+export type NewPayment = Insertable<PaymentsTable>;
+export type PaymentPatch = Updateable<PaymentsTable>;
+export type RefundPatch = Updateable<RefundsTable>;
+export type OrderPatch = Updateable<OrdersTable>;

@@ -1,0 +1,397 @@
+// The Antom adapter of the gateway port. Policy (PROTOCOL §4, §6; issue 6 point 5): `pay` is resent only
+// after a *signed* U answer that says the request was not processed (UNKNOWN_EXCEPTION,
+// REQUEST_TRAFFIC_EXCEED_LIMIT), with the same id and the same bytes; a lost or unverifiable reply is
+// "unknown" and is settled by inquiry, never by a second `pay`. Reads, cancel and refund retry freely:
+// their ids make a resend harmless.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import {
+  AntomClient,
+  AntomError,
+  NOTIFICATION_ACK,
+  RETRYABLE_UNKNOWN_CODES,
+  loadPublicKey,
+  verifyNotification,
+  type AntomCallRecord,
+  type KeyInput,
+  type PayRequest,
+  type PayResponse,
+} from '@paydesk/antom';
+import type { Money } from '@paydesk/api';
+import type {
+  CallContext,
+  CancelResult,
+  CreatePaymentInput,
+  CreatePaymentResult,
+  GatewayCallLog,
+  GatewayMethodOption,
+  InquiryResult,
+  PaymentGateway,
+  RefundInquiryResult,
+  RefundResult,
+  VerifiedNotification,
+} from './payment-gateway.ts';
+
+export interface AntomGatewayOptions {
+  clientId: string;
+  privateKey: KeyInput;
+  antomPublicKey: KeyInput;
+  gatewayUrl: string;
+  keyVersion: string;
+  /** Our notify URL (Antom signs notifications over its path). */
+  notifyUrl: string;
+  settlementCurrency: string | null;
+  isSandbox: boolean;
+  timeoutMs?: number;
+  /** How the code of each method is shown: a QR to draw, or text to type. */
+  codeDisplay: (paymentMethodType: string) => 'qr' | 'text';
+  onCall?: (log: GatewayCallLog) => void;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const PAY_RESEND_LIMIT = 2;
+
+/** Antom wants ISO-8601 with an explicit offset (PROTOCOL §7.3). */
+function antomTime(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', '+00:00');
+}
+
+function parseTime(value: string | undefined): number | null {
+  if (!value) return null;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+function errorCode(error: unknown): string {
+  return error instanceof AntomError ? error.code : 'GATEWAY_ERROR';
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class AntomGateway implements PaymentGateway {
+  readonly isSandbox: boolean;
+  readonly #client: AntomClient;
+  readonly #options: AntomGatewayOptions;
+  readonly #notifyPath: string;
+  readonly #antomPublicKey;
+  readonly #context = new AsyncLocalStorage<CallContext>();
+  readonly #sleep: (ms: number) => Promise<void>;
+
+  constructor(options: AntomGatewayOptions) {
+    this.#options = options;
+    this.isSandbox = options.isSandbox;
+    this.#notifyPath = new URL(options.notifyUrl).pathname;
+    this.#antomPublicKey = loadPublicKey(options.antomPublicKey, 'ANTOM_PUBLIC_KEY');
+    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.#client = new AntomClient({
+      clientId: options.clientId,
+      privateKey: options.privateKey,
+      antomPublicKey: this.#antomPublicKey,
+      gatewayUrl: options.gatewayUrl,
+      keyVersion: options.keyVersion,
+      timeoutMs: options.timeoutMs ?? 8_000,
+      maxRetries: 2,
+      backoffMs: 200,
+      onCall: (record) => this.#log(record),
+    });
+  }
+
+  /** The longest a confirm may wait on `pay`, for the lease of a PENDING attempt (ms). */
+  maxPayDurationMs(): number {
+    return (
+      this.#client.maxCallDurationMs({ maxRetries: 0 }) * (PAY_RESEND_LIMIT + 1) + 2_000 * PAY_RESEND_LIMIT
+    );
+  }
+
+  #log(record: AntomCallRecord): void {
+    this.#options.onCall?.({
+      context: this.#context.getStore(),
+      api: record.api,
+      attempt: record.attempt,
+      requestTime: record.requestTime,
+      requestBody: record.requestBody,
+      httpStatus: record.httpStatus,
+      responseBody: record.responseBody,
+      resultStatus: record.result?.resultStatus,
+      resultCode: record.result?.resultCode,
+      error: record.error ? `${record.error.code}: ${record.error.message}` : undefined,
+      durationMs: record.durationMs,
+      at: Date.now(),
+    });
+  }
+
+  async createPayment(input: CreatePaymentInput, context: CallContext): Promise<CreatePaymentResult> {
+    const request = this.#payRequest(input);
+    return this.#context.run(context, async () => {
+      for (let sent = 0; ; sent += 1) {
+        let outcome;
+        try {
+          outcome = await this.#client.pay(request, { maxRetries: 0 });
+        } catch (error) {
+          return { kind: 'unknown', code: errorCode(error), message: errorMessage(error) };
+        }
+        switch (outcome.kind) {
+          case 'created':
+            return this.#created(input, outcome.paymentId, outcome.response);
+          case 'succeeded':
+            return { kind: 'succeeded', gatewayPaymentId: outcome.paymentId ?? null };
+          case 'failed':
+            return {
+              kind: 'failed',
+              code: outcome.resultCode,
+              message: outcome.resultMessage ?? outcome.resultCode,
+            };
+          case 'unknown':
+            if (!RETRYABLE_UNKNOWN_CODES.has(outcome.resultCode) || sent >= PAY_RESEND_LIMIT) {
+              return { kind: 'unknown', code: outcome.resultCode, message: outcome.resultMessage ?? '' };
+            }
+            await this.#sleep(300 * 2 ** sent + Math.floor(Math.random() * 200));
+        }
+      }
+    });
+  }
+
+  #payRequest(input: CreatePaymentInput): PayRequest {
+    const buyer = input.buyer
+      ? {
+          ...(input.buyer.id ? { referenceBuyerId: input.buyer.id } : {}),
+          ...(input.buyer.email ? { buyerEmail: input.buyer.email } : {}),
+          ...(input.buyer.phone ? { buyerPhoneNo: input.buyer.phone } : {}),
+          ...(input.buyer.name ? { buyerName: { fullName: input.buyer.name } } : {}),
+        }
+      : undefined;
+    return {
+      productCode: 'CASHIER_PAYMENT',
+      paymentRequestId: input.paymentRequestId,
+      order: {
+        referenceOrderId: input.orderReference,
+        orderDescription: input.orderDescription,
+        orderAmount: input.amount,
+        ...(buyer && Object.keys(buyer).length > 0 ? { buyer } : {}),
+        ...(input.items.length > 0
+          ? {
+              goods: input.items.map((item, index) => ({
+                referenceGoodsId: item.reference ?? String(index + 1),
+                goodsName: item.name,
+                goodsUnitAmount: item.unitAmount,
+                goodsQuantity: String(item.quantity),
+              })),
+            }
+          : {}),
+      },
+      paymentAmount: input.amount,
+      paymentMethod: { paymentMethodType: input.paymentMethodType },
+      paymentRedirectUrl: input.redirectUrl,
+      paymentNotifyUrl: this.#options.notifyUrl,
+      paymentExpiryTime: antomTime(input.expiresAt),
+      ...(this.#options.settlementCurrency
+        ? { settlementStrategy: { settlementCurrency: this.#options.settlementCurrency } }
+        : {}),
+      env: { terminalType: input.terminalType, ...(input.osType ? { osType: input.osType } : {}) },
+      ...(input.userRegion ? { userRegion: input.userRegion } : {}),
+    };
+  }
+
+  #created(input: CreatePaymentInput, paymentId: string, response: PayResponse): CreatePaymentResult {
+    const details = response.orderCodeForm?.codeDetails ?? [];
+    const text = details.find((detail) => detail.displayType === 'TEXT');
+    const image = details.find((detail) => detail.displayType !== 'TEXT');
+    const display = this.#options.codeDisplay(input.paymentMethodType);
+    const code = text
+      ? { kind: display, value: text.codeValue }
+      : image
+        ? { kind: 'image' as const, value: image.codeValue }
+        : response.normalUrl
+          ? { kind: 'qr' as const, value: response.normalUrl }
+          : null;
+    const mobile = input.terminalType !== 'WEB';
+    return {
+      kind: 'created',
+      gatewayPaymentId: paymentId,
+      code,
+      codeExpiresAt: parseTime(response.orderCodeForm?.expireTime),
+      deepLink: mobile ? (response.applinkUrl ?? response.schemeUrl ?? null) : null,
+      walletUrl: this.isSandbox ? (response.normalUrl ?? null) : null,
+    };
+  }
+
+  async inquirePayment(paymentRequestId: string, context: CallContext): Promise<InquiryResult> {
+    return this.#context.run(context, async () => {
+      try {
+        const outcome = await this.#client.inquiryPayment({ paymentRequestId });
+        if (outcome.kind === 'found') {
+          const response = outcome.response;
+          return {
+            kind: 'found',
+            status: outcome.paymentStatus === 'PENDING' ? 'PROCESSING' : outcome.paymentStatus,
+            gatewayPaymentId: response.paymentId ?? null,
+            resultCode: response.paymentResultCode ?? null,
+            amount: response.paymentAmount ?? null,
+            paidAt: parseTime(response.paymentTime),
+          };
+        }
+        if (outcome.kind === 'failed' && outcome.notFound) return { kind: 'not_found' };
+        return { kind: 'unknown', code: outcome.resultCode };
+      } catch (error) {
+        return { kind: 'unknown', code: errorCode(error) };
+      }
+    });
+  }
+
+  async cancelPayment(paymentRequestId: string, context: CallContext): Promise<CancelResult> {
+    return this.#context.run(context, async () => {
+      try {
+        const outcome = await this.#client.cancel({ paymentRequestId });
+        if (outcome.kind === 'cancelled') return { kind: 'cancelled' };
+        if (outcome.kind === 'failed') {
+          return {
+            kind: 'rejected',
+            code: outcome.resultCode,
+            message: outcome.resultMessage ?? outcome.resultCode,
+          };
+        }
+        return { kind: 'unknown', code: outcome.resultCode };
+      } catch (error) {
+        return { kind: 'unknown', code: errorCode(error) };
+      }
+    });
+  }
+
+  async refund(
+    input: { refundRequestId: string; gatewayPaymentId: string; amount: Money; reason: string | null },
+    context: CallContext,
+  ): Promise<RefundResult> {
+    return this.#context.run(context, async () => {
+      try {
+        const outcome = await this.#client.refund({
+          refundRequestId: input.refundRequestId,
+          paymentId: input.gatewayPaymentId,
+          refundAmount: input.amount,
+          ...(input.reason ? { refundReason: input.reason.slice(0, 256) } : {}),
+          refundNotifyUrl: this.#options.notifyUrl,
+        });
+        switch (outcome.kind) {
+          case 'succeeded':
+            return { kind: 'succeeded', gatewayRefundId: outcome.refundId ?? null };
+          case 'processing':
+            return { kind: 'processing', gatewayRefundId: outcome.refundId ?? null };
+          case 'failed':
+            return {
+              kind: 'rejected',
+              code: outcome.resultCode,
+              message: outcome.resultMessage ?? outcome.resultCode,
+            };
+          default:
+            return { kind: 'unknown', code: outcome.resultCode };
+        }
+      } catch (error) {
+        return { kind: 'unknown', code: errorCode(error) };
+      }
+    });
+  }
+
+  async inquireRefund(refundRequestId: string, context: CallContext): Promise<RefundInquiryResult> {
+    return this.#context.run(context, async () => {
+      try {
+        const outcome = await this.#client.inquiryRefund({ refundRequestId });
+        if (outcome.kind === 'found') {
+          return {
+            kind: 'found',
+            status: outcome.refundStatus,
+            gatewayRefundId: outcome.response.refundId ?? null,
+            resultCode: outcome.resultCode,
+          };
+        }
+        if (outcome.kind === 'failed' && outcome.notFound) return { kind: 'not_found' };
+        return { kind: 'unknown', code: outcome.resultCode };
+      } catch (error) {
+        return { kind: 'unknown', code: errorCode(error) };
+      }
+    });
+  }
+
+  async consult(input: {
+    amount: Money;
+    region: string | null;
+    terminalType: 'WEB' | 'WAP' | 'APP';
+  }): Promise<GatewayMethodOption[] | undefined> {
+    try {
+      const outcome = await this.#client.consult(
+        {
+          productCode: 'CASHIER_PAYMENT',
+          paymentAmount: input.amount,
+          env: { terminalType: input.terminalType },
+          ...(input.region ? { userRegion: input.region } : {}),
+          ...(this.#options.settlementCurrency
+            ? { settlementStrategy: { settlementCurrency: this.#options.settlementCurrency } }
+            : {}),
+        },
+        { maxRetries: 0, timeoutMs: 3_000 },
+      );
+      if (outcome.kind !== 'ok') return undefined;
+      return (outcome.response.paymentOptions ?? []).map((option) => ({
+        paymentMethodType: option.paymentMethodType,
+        enabled: option.enabled === true || option.enabled === 'true',
+      }));
+    } catch {
+      return undefined;
+    }
+  }
+
+  verifyNotification(
+    rawBody: Buffer,
+    headers: Record<string, string | string[] | undefined>,
+  ): VerifiedNotification {
+    try {
+      const event = verifyNotification({
+        rawBody,
+        headers,
+        notifyPath: this.#notifyPath,
+        clientId: this.#options.clientId,
+        antomPublicKey: this.#antomPublicKey,
+      });
+      const ack = NOTIFICATION_ACK;
+      if (event.type === 'REFUND_RESULT') {
+        return {
+          ok: true,
+          ack,
+          notification: {
+            type: 'refund',
+            succeeded: event.outcome === 'succeeded',
+            resultCode: event.result.resultCode,
+            refundRequestId: event.refundRequestId,
+            gatewayRefundId: event.refundId,
+            amount: event.refundAmount,
+          },
+        };
+      }
+      return {
+        ok: true,
+        ack,
+        notification: {
+          type: 'payment',
+          final: event.type === 'PAYMENT_RESULT',
+          succeeded: event.type === 'PAYMENT_RESULT' && event.outcome === 'succeeded',
+          resultCode: event.result.resultCode,
+          paymentRequestId: event.paymentRequestId,
+          gatewayPaymentId: event.paymentId,
+          amount: event.paymentAmount,
+          paidAt: event.type === 'PAYMENT_RESULT' ? parseTime(event.paymentTime) : null,
+        },
+      };
+    } catch (error) {
+      const code = error instanceof AntomError ? error.type : 'notification';
+      return {
+        ok: false,
+        reason: errorMessage(error),
+        code:
+          code === 'signature'
+            ? 'SIGNATURE'
+            : error instanceof AntomError && error.code === 'CLIENT_ID_MISMATCH'
+              ? 'CLIENT'
+              : 'MALFORMED',
+      };
+    }
+  }
+}

@@ -1,0 +1,144 @@
+// The gateway port (STYLE point 2): what the checkout needs from a QR payment gateway, in domain terms.
+// antom.gateway.ts adapts the Antom client to it; another QR gateway could be added beside it.
+import type { Money } from '@paydesk/api';
+
+export type GatewayPaymentStatus = 'PROCESSING' | 'SUCCESS' | 'FAIL' | 'CANCELLED';
+
+/** Who a gateway call is made for, so every call is logged against its order (issue 4 point 16). */
+export interface CallContext {
+  orderId: string;
+  paymentId?: string;
+  refundId?: string;
+}
+
+export interface CreatePaymentInput {
+  paymentRequestId: string;
+  orderReference: string;
+  orderDescription: string;
+  amount: Money;
+  items: { name: string; quantity: number; unitAmount: Money; reference?: string }[];
+  buyer: { id?: string; email?: string; phone?: string; name?: string } | null;
+  paymentMethodType: string;
+  terminalType: 'WEB' | 'WAP' | 'APP';
+  osType?: 'IOS' | 'ANDROID';
+  userRegion: string | null;
+  /** When the gateway should stop accepting the code (epoch ms). */
+  expiresAt: number;
+  redirectUrl: string;
+}
+
+export type CreatePaymentResult =
+  | {
+      kind: 'created';
+      gatewayPaymentId: string;
+      code: { kind: 'qr' | 'text' | 'image'; value: string } | null;
+      codeExpiresAt: number | null;
+      deepLink: string | null;
+      walletUrl: string | null;
+    }
+  | { kind: 'succeeded'; gatewayPaymentId: string | null }
+  | { kind: 'failed'; code: string; message: string }
+  /** No trustworthy answer (timeout, dropped reply, 5xx, unverifiable, U): the payment may exist. */
+  | { kind: 'unknown'; code: string; message: string };
+
+export type InquiryResult =
+  | {
+      kind: 'found';
+      status: GatewayPaymentStatus;
+      gatewayPaymentId: string | null;
+      resultCode: string | null;
+      amount: Money | null;
+      paidAt: number | null;
+    }
+  | { kind: 'not_found' }
+  | { kind: 'unknown'; code: string };
+
+export type CancelResult =
+  | { kind: 'cancelled' }
+  | { kind: 'rejected'; code: string; message: string }
+  | { kind: 'unknown'; code: string };
+
+export type RefundResult =
+  | { kind: 'succeeded'; gatewayRefundId: string | null }
+  | { kind: 'processing'; gatewayRefundId: string | null }
+  | { kind: 'rejected'; code: string; message: string }
+  | { kind: 'unknown'; code: string };
+
+export type RefundInquiryResult =
+  | {
+      kind: 'found';
+      status: 'SUCCESS' | 'FAIL' | 'PROCESSING';
+      gatewayRefundId: string | null;
+      resultCode: string | null;
+    }
+  | { kind: 'not_found' }
+  | { kind: 'unknown'; code: string };
+
+export interface GatewayMethodOption {
+  paymentMethodType: string;
+  enabled: boolean;
+}
+
+export type GatewayNotification =
+  | {
+      type: 'payment';
+      final: boolean;
+      succeeded: boolean;
+      resultCode: string;
+      paymentRequestId: string;
+      gatewayPaymentId: string;
+      amount: Money;
+      paidAt: number | null;
+    }
+  | {
+      type: 'refund';
+      succeeded: boolean;
+      resultCode: string;
+      refundRequestId: string;
+      gatewayRefundId: string;
+      amount: Money;
+    };
+
+export type VerifiedNotification =
+  | { ok: true; notification: GatewayNotification; ack: string }
+  | { ok: false; reason: string; code: 'SIGNATURE' | 'CLIENT' | 'MALFORMED' };
+
+export interface PaymentGateway {
+  /** True for the Paydesk sandbox (the cashier then shows a wallet link). */
+  readonly isSandbox: boolean;
+  createPayment(input: CreatePaymentInput, context: CallContext): Promise<CreatePaymentResult>;
+  inquirePayment(paymentRequestId: string, context: CallContext): Promise<InquiryResult>;
+  cancelPayment(paymentRequestId: string, context: CallContext): Promise<CancelResult>;
+  refund(
+    input: { refundRequestId: string; gatewayPaymentId: string; amount: Money; reason: string | null },
+    context: CallContext,
+  ): Promise<RefundResult>;
+  inquireRefund(refundRequestId: string, context: CallContext): Promise<RefundInquiryResult>;
+  /** Methods the gateway offers for this amount and region; undefined when it cannot say. */
+  consult(input: {
+    amount: Money;
+    region: string | null;
+    terminalType: 'WEB' | 'WAP' | 'APP';
+  }): Promise<GatewayMethodOption[] | undefined>;
+  /** Checks a notification over its raw body before anything in it is read. */
+  verifyNotification(
+    rawBody: Buffer,
+    headers: Record<string, string | string[] | undefined>,
+  ): VerifiedNotification;
+}
+
+/** A record of one gateway exchange, for the append-only audit log. */
+export interface GatewayCallLog {
+  context: CallContext | undefined;
+  api: string;
+  attempt: number;
+  requestTime: string;
+  requestBody: string;
+  httpStatus: number | undefined;
+  responseBody: string | undefined;
+  resultStatus: string | undefined;
+  resultCode: string | undefined;
+  error: string | undefined;
+  durationMs: number;
+  at: number;
+}

@@ -1,0 +1,125 @@
+// `Idempotency-Key` on every write (PRODUCT.md): the same key with the same body answers the first
+// response again; with another body it is a 422; while the first is still running it is a 409. Keys are
+// scoped (merchant, or one checkout) so two buyers cannot collide. 5xx answers are not kept: retry freely.
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { isUniqueViolation } from '../db/database.ts';
+import type { DB } from '../db/schema.ts';
+import type { Clock } from '../domain/clock.ts';
+import { DomainError } from '../domain/errors.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Scope of Idempotency-Key for this route; unset means the route does not take one. */
+    idempotencyScope?: (request: FastifyRequest) => string;
+  }
+  interface FastifyRequest {
+    idempotency?: { scope: string; key: string };
+  }
+}
+
+function requestHash(request: FastifyRequest): string {
+  return createHash('sha256')
+    .update(
+      `${request.method} ${request.routeOptions.url ?? request.url}\n${request.url}\n${JSON.stringify(request.body ?? null)}`,
+    )
+    .digest('hex');
+}
+
+export function installIdempotency(app: FastifyInstance, deps: { db: Kysely<DB>; clock: Clock }): void {
+  const { db, clock } = deps;
+
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    const scopeOf = request.routeOptions.config?.idempotencyScope;
+    const header = request.headers['idempotency-key'];
+    if (!scopeOf || header === undefined) return;
+    const key = Array.isArray(header) ? header[0] : header;
+    if (!key || key.length > 255) {
+      throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be 1 to 255 characters', [
+        { field: 'headers.idempotency-key', message: 'must be 1 to 255 characters' },
+      ]);
+    }
+    const scope = scopeOf(request);
+    const hash = requestHash(request);
+    try {
+      await db
+        .insertInto('idempotency_keys')
+        .values({
+          scope,
+          key,
+          request_hash: hash,
+          state: 'IN_PROGRESS',
+          response_status: null,
+          response_body: null,
+          created_at: clock.now(),
+        })
+        .execute();
+      request.idempotency = { scope, key };
+      return;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    const stored = await db
+      .selectFrom('idempotency_keys')
+      .selectAll()
+      .where('scope', '=', scope)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    if (!stored) throw new DomainError('CONFLICT', 'the Idempotency-Key was released meanwhile; send again');
+    if (stored.request_hash !== hash) {
+      throw new DomainError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'this Idempotency-Key was used with a different request',
+      );
+    }
+    if (stored.state !== 'DONE' || stored.response_status === null) {
+      throw new DomainError(
+        'IDEMPOTENCY_KEY_IN_USE',
+        'a request with this Idempotency-Key is still being handled',
+      );
+    }
+    reply.header('idempotent-replayed', 'true');
+    return reply
+      .status(stored.response_status)
+      .type('application/json')
+      .send(stored.response_body ?? '');
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const slot = request.idempotency;
+    if (!slot) return payload;
+    request.idempotency = undefined;
+    const query = db
+      .deleteFrom('idempotency_keys')
+      .where('scope', '=', slot.scope)
+      .where('key', '=', slot.key);
+    if (reply.statusCode >= 500 || reply.statusCode === 429) {
+      await query.execute();
+    } else {
+      await db
+        .updateTable('idempotency_keys')
+        .set({
+          state: 'DONE',
+          response_status: reply.statusCode,
+          response_body: typeof payload === 'string' ? payload : String(payload ?? ''),
+        })
+        .where('scope', '=', slot.scope)
+        .where('key', '=', slot.key)
+        .execute();
+    }
+    return payload;
+  });
+
+  // A request that died before answering must not hold its key for ever.
+  app.addHook('onResponse', async (request) => {
+    const slot = request.idempotency;
+    if (!slot) return;
+    await db
+      .deleteFrom('idempotency_keys')
+      .where('scope', '=', slot.scope)
+      .where('key', '=', slot.key)
+      .where('state', '=', 'IN_PROGRESS')
+      .execute();
+  });
+}

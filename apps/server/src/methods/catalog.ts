@@ -1,0 +1,179 @@
+// The payment-method catalog (S5): what this merchant offers, in configuration. Each entry says how the
+// code is shown (QR to scan, or a number to type), where and in which currency it works, its amount
+// limits, how long a code lives, and what Antom allows afterwards (cancel / refund), which decides how a
+// duplicate payment is given back (S10). Override it with PAYMENT_METHODS=@path/to/catalog.json.
+import { amountProblems } from '@paydesk/antom';
+
+export type MethodCategory = 'QR' | 'BANK_TRANSFER' | 'PAYMENT_CODE';
+
+export interface CatalogMethod {
+  type: string;
+  /** Display names by language (en is required; zh, th, id when known). */
+  names: Record<string, string>;
+  category: MethodCategory;
+  /** A URL path or absolute URL of the logo. */
+  logo: string;
+  bankName?: string;
+  currencies: string[];
+  /** ISO-3166 alpha-2 regions; empty means anywhere. */
+  regions: string[];
+  /** Per currency, inclusive minor-unit limits. */
+  minAmount?: Record<string, string>;
+  maxAmount?: Record<string, string>;
+  /** How long a code may be paid, in seconds (the attempt's timeout, S19). */
+  timeoutSeconds: number;
+  /** Antom's cancel rule: `paid` = cancellable after payment (until 00:15 UTC+8 T+1), `unpaid` only before, `never`. */
+  cancel: 'paid' | 'unpaid' | 'never';
+  refund: 'full_and_partial' | 'full' | 'none';
+}
+
+export const DEFAULT_CATALOG: readonly CatalogMethod[] = [
+  {
+    type: 'PROMPTPAY',
+    names: { en: 'PromptPay', zh: 'PromptPay', th: 'พร้อมเพย์', id: 'PromptPay' },
+    category: 'QR',
+    logo: '/assets/methods/promptpay.svg',
+    currencies: ['THB'],
+    regions: ['TH'],
+    minAmount: { THB: '1' },
+    maxAmount: { THB: '999999999999' },
+    timeoutSeconds: 480,
+    cancel: 'paid',
+    refund: 'none',
+  },
+  {
+    type: 'TRUEMONEY',
+    names: { en: 'TrueMoney Wallet', zh: 'TrueMoney 钱包', th: 'ทรูมันนี่ วอลเล็ท', id: 'TrueMoney Wallet' },
+    category: 'QR',
+    logo: '/assets/methods/truemoney.svg',
+    currencies: ['THB'],
+    regions: ['TH'],
+    minAmount: { THB: '100' },
+    maxAmount: { THB: '5000000' },
+    timeoutSeconds: 480,
+    cancel: 'paid',
+    refund: 'full_and_partial',
+  },
+  {
+    type: 'PAYNOW',
+    names: { en: 'PayNow', zh: 'PayNow', th: 'PayNow', id: 'PayNow' },
+    category: 'QR',
+    logo: '/assets/methods/paynow.svg',
+    currencies: ['SGD'],
+    regions: ['SG'],
+    minAmount: { SGD: '1' },
+    maxAmount: { SGD: '20000000' },
+    timeoutSeconds: 480,
+    cancel: 'paid',
+    refund: 'full_and_partial',
+  },
+  {
+    type: 'QRIS',
+    names: { en: 'QRIS', zh: 'QRIS', th: 'QRIS', id: 'QRIS' },
+    category: 'QR',
+    logo: '/assets/methods/qris.svg',
+    currencies: ['IDR'],
+    regions: ['ID'],
+    minAmount: { IDR: '100' },
+    maxAmount: { IDR: '1000000000' },
+    timeoutSeconds: 480,
+    cancel: 'never',
+    refund: 'full_and_partial',
+  },
+  {
+    type: 'BANKTRANSFER_PERMATA',
+    names: {
+      en: 'Permata Bank virtual account',
+      zh: 'Permata 银行虚拟账户',
+      th: 'บัญชีเสมือน Permata Bank',
+      id: 'Virtual Account Permata',
+    },
+    category: 'BANK_TRANSFER',
+    logo: '/assets/methods/permata.svg',
+    bankName: 'Permata Bank',
+    currencies: ['IDR'],
+    regions: ['ID'],
+    minAmount: { IDR: '1000000' },
+    maxAmount: { IDR: '5000000000000' },
+    timeoutSeconds: 24 * 3600,
+    cancel: 'never',
+    refund: 'full_and_partial',
+  },
+  {
+    type: 'BANKTRANSFER_BNI',
+    names: {
+      en: 'BNI virtual account',
+      zh: 'BNI 银行虚拟账户',
+      th: 'บัญชีเสมือน BNI',
+      id: 'Virtual Account BNI',
+    },
+    category: 'BANK_TRANSFER',
+    logo: '/assets/methods/bni.svg',
+    bankName: 'Bank Negara Indonesia (BNI)',
+    currencies: ['IDR'],
+    regions: ['ID'],
+    minAmount: { IDR: '1000000' },
+    maxAmount: { IDR: '5000000000000' },
+    timeoutSeconds: 24 * 3600,
+    cancel: 'never',
+    refund: 'full_and_partial',
+  },
+  {
+    type: 'KONBINI',
+    names: {
+      en: 'Konbini (convenience store)',
+      zh: '便利店支付 (Konbini)',
+      th: 'ร้านสะดวกซื้อ (Konbini)',
+      id: 'Konbini',
+    },
+    category: 'PAYMENT_CODE',
+    logo: '/assets/methods/konbini.svg',
+    currencies: ['JPY'],
+    regions: ['JP'],
+    minAmount: { JPY: '100' },
+    maxAmount: { JPY: '300000' },
+    timeoutSeconds: 3 * 24 * 3600,
+    cancel: 'unpaid',
+    refund: 'full',
+  },
+];
+
+/** Every problem in a catalog, each naming the entry and field (empty when it is valid). */
+export function catalogProblems(catalog: unknown): string[] {
+  if (!Array.isArray(catalog) || catalog.length === 0)
+    return ['PAYMENT_METHODS must be a non-empty JSON array'];
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  catalog.forEach((entry: Partial<CatalogMethod>, index) => {
+    const at = `PAYMENT_METHODS[${index}]`;
+    if (typeof entry?.type !== 'string' || !/^[A-Z0-9_]{1,64}$/.test(entry.type))
+      problems.push(`${at}.type must be an Antom paymentMethodType`);
+    else if (seen.has(entry.type)) problems.push(`${at}.type ${entry.type} appears twice`);
+    else seen.add(entry.type);
+    if (typeof entry?.names?.en !== 'string') problems.push(`${at}.names.en is required`);
+    if (!['QR', 'BANK_TRANSFER', 'PAYMENT_CODE'].includes(entry?.category as string)) {
+      problems.push(`${at}.category must be QR, BANK_TRANSFER or PAYMENT_CODE`);
+    }
+    if (typeof entry?.logo !== 'string') problems.push(`${at}.logo must be a URL`);
+    if (!Array.isArray(entry?.currencies) || entry.currencies.length === 0)
+      problems.push(`${at}.currencies must list currencies`);
+    if (!Array.isArray(entry?.regions)) problems.push(`${at}.regions must be an array (empty = anywhere)`);
+    if (!Number.isInteger(entry?.timeoutSeconds) || (entry.timeoutSeconds as number) < 10) {
+      problems.push(`${at}.timeoutSeconds must be an integer ≥ 10`);
+    }
+    if (!['paid', 'unpaid', 'never'].includes(entry?.cancel as string))
+      problems.push(`${at}.cancel must be paid, unpaid or never`);
+    if (!['full_and_partial', 'full', 'none'].includes(entry?.refund as string)) {
+      problems.push(`${at}.refund must be full_and_partial, full or none`);
+    }
+    for (const field of ['minAmount', 'maxAmount'] as const) {
+      for (const [currency, value] of Object.entries(entry?.[field] ?? {})) {
+        const amountIssues = amountProblems({ currency, value }, `${at}.${field}.${currency}`).filter(
+          (problem) => !problem.includes('whole rupiah'),
+        );
+        problems.push(...amountIssues);
+      }
+    }
+  });
+  return problems;
+}

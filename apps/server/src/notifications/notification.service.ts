@@ -1,0 +1,214 @@
+// Antom notifications (issue 4 point 12): the signature is checked over the raw body before anything in
+// it is read; then the client id, our paymentRequestId, the amount and the currency. Handling is
+// idempotent (replays and reorders never move a state backwards), every raw notification is kept, and
+// the fixed acknowledgement is sent only after the result is committed.
+import { compareMinor } from '@paydesk/antom';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { GatewayNotification, PaymentGateway } from '../gateway/payment-gateway.ts';
+import { findPayment, findRefund } from '../orders/order.repository.ts';
+import type { PaymentService } from '../payments/payment.service.ts';
+import type { RefundService } from '../refunds/refund.service.ts';
+
+export interface NotificationAnswer {
+  status: number;
+  body: string;
+  contentType: 'application/json';
+}
+
+export type NotificationOutcome =
+  | 'APPLIED'
+  | 'DUPLICATE'
+  | 'REJECTED_SIGNATURE'
+  | 'REJECTED_CLIENT'
+  | 'REJECTED_MALFORMED'
+  | 'UNKNOWN_PAYMENT'
+  | 'UNKNOWN_REFUND'
+  | 'MISMATCH';
+
+const KEPT_HEADERS = ['client-id', 'request-time', 'signature', 'content-type', 'user-agent'];
+
+function errorBody(code: string, message: string): string {
+  return JSON.stringify({ error: { code, message } });
+}
+
+export interface NotificationServiceDeps {
+  db: Kysely<DB>;
+  clock: Clock;
+  gateway: PaymentGateway;
+  payments: PaymentService;
+  refunds: RefundService;
+  onOutcome?: (outcome: NotificationOutcome) => void;
+}
+
+interface Handled {
+  outcome: NotificationOutcome;
+  error?: string;
+  orderId?: string;
+  paymentId?: string;
+  refundId?: string;
+}
+
+export class NotificationService {
+  readonly #d: NotificationServiceDeps;
+
+  constructor(deps: NotificationServiceDeps) {
+    this.#d = deps;
+  }
+
+  async handle(
+    rawBody: Buffer,
+    headers: Record<string, string | string[] | undefined>,
+  ): Promise<NotificationAnswer> {
+    const verified = this.#d.gateway.verifyNotification(rawBody, headers);
+    if (!verified.ok) {
+      const outcome: NotificationOutcome =
+        verified.code === 'SIGNATURE'
+          ? 'REJECTED_SIGNATURE'
+          : verified.code === 'CLIENT'
+            ? 'REJECTED_CLIENT'
+            : 'REJECTED_MALFORMED';
+      await this.#keep(rawBody, headers, { verified: false, outcome, error: verified.reason });
+      return {
+        status: verified.code === 'MALFORMED' ? 400 : 401,
+        body: errorBody('NOTIFICATION_REJECTED', verified.reason),
+        contentType: 'application/json',
+      };
+    }
+    const notification = verified.notification;
+    const result: Handled =
+      notification.type === 'payment' ? await this.#payment(notification) : await this.#refund(notification);
+    await this.#keep(rawBody, headers, {
+      verified: true,
+      outcome: result.outcome,
+      error: result.error ?? null,
+      orderId: result.orderId ?? null,
+      paymentId: result.paymentId ?? null,
+      refundId: result.refundId ?? null,
+      notifyType:
+        notification.type === 'refund'
+          ? 'REFUND_RESULT'
+          : notification.final
+            ? 'PAYMENT_RESULT'
+            : 'PAYMENT_PENDING',
+    });
+    if (result.outcome === 'APPLIED' || result.outcome === 'DUPLICATE') {
+      return { status: 200, body: verified.ack, contentType: 'application/json' };
+    }
+    const status = result.outcome === 'MISMATCH' ? 400 : 404;
+    return {
+      status,
+      body: errorBody(result.outcome, result.error ?? result.outcome),
+      contentType: 'application/json',
+    };
+  }
+
+  async #payment(n: Extract<GatewayNotification, { type: 'payment' }>) {
+    const attempt = await findPayment(this.#d.db, n.paymentRequestId);
+    if (!attempt) return { outcome: 'UNKNOWN_PAYMENT' as const, error: `no payment ${n.paymentRequestId}` };
+    const ids = { orderId: attempt.order_id, paymentId: attempt.id };
+    if (n.amount.currency !== attempt.currency || compareMinor(n.amount.value, attempt.amount) !== 0) {
+      return {
+        ...ids,
+        outcome: 'MISMATCH' as const,
+        error: `amount ${n.amount.value} ${n.amount.currency} is not the payment's`,
+      };
+    }
+    if (attempt.gateway_payment_id && attempt.gateway_payment_id !== n.gatewayPaymentId) {
+      return {
+        ...ids,
+        outcome: 'MISMATCH' as const,
+        error: 'paymentId is not the one Antom gave for this payment',
+      };
+    }
+    const before = attempt.status;
+    if (!n.final) {
+      // PAYMENT_PENDING: the buyer acted; ask Antom soon rather than wait for the schedule.
+      await this.#d.db
+        .updateTable('payments')
+        .set({ next_check_at: this.#d.clock.now() })
+        .where('id', '=', attempt.id)
+        .where('status', 'in', ['PROCESSING', 'UNKNOWN', 'ABANDONED'])
+        .execute();
+      return { ...ids, outcome: 'APPLIED' as const };
+    }
+    if (n.succeeded) {
+      if (attempt.status === 'CANCELLING') {
+        // Our cancel is in flight; Antom's answer to it decides (a paid cancel is refunded by Antom).
+        await this.#d.db
+          .updateTable('payments')
+          .set({ next_check_at: this.#d.clock.now() })
+          .where('id', '=', attempt.id)
+          .execute();
+        return { ...ids, outcome: 'APPLIED' as const };
+      }
+      const after = await this.#d.payments.settleSuccess(attempt.id, {
+        gatewayPaymentId: n.gatewayPaymentId,
+        paidAt: n.paidAt ?? this.#d.clock.now(),
+      });
+      return { ...ids, outcome: after.status === before ? ('DUPLICATE' as const) : ('APPLIED' as const) };
+    }
+    const after = await this.#d.payments.settleFailure(attempt.id, n.resultCode);
+    return { ...ids, outcome: after.status === before ? ('DUPLICATE' as const) : ('APPLIED' as const) };
+  }
+
+  async #refund(n: Extract<GatewayNotification, { type: 'refund' }>) {
+    const refund = await findRefund(this.#d.db, n.refundRequestId);
+    if (!refund) return { outcome: 'UNKNOWN_REFUND' as const, error: `no refund ${n.refundRequestId}` };
+    const ids = { orderId: refund.order_id, paymentId: refund.payment_id, refundId: refund.id };
+    if (n.amount.currency !== refund.currency || compareMinor(n.amount.value, refund.amount) !== 0) {
+      return {
+        ...ids,
+        outcome: 'MISMATCH' as const,
+        error: `amount ${n.amount.value} ${n.amount.currency} is not the refund's`,
+      };
+    }
+    const after = await this.#d.refunds.applyNotification(
+      refund,
+      n.succeeded,
+      n.resultCode,
+      n.gatewayRefundId,
+    );
+    return {
+      ...ids,
+      outcome: after.status === refund.status ? ('DUPLICATE' as const) : ('APPLIED' as const),
+    };
+  }
+
+  async #keep(
+    rawBody: Buffer,
+    headers: Record<string, string | string[] | undefined>,
+    fields: {
+      verified: boolean;
+      outcome: NotificationOutcome;
+      error: string | null;
+      orderId?: string | null;
+      paymentId?: string | null;
+      refundId?: string | null;
+      notifyType?: string | null;
+    },
+  ): Promise<void> {
+    this.#d.onOutcome?.(fields.outcome);
+    const kept: Record<string, string> = {};
+    for (const name of KEPT_HEADERS) {
+      const value = headers[name];
+      if (value !== undefined) kept[name] = String(Array.isArray(value) ? value[0] : value).slice(0, 2048);
+    }
+    await this.#d.db
+      .insertInto('notifications')
+      .values({
+        order_id: fields.orderId ?? null,
+        payment_id: fields.paymentId ?? null,
+        refund_id: fields.refundId ?? null,
+        notify_type: fields.notifyType ?? null,
+        headers: JSON.stringify(kept),
+        body: rawBody.toString('utf8').slice(0, 65_536),
+        verified: fields.verified ? 1 : 0,
+        outcome: fields.outcome,
+        error: fields.error,
+        created_at: this.#d.clock.now(),
+      })
+      .execute();
+  }
+}

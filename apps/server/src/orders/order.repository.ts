@@ -1,0 +1,68 @@
+// Reads of orders, payments and refunds shared by the services. Writes of status go through payment.state.ts.
+import type { Kysely } from 'kysely';
+import type { DB, OrderRow, PaymentRow, RefundRow } from '../db/schema.ts';
+import { LIVE_ATTEMPT_STATUSES } from '../domain/state-machine.ts';
+
+export type Reader = Kysely<DB>;
+
+export function findOrder(db: Reader, id: string): Promise<OrderRow | undefined> {
+  return db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findOrderByTokenHash(db: Reader, tokenHash: string): Promise<OrderRow | undefined> {
+  return db.selectFrom('orders').selectAll().where('checkout_token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+export function findPayment(db: Reader, id: string): Promise<PaymentRow | undefined> {
+  return db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findLivePayment(db: Reader, orderId: string): Promise<PaymentRow | undefined> {
+  return db
+    .selectFrom('payments')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .where('status', 'in', LIVE_ATTEMPT_STATUSES)
+    .executeTakeFirst();
+}
+
+export function listPayments(db: Reader, orderId: string): Promise<PaymentRow[]> {
+  return db
+    .selectFrom('payments')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export function findRefund(db: Reader, id: string): Promise<RefundRow | undefined> {
+  return db.selectFrom('refunds').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listRefunds(db: Reader, orderId: string): Promise<RefundRow[]> {
+  return db
+    .selectFrom('refunds')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/**
+ * The payment a buyer should see: the live attempt, else the newest one (a duplicate paid after the order
+ * was paid shows its refund notice), else none.
+ */
+export async function currentPayment(db: Reader, orderId: string): Promise<PaymentRow | undefined> {
+  const live = await findLivePayment(db, orderId);
+  if (live) return live;
+  return db
+    .selectFrom('payments')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}

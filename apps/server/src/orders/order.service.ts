@@ -1,0 +1,268 @@
+// Orders for the Merchant API: create (S4), read with full history (issue 4 point 16), list with cursor
+// pagination, and close (cancelling a live payment at Antom first).
+import { amountProblems, currencyExponent } from '@paydesk/antom';
+import type { CreateOrderBody, OrderEventView, OrderListQuery } from '@paydesk/api';
+import type { Kysely } from 'kysely';
+import type { DB, OrderRow, OrderStatus } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
+import { iso, type Clock } from '../domain/clock.ts';
+import { DomainError, type ErrorDetail } from '../domain/errors.ts';
+import { hashToken, newCheckoutToken, newId } from '../domain/ids.ts';
+import { recordEvent } from '../events/order-events.ts';
+import type { PaymentService } from '../payments/payment.service.ts';
+import type { StateStore } from '../payments/payment.state.ts';
+import type { Outbox } from '../webhooks/outbox.ts';
+import { findLivePayment, findOrder, listPayments, listRefunds } from './order.repository.ts';
+import { orderSummary, orderView } from './order.views.ts';
+
+export interface OrderServiceDeps {
+  db: Kysely<DB>;
+  clock: Clock;
+  state: StateStore;
+  payments: PaymentService;
+  outbox: Outbox;
+  publicUrl: string;
+  defaultTtlSeconds: number;
+}
+
+interface Cursor {
+  c: number;
+  i: string;
+}
+
+export class OrderService {
+  readonly #d: OrderServiceDeps;
+
+  constructor(deps: OrderServiceDeps) {
+    this.#d = deps;
+  }
+
+  async create(body: CreateOrderBody): Promise<OrderRow> {
+    const problems: ErrorDetail[] = amountProblems(body.amount, 'amount').map((message) => ({
+      field: 'amount',
+      message,
+    }));
+    for (const [index, item] of (body.items ?? []).entries()) {
+      if (item.unitAmount.currency !== body.amount.currency) {
+        problems.push({
+          field: `items[${index}].unitAmount.currency`,
+          message: `must be ${body.amount.currency}`,
+        });
+      }
+    }
+    if (problems.length > 0) {
+      const unsupported = currencyExponent(body.amount.currency) === undefined;
+      throw new DomainError(
+        unsupported ? 'CURRENCY_NOT_SUPPORTED' : 'AMOUNT_INVALID',
+        problems.map((p) => p.message).join('; '),
+        problems,
+      );
+    }
+    const now = this.#d.clock.now();
+    const token = newCheckoutToken();
+    return inTransaction(this.#d.db, async (tx) => {
+      const order = await tx.trx
+        .insertInto('orders')
+        .values({
+          id: newId('ord', now),
+          reference: body.reference,
+          status: 'OPEN',
+          currency: body.amount.currency,
+          amount: body.amount.value,
+          description: body.description,
+          items: JSON.stringify(body.items ?? []),
+          buyer: body.buyer ? JSON.stringify(body.buyer) : null,
+          region: body.region ?? null,
+          return_url: body.returnUrl ?? null,
+          metadata: JSON.stringify(body.metadata ?? {}),
+          checkout_token: token,
+          checkout_token_hash: hashToken(token),
+          expires_at: now + (body.expiresInSeconds ?? this.#d.defaultTtlSeconds) * 1000,
+          created_at: now,
+          updated_at: now,
+          paid_at: null,
+          final_at: null,
+          paid_payment_id: null,
+          needs_attention: null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordEvent(
+        tx,
+        this.#d.state.bus,
+        order.id,
+        'order.created',
+        { reference: order.reference, amount: body.amount },
+        now,
+      );
+      return order;
+    });
+  }
+
+  async get(id: string, options: { history: boolean }) {
+    const { db, publicUrl } = this.#d;
+    const order = await findOrder(db, id);
+    if (!order) throw new DomainError('ORDER_NOT_FOUND', `no order ${id}`);
+    const [payments, refunds] = await Promise.all([listPayments(db, id), listRefunds(db, id)]);
+    return orderView(
+      order,
+      payments,
+      refunds,
+      options.history ? await this.history(id) : undefined,
+      publicUrl,
+    );
+  }
+
+  /** Every state change, gateway call and raw notification of an order, oldest first. */
+  async history(orderId: string): Promise<OrderEventView[]> {
+    const { db } = this.#d;
+    const [events, calls, notifications] = await Promise.all([
+      db.selectFrom('order_events').selectAll().where('order_id', '=', orderId).orderBy('seq').execute(),
+      db.selectFrom('gateway_calls').selectAll().where('order_id', '=', orderId).orderBy('seq').execute(),
+      db.selectFrom('notifications').selectAll().where('order_id', '=', orderId).orderBy('seq').execute(),
+    ]);
+    const merged: (OrderEventView & { sort: number; rank: number })[] = [
+      ...events.map((e) => ({
+        id: e.id,
+        type: e.type,
+        at: iso(e.created_at),
+        data: JSON.parse(e.data),
+        sort: e.created_at,
+        rank: e.seq,
+      })),
+      ...calls.map((c) => ({
+        id: `call_${c.seq}`,
+        type: 'gateway.call',
+        at: iso(c.created_at),
+        data: {
+          api: c.api,
+          paymentId: c.payment_id,
+          refundId: c.refund_id,
+          attempt: c.attempt,
+          httpStatus: c.http_status,
+          resultStatus: c.result_status,
+          resultCode: c.result_code,
+          error: c.error,
+          durationMs: c.duration_ms,
+          requestTime: c.request_time,
+          request: c.request_body,
+          response: c.response_body,
+        },
+        sort: c.created_at,
+        rank: c.seq,
+      })),
+      ...notifications.map((n) => ({
+        id: `ntf_${n.seq}`,
+        type: 'notification.received',
+        at: iso(n.created_at),
+        data: {
+          notifyType: n.notify_type,
+          paymentId: n.payment_id,
+          refundId: n.refund_id,
+          verified: n.verified === 1,
+          outcome: n.outcome,
+          error: n.error,
+          headers: JSON.parse(n.headers),
+          body: n.body,
+        },
+        sort: n.created_at,
+        rank: n.seq,
+      })),
+    ];
+    merged.sort((a, b) => a.sort - b.sort || a.rank - b.rank);
+    return merged.map(({ id, type, at, data }) => ({ id, type, at, data }));
+  }
+
+  async list(query: OrderListQuery) {
+    const { db, publicUrl } = this.#d;
+    const limit = query.limit ?? 20;
+    let q = db.selectFrom('orders').selectAll();
+    if (query.status) q = q.where('status', '=', query.status as OrderStatus);
+    if (query.needsAttention !== undefined) {
+      q = query.needsAttention
+        ? q.where('needs_attention', 'is not', null)
+        : q.where('needs_attention', 'is', null);
+    }
+    if (query.q) {
+      const term = query.q.trim();
+      const byPayment = db
+        .selectFrom('payments')
+        .select('order_id')
+        .where((eb) => eb.or([eb('id', '=', term), eb('gateway_payment_id', '=', term)]));
+      q = q.where((eb) =>
+        eb.or([eb('id', '=', term), eb('reference', '=', term), eb('id', 'in', byPayment)]),
+      );
+    }
+    if (query.cursor) {
+      const cursor = decodeCursor(query.cursor);
+      q = q.where((eb) =>
+        eb.or([
+          eb('created_at', '<', cursor.c),
+          eb.and([eb('created_at', '=', cursor.c), eb('id', '<', cursor.i)]),
+        ]),
+      );
+    }
+    const rows = await q
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      data: page.map((order) => orderSummary(order, publicUrl)),
+      nextCursor: rows.length > limit && last ? encodeCursor({ c: last.created_at, i: last.id }) : null,
+    };
+  }
+
+  /**
+   * Closes an unpaid order. A live payment is cancelled at Antom first; if the buyer paid it meanwhile the
+   * order ends PAID and closing is refused. A payment that succeeds after the close is given back (S10).
+   */
+  async close(id: string): Promise<OrderRow> {
+    const { db, clock, state, outbox, publicUrl } = this.#d;
+    let order = await findOrder(db, id);
+    if (!order) throw new DomainError('ORDER_NOT_FOUND', `no order ${id}`);
+    if (order.status === 'CLOSED') return order;
+    const live = await findLivePayment(db, id);
+    if (live && order.status === 'OPEN') await this.#d.payments.requestCancel(live.id, 'ORDER_CLOSED');
+    for (let round = 0; round < 5; round += 1) {
+      order = (await findOrder(db, id)) as OrderRow;
+      if (order.status === 'CLOSED') return order;
+      if (order.status === 'PAID')
+        throw new DomainError('ORDER_ALREADY_PAID', 'the order was paid; refund it instead');
+      if (order.status === 'EXPIRED') throw new DomainError('ORDER_EXPIRED', 'the order has already expired');
+      const current = order;
+      const closed = await inTransaction(db, async (tx) => {
+        const moved = await state.moveOrder(tx, current, 'CLOSED');
+        if (moved)
+          await outbox.enqueue(
+            tx,
+            'order.closed',
+            moved.id,
+            { order: orderSummary(moved, publicUrl) },
+            clock.now(),
+          );
+        return moved;
+      });
+      if (closed) return closed;
+    }
+    throw new DomainError('CONFLICT', 'the order kept changing; try again');
+  }
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(value: string): Cursor {
+  try {
+    const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Partial<Cursor>;
+    if (typeof parsed.c === 'number' && typeof parsed.i === 'string') return { c: parsed.c, i: parsed.i };
+  } catch {
+    // fall through
+  }
+  throw new DomainError('VALIDATION_FAILED', 'cursor is not one this API returned', [
+    { field: 'cursor', message: 'invalid' },
+  ]);
+}

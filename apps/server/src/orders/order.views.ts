@@ -1,0 +1,92 @@
+// Rows to contract shapes (@paydesk/api). One place, so the Merchant API, webhooks and the ops console agree.
+import type {
+  OrderEventView,
+  OrderItem,
+  OrderSummary,
+  OrderView,
+  PaymentView,
+  RefundView,
+} from '@paydesk/api';
+import { iso } from '../domain/clock.ts';
+import { buyerPaymentStatus } from '../domain/state-machine.ts';
+import type { OrderRow, PaymentRow, RefundRow } from '../db/schema.ts';
+
+export function checkoutUrl(publicUrl: string, token: string): string {
+  return `${publicUrl}/checkout/${token}`;
+}
+
+export function orderSummary(order: OrderRow, publicUrl: string): OrderSummary {
+  return {
+    id: order.id,
+    reference: order.reference,
+    status: order.status,
+    amount: { currency: order.currency, value: order.amount },
+    description: order.description,
+    region: order.region,
+    checkoutUrl: checkoutUrl(publicUrl, order.checkout_token),
+    checkoutToken: order.checkout_token,
+    expiresAt: iso(order.expires_at),
+    createdAt: iso(order.created_at),
+    paidAt: iso(order.paid_at),
+    refundedAmount: { currency: order.currency, value: order.refunded },
+    needsAttention: order.needs_attention,
+  };
+}
+
+/** The reason a buyer or operator sees: our own reasons first, then Antom's code. */
+export function paymentReason(payment: PaymentRow): string | null {
+  if (payment.status === 'CANCELLING') return payment.cancel_reason ?? 'CANCELLING';
+  return payment.reason;
+}
+
+export function paymentView(payment: PaymentRow): PaymentView {
+  return {
+    id: payment.id,
+    status: buyerPaymentStatus(payment.status),
+    reason: paymentReason(payment),
+    paymentMethodType: payment.method_type,
+    terminalType: payment.terminal_type,
+    amount: { currency: payment.currency, value: payment.amount },
+    gatewayPaymentId: payment.gateway_payment_id,
+    createdAt: iso(payment.created_at),
+    expiresAt: iso(payment.expires_at),
+    paidAt: iso(payment.paid_at),
+    finalAt: iso(payment.final_at),
+    state: payment.status,
+    kept: payment.kept === 1,
+  };
+}
+
+export function refundView(refund: RefundRow): RefundView {
+  return {
+    id: refund.id,
+    paymentId: refund.payment_id,
+    kind: refund.kind,
+    method: refund.method,
+    status: refund.status,
+    amount: { currency: refund.currency, value: refund.amount },
+    reason: refund.reason,
+    failureCode: refund.failure_code,
+    createdAt: iso(refund.created_at),
+    finalAt: iso(refund.final_at),
+  };
+}
+
+export function orderView(
+  order: OrderRow,
+  payments: PaymentRow[],
+  refunds: RefundRow[],
+  events: OrderEventView[] | undefined,
+  publicUrl: string,
+): OrderView {
+  return {
+    ...orderSummary(order, publicUrl),
+    items: JSON.parse(order.items) as OrderItem[],
+    buyer: order.buyer ? JSON.parse(order.buyer) : null,
+    returnUrl: order.return_url,
+    metadata: JSON.parse(order.metadata) as Record<string, string>,
+    payments: payments.map(paymentView),
+    refunds: refunds.map(refundView),
+    ...(events ? { events } : {}),
+  };
+}

@@ -1,0 +1,24 @@
+// The buyer and operator pages, built by apps/cashier into its dist/ folder: each route answers the HTML
+// entry for its page; the files themselves (scripts, styles, logos, embed.js) are served statically.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type {} from '@fastify/swagger';
+import type { FastifyInstance } from 'fastify';
+
+const PAGES: Record<string, string> = {
+  '/': 'shop.html',
+  '/checkout/:token': 'checkout.html',
+  '/checkout/:token/result': 'checkout.html',
+  '/checkout/:token/pay': 'checkout.html',
+  '/admin': 'admin.html',
+};
+
+export async function pageRoutes(app: FastifyInstance, deps: { dist: string }): Promise<void> {
+  for (const [path, file] of Object.entries(PAGES)) {
+    let html: string | undefined;
+    app.get(path, { schema: { hide: true } }, async (_request, reply) => {
+      html ??= readFileSync(join(deps.dist, file), 'utf8');
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
+    });
+  }
+}

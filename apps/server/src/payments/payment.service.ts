@@ -1,0 +1,611 @@
+// The payment lifecycle (S9–S11, S16–S20; issue 4 points 5–11). One service used by the buyer routes,
+// the notification endpoint and the sweeper alike. Rules it keeps:
+//  - the attempt and its paymentRequestId are committed before `pay` is sent (STYLE point 6);
+//  - one live attempt per order, held by a unique index, so fifty parallel confirms make one code;
+//  - an unknown answer leaves the attempt UNKNOWN, settled by inquiry, never "failed" by guesswork;
+//  - no transaction is held open across a gateway call;
+//  - a success on an order that is no longer open is given back exactly once (S10).
+import type { Kysely } from 'kysely';
+import type { DB, OrderRow, PaymentRow } from '../db/schema.ts';
+import { isUniqueViolation } from '../db/database.ts';
+import { inTransaction, type Tx } from '../db/transaction.ts';
+import type { Clock } from '../domain/clock.ts';
+import { DomainError } from '../domain/errors.ts';
+import { newId } from '../domain/ids.ts';
+import type {
+  CreatePaymentResult,
+  GatewayPaymentStatus,
+  InquiryResult,
+  PaymentGateway,
+} from '../gateway/payment-gateway.ts';
+import type { CatalogMethod } from '../methods/catalog.ts';
+import type { MethodService } from '../methods/method.service.ts';
+import { recordEvent } from '../events/order-events.ts';
+import { findLivePayment, findOrder, findPayment } from '../orders/order.repository.ts';
+import { orderSummary, paymentView } from '../orders/order.views.ts';
+import type { Outbox } from '../webhooks/outbox.ts';
+import type { StateStore } from './payment.state.ts';
+
+export interface PaymentServiceDeps {
+  db: Kysely<DB>;
+  clock: Clock;
+  state: StateStore;
+  gateway: PaymentGateway;
+  methods: MethodService;
+  outbox: Outbox;
+  publicUrl: string;
+  gatewayExpiryGraceMs: number;
+  /** How long a PENDING attempt may wait for `pay` before the sweeper treats the answer as lost (ms). */
+  payLeaseMs: number;
+  /** Wakes the sweeper (e.g. a duplicate to give back). */
+  wake: () => void;
+  log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+}
+
+/** Inquiry back-off for a code being shown: soon after it appears, then less and less often (issue 4 point 8). */
+export const INQUIRY_SCHEDULE_SECONDS = [3, 5, 10, 15, 30, 60, 120, 300] as const;
+
+export type CancelReason = 'BUYER_CANCELLED' | 'TIMEOUT' | 'ORDER_CLOSED' | 'GATEWAY_ERROR';
+
+/** The status an order must have for a new payment (S9), as a domain error. */
+export function assertPayable(order: OrderRow, now: number): void {
+  if (order.status === 'PAID') throw new DomainError('ORDER_ALREADY_PAID', 'this order is already paid');
+  if (order.status === 'CLOSED')
+    throw new DomainError('ORDER_CLOSED', 'this order was closed by the merchant');
+  if (order.status === 'EXPIRED' || now >= order.expires_at) {
+    throw new DomainError('ORDER_EXPIRED', 'the time to pay this order is over');
+  }
+}
+
+export class PaymentService {
+  readonly #d: PaymentServiceDeps;
+
+  constructor(deps: PaymentServiceDeps) {
+    this.#d = deps;
+  }
+
+  // ---------------------------------------------------------------- confirm (S7, S9, S11)
+
+  /**
+   * Confirm payment: returns the live attempt if there is one for the same method (a double click or a
+   * second tab), refuses another method while one is live, else commits a new attempt and calls `pay`.
+   */
+  async confirm(
+    order: OrderRow,
+    input: { paymentMethodType: string; terminalType: 'WEB' | 'WAP' | 'APP'; osType?: 'IOS' | 'ANDROID' },
+  ): Promise<{ payment: PaymentRow; created: boolean }> {
+    const { db, clock } = this.#d;
+    assertPayable(order, clock.now());
+    const available = await this.#d.methods.availableFor(
+      { currency: order.currency, value: order.amount },
+      order.region,
+    );
+    const method = available.find((m) => m.type === input.paymentMethodType);
+
+    const existing = await findLivePayment(db, order.id);
+    if (existing) return { payment: this.#sameOrRefuse(existing, input.paymentMethodType), created: false };
+    if (!method) {
+      throw new DomainError(
+        'PAYMENT_METHOD_UNAVAILABLE',
+        `${input.paymentMethodType} is not offered for this order`,
+        [
+          {
+            field: 'paymentMethodType',
+            message: `one of: ${available.map((m) => m.type).join(', ') || 'none'}`,
+          },
+        ],
+      );
+    }
+
+    let attempt: PaymentRow;
+    try {
+      attempt = await inTransaction(db, async (tx) => {
+        const fresh = await findOrder(tx.trx, order.id);
+        if (!fresh) throw new DomainError('CHECKOUT_NOT_FOUND', 'no such checkout');
+        assertPayable(fresh, clock.now());
+        return this.#insertAttempt(tx, fresh, method, input);
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // Another confirm won the race for this order's one live attempt: answer with that one.
+      const winner = await findLivePayment(db, order.id);
+      if (!winner)
+        throw new DomainError('CONFLICT', 'the payment changed while it was being created; try again');
+      return { payment: this.#sameOrRefuse(winner, input.paymentMethodType), created: false };
+    }
+
+    const result = await this.#d.gateway.createPayment(
+      {
+        paymentRequestId: attempt.id,
+        orderReference: order.reference,
+        orderDescription: order.description,
+        amount: { currency: order.currency, value: order.amount },
+        items: JSON.parse(order.items),
+        buyer: order.buyer ? JSON.parse(order.buyer) : null,
+        paymentMethodType: method.type,
+        terminalType: input.terminalType,
+        ...(input.osType ? { osType: input.osType } : {}),
+        userRegion: order.region,
+        expiresAt: attempt.gateway_expires_at,
+        redirectUrl: `${this.#d.publicUrl}/checkout/${order.checkout_token}/result`,
+      },
+      { orderId: order.id, paymentId: attempt.id },
+    );
+    return { payment: await this.applyCreateResult(attempt.id, result), created: true };
+  }
+
+  #sameOrRefuse(live: PaymentRow, methodType: string): PaymentRow {
+    if (live.method_type !== methodType) {
+      throw new DomainError(
+        'PAYMENT_IN_PROGRESS',
+        `a ${live.method_type} payment is in progress; cancel it before choosing another method`,
+      );
+    }
+    return live;
+  }
+
+  async #insertAttempt(
+    tx: Tx,
+    order: OrderRow,
+    method: CatalogMethod,
+    input: { terminalType: string },
+  ): Promise<PaymentRow> {
+    const now = this.#d.clock.now();
+    const expiresAt = Math.min(now + method.timeoutSeconds * 1000, order.expires_at);
+    const row = await tx.trx
+      .insertInto('payments')
+      .values({
+        id: newId('pay', now),
+        order_id: order.id,
+        status: 'PENDING',
+        reason: null,
+        method_type: method.type,
+        terminal_type: input.terminalType,
+        currency: order.currency,
+        amount: order.amount,
+        gateway_payment_id: null,
+        code_kind: null,
+        code_value: null,
+        deep_link: null,
+        wallet_url: null,
+        expires_at: expiresAt,
+        gateway_expires_at: expiresAt + this.#d.gatewayExpiryGraceMs,
+        created_at: now,
+        updated_at: now,
+        paid_at: null,
+        final_at: null,
+        // If this process dies before `pay` answers, the sweeper takes over after the lease (issue 6 point 5).
+        next_check_at: now + this.#d.payLeaseMs,
+        lease_until: null,
+        cancel_reason: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordEvent(
+      tx,
+      this.#d.state.bus,
+      order.id,
+      'payment.created',
+      { paymentId: row.id, method: method.type, terminalType: input.terminalType, expiresAt },
+      now,
+    );
+    return row;
+  }
+
+  /** Applies `pay`'s answer to an attempt, whatever state others moved it to meanwhile. */
+  async applyCreateResult(attemptId: string, result: CreatePaymentResult): Promise<PaymentRow> {
+    const { db, clock, state } = this.#d;
+    for (let round = 0; round < 5; round += 1) {
+      const attempt = await this.#mustFindPayment(attemptId);
+      const now = clock.now();
+      if (result.kind === 'succeeded')
+        return this.settleSuccess(attemptId, { gatewayPaymentId: result.gatewayPaymentId, paidAt: now });
+      const moved = await inTransaction(db, async (tx) => {
+        if (result.kind === 'created') {
+          const codeFields = {
+            gateway_payment_id: result.gatewayPaymentId,
+            code_kind: result.code?.kind ?? null,
+            code_value: result.code?.value ?? null,
+            deep_link: result.deepLink,
+            wallet_url: result.walletUrl,
+          };
+          if (attempt.status === 'PENDING' || attempt.status === 'UNKNOWN') {
+            return state.moveAttempt(tx, attempt, 'PROCESSING', {
+              ...codeFields,
+              reason: null,
+              next_check_at: now + INQUIRY_SCHEDULE_SECONDS[0] * 1000,
+              check_count: 0,
+            });
+          }
+          // Cancelling or settled meanwhile: keep Antom's id for the record, show no code.
+          return (
+            (await state.patchAttempt(tx, attempt, { gateway_payment_id: result.gatewayPaymentId })) ??
+            attempt
+          );
+        }
+        if (attempt.status !== 'PENDING') return attempt;
+        if (result.kind === 'failed') {
+          return state.moveAttempt(tx, attempt, 'FAIL', { reason: result.code }, { message: result.message });
+        }
+        // Unknown: ask Antom soon; the buyer sees "still working" meanwhile (issue 4 point 7).
+        return state.moveAttempt(
+          tx,
+          attempt,
+          'UNKNOWN',
+          { reason: 'GATEWAY_PENDING', next_check_at: now + 1_000, check_count: 0 },
+          { code: result.code, message: result.message },
+        );
+      });
+      if (moved) return moved;
+    }
+    return this.#mustFindPayment(attemptId);
+  }
+
+  // ---------------------------------------------------------------- cancel (S19, S20)
+
+  /** Buyer cancel (S20): cancels at Antom, then the buyer may choose again. Idempotent. */
+  async cancelByBuyer(order: OrderRow, paymentId: string): Promise<PaymentRow> {
+    const attempt = await findPayment(this.#d.db, paymentId);
+    if (!attempt || attempt.order_id !== order.id) {
+      throw new DomainError('PAYMENT_NOT_FOUND', 'no such payment for this checkout');
+    }
+    return this.requestCancel(attempt.id, 'BUYER_CANCELLED');
+  }
+
+  /**
+   * Moves a live attempt to CANCELLING (recording why) and asks Antom to cancel it. Final and abandoned
+   * attempts are returned as they are.
+   */
+  async requestCancel(attemptId: string, reason: CancelReason): Promise<PaymentRow> {
+    for (let round = 0; round < 5; round += 1) {
+      const attempt = await this.#mustFindPayment(attemptId);
+      if (attempt.status === 'CANCELLING') return this.runCancel(attempt);
+      if (!['PENDING', 'UNKNOWN', 'PROCESSING'].includes(attempt.status)) return attempt;
+      const moved = await inTransaction(this.#d.db, (tx) =>
+        this.#d.state.moveAttempt(tx, attempt, 'CANCELLING', {
+          cancel_reason: reason,
+          next_check_at: this.#d.clock.now() + 2_000,
+        }),
+      );
+      if (moved) return this.runCancel(moved);
+    }
+    return this.#mustFindPayment(attemptId);
+  }
+
+  /**
+   * Sends `cancel` for a CANCELLING attempt and lets Antom's answer decide (PROTOCOL §5.2, §6.4):
+   * cancelled → CANCELLED; rejected → ask what happened (a buyer who just paid ends on the paid path,
+   * issue 4 point 10; a method that cannot be cancelled leaves it ABANDONED but watched); unknown → the
+   * sweeper sends the same cancel again.
+   */
+  async runCancel(attempt: PaymentRow): Promise<PaymentRow> {
+    const context = { orderId: attempt.order_id, paymentId: attempt.id };
+    const result = await this.#d.gateway.cancelPayment(attempt.id, context);
+    const { db, clock, state } = this.#d;
+    if (result.kind === 'cancelled') {
+      const moved = await inTransaction(db, (tx) =>
+        state.moveAttempt(tx, attempt, 'CANCELLED', { reason: attempt.cancel_reason }),
+      );
+      return moved ?? this.#mustFindPayment(attempt.id);
+    }
+    if (result.kind === 'unknown') {
+      await inTransaction(db, (tx) =>
+        state.patchAttempt(tx, attempt, { next_check_at: clock.now() + 2_000, lease_until: null }),
+      );
+      return this.#mustFindPayment(attempt.id);
+    }
+    const inquiry = await this.#d.gateway.inquirePayment(attempt.id, context);
+    return this.applyInquiry(attempt.id, inquiry, { cancelRejected: result.code });
+  }
+
+  // ---------------------------------------------------------------- inquiry and settlement
+
+  /**
+   * Applies an inquiry answer to an attempt. Used by the sweeper's schedule, the timeout check (S19)
+   * and after a rejected cancel.
+   */
+  async applyInquiry(
+    attemptId: string,
+    inquiry: InquiryResult,
+    context: { cancelRejected?: string } = {},
+  ): Promise<PaymentRow> {
+    const attempt = await this.#mustFindPayment(attemptId);
+    const { clock } = this.#d;
+    const now = clock.now();
+    if (inquiry.kind === 'unknown') return this.#reschedule(attempt, now + 5_000);
+    if (inquiry.kind === 'not_found') {
+      // `pay` never landed at Antom. Before the lease ends it may still be on its way; after, it is over.
+      if (now < attempt.created_at + this.#d.payLeaseMs && attempt.status !== 'CANCELLING') {
+        return this.#reschedule(attempt, attempt.created_at + this.#d.payLeaseMs);
+      }
+      return this.#finish(
+        attempt,
+        attempt.status === 'CANCELLING' ? 'CANCELLED' : 'FAIL',
+        attempt.cancel_reason ?? 'GATEWAY_NOT_RECEIVED',
+      );
+    }
+    const status: GatewayPaymentStatus = inquiry.status;
+    if (inquiry.gatewayPaymentId && !attempt.gateway_payment_id) {
+      await inTransaction(this.#d.db, (tx) =>
+        this.#d.state.patchAttempt(tx, attempt, { gateway_payment_id: inquiry.gatewayPaymentId }),
+      );
+    }
+    switch (status) {
+      case 'SUCCESS':
+        if (attempt.status === 'CANCELLING' && !context.cancelRejected) return this.#reschedule(attempt, now);
+        return this.settleSuccess(attempt.id, {
+          gatewayPaymentId: inquiry.gatewayPaymentId,
+          paidAt: inquiry.paidAt ?? now,
+        });
+      case 'FAIL':
+        return this.settleFailure(
+          attempt.id,
+          this.#timedOut(attempt, now) ? 'TIMEOUT' : (inquiry.resultCode ?? 'PAYMENT_FAILED'),
+        );
+      case 'CANCELLED':
+        return this.#finish(attempt, 'CANCELLED', attempt.cancel_reason ?? inquiry.resultCode ?? 'CANCELLED');
+      case 'PROCESSING':
+        return this.#stillProcessing(attempt, now, context.cancelRejected);
+    }
+  }
+
+  async #stillProcessing(
+    attempt: PaymentRow,
+    now: number,
+    cancelRejected: string | undefined,
+  ): Promise<PaymentRow> {
+    const { db, state } = this.#d;
+    switch (attempt.status) {
+      case 'CANCELLING': {
+        if (!cancelRejected) return this.#reschedule(attempt, now + 2_000);
+        // Antom will not cancel it (e.g. Indonesian methods): the buyer may move on, we keep watching.
+        const moved = await inTransaction(db, (tx) =>
+          state.moveAttempt(
+            tx,
+            attempt,
+            'ABANDONED',
+            { reason: attempt.cancel_reason, next_check_at: now + 30_000, check_count: 0 },
+            { cancelRejected },
+          ),
+        );
+        return moved ?? this.#mustFindPayment(attempt.id);
+      }
+      case 'UNKNOWN':
+      case 'PENDING': {
+        // The payment exists but its code never reached us (lost reply): close it; the buyer starts again
+        // with a new paymentRequestId rather than a second `pay` under this one (issue 6 point 5).
+        if (attempt.status === 'PENDING' && now < attempt.created_at + this.#d.payLeaseMs) {
+          return this.#reschedule(attempt, attempt.created_at + this.#d.payLeaseMs);
+        }
+        return this.requestCancel(attempt.id, 'GATEWAY_ERROR');
+      }
+      case 'PROCESSING':
+        if (this.#timedOut(attempt, now)) return this.requestCancel(attempt.id, 'TIMEOUT');
+        return this.#reschedule(attempt, Math.min(this.#nextInquiryAt(attempt, now), attempt.expires_at));
+      case 'ABANDONED':
+        return this.#reschedule(
+          attempt,
+          now + Math.min(30_000 * 2 ** Math.min(attempt.check_count, 6), 30 * 60_000),
+        );
+      default:
+        return attempt;
+    }
+  }
+
+  #timedOut(attempt: PaymentRow, now: number): boolean {
+    return now >= attempt.expires_at;
+  }
+
+  #nextInquiryAt(attempt: PaymentRow, now: number): number {
+    const step =
+      INQUIRY_SCHEDULE_SECONDS[Math.min(attempt.check_count + 1, INQUIRY_SCHEDULE_SECONDS.length - 1)];
+    return now + (step ?? 300) * 1000;
+  }
+
+  async #reschedule(attempt: PaymentRow, at: number): Promise<PaymentRow> {
+    const updated = await inTransaction(this.#d.db, (tx) =>
+      this.#d.state.patchAttempt(tx, attempt, {
+        next_check_at: at,
+        check_count: attempt.check_count + 1,
+        lease_until: null,
+      }),
+    );
+    return updated ?? this.#mustFindPayment(attempt.id);
+  }
+
+  async #finish(attempt: PaymentRow, to: 'FAIL' | 'CANCELLED', reason: string): Promise<PaymentRow> {
+    const moved = await inTransaction(this.#d.db, (tx) =>
+      this.#d.state.moveAttempt(tx, attempt, to, { reason }),
+    );
+    return moved ?? this.#mustFindPayment(attempt.id);
+  }
+
+  /** A final failure (notification F, inquiry FAIL). Final and cancelling-by-us attempts keep their state. */
+  async settleFailure(attemptId: string, code: string): Promise<PaymentRow> {
+    for (let round = 0; round < 5; round += 1) {
+      const attempt = await this.#mustFindPayment(attemptId);
+      if (!['PENDING', 'UNKNOWN', 'PROCESSING', 'CANCELLING', 'ABANDONED'].includes(attempt.status))
+        return attempt;
+      const reason =
+        attempt.status === 'CANCELLING' || attempt.status === 'ABANDONED'
+          ? (attempt.cancel_reason ?? code)
+          : code;
+      const moved = await inTransaction(this.#d.db, (tx) =>
+        this.#d.state.moveAttempt(tx, attempt, 'FAIL', { reason }),
+      );
+      if (moved) return moved;
+    }
+    return this.#mustFindPayment(attemptId);
+  }
+
+  /**
+   * A captured payment. If its order is open, it pays the order (S18). If the order is already paid, or
+   * no longer open, the payment is surplus and is given back exactly once (S10): a DUPLICATE refund row
+   * with a stable id is written in the same transaction, and the sweeper carries it out.
+   */
+  async settleSuccess(
+    attemptId: string,
+    info: { gatewayPaymentId: string | null; paidAt: number },
+  ): Promise<PaymentRow> {
+    const { db, state, clock } = this.#d;
+    for (let round = 0; round < 5; round += 1) {
+      const attempt = await this.#mustFindPayment(attemptId);
+      if (attempt.status === 'SUCCESS') return attempt;
+      if (attempt.status === 'FAIL' || attempt.status === 'CANCELLED') {
+        // Antom keeps a cancelled payment cancelled even if a success arrives later (PROTOCOL §5.2).
+        this.#d.log.warn(
+          { paymentId: attempt.id, status: attempt.status },
+          'success reported for a closed attempt; ignored',
+        );
+        return attempt;
+      }
+      const done = await inTransaction(db, async (tx) => {
+        const now = clock.now();
+        const paid = await state.moveAttempt(tx, attempt, 'SUCCESS', {
+          paid_at: info.paidAt,
+          reason: null,
+          ...(info.gatewayPaymentId ? { gateway_payment_id: info.gatewayPaymentId } : {}),
+        });
+        if (!paid) return undefined;
+        const order = await findOrder(tx.trx, paid.order_id);
+        if (!order) throw new Error(`payment ${paid.id} has no order`);
+        if (order.status === 'OPEN') {
+          const paidOrder = await state.moveOrder(tx, order, 'PAID', {
+            paid_at: info.paidAt,
+            paid_payment_id: paid.id,
+          });
+          if (paidOrder) {
+            const kept = (await state.patchAttempt(tx, paid, { kept: 1 })) ?? paid;
+            await this.#d.outbox.enqueue(
+              tx,
+              'order.paid',
+              order.id,
+              { order: orderSummary(paidOrder, this.#d.publicUrl), payment: paymentView(kept) },
+              now,
+            );
+            return kept;
+          }
+        }
+        const current = (await findOrder(tx.trx, paid.order_id)) ?? order;
+        return this.#giveBack(tx, current, paid, now);
+      });
+      if (done) return done;
+    }
+    return this.#mustFindPayment(attemptId);
+  }
+
+  /** Writes the duplicate refund for a surplus captured payment and flags the order when Antom allows neither. */
+  async #giveBack(tx: Tx, order: OrderRow, payment: PaymentRow, now: number): Promise<PaymentRow> {
+    const method = this.#d.methods.find(payment.method_type);
+    const how = method?.cancel === 'paid' ? 'CANCEL' : method && method.refund !== 'none' ? 'REFUND' : 'NONE';
+    const reason = order.status === 'PAID' ? 'DUPLICATE_REFUNDED' : 'LATE_PAYMENT_REFUNDED';
+    const refundId = duplicateRefundId(payment.id);
+    await tx.trx
+      .insertInto('refunds')
+      .values({
+        id: refundId,
+        order_id: order.id,
+        payment_id: payment.id,
+        kind: 'DUPLICATE',
+        method: how,
+        status: how === 'NONE' ? 'MANUAL' : 'PENDING',
+        currency: payment.currency,
+        amount: payment.amount,
+        reason,
+        failure_code: how === 'NONE' ? 'METHOD_HAS_NO_REFUND' : null,
+        gateway_refund_id: null,
+        created_at: now,
+        updated_at: now,
+        final_at: null,
+        next_check_at: how === 'NONE' ? null : now,
+        lease_until: null,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    const updated = (await this.#d.state.patchAttempt(tx, payment, { reason })) ?? payment;
+    await recordEvent(
+      tx,
+      this.#d.state.bus,
+      order.id,
+      'payment.duplicate',
+      { paymentId: payment.id, refundId, method: how, reason },
+      now,
+    );
+    if (how === 'NONE')
+      await this.#flag(
+        tx,
+        order,
+        `payment ${payment.id} was captured twice and ${payment.method_type} cannot be refunded through Antom`,
+        now,
+      );
+    else tx.afterCommit(this.#d.wake);
+    return updated;
+  }
+
+  async #flag(tx: Tx, order: OrderRow, why: string, now: number): Promise<void> {
+    const flagged = await tx.trx
+      .updateTable('orders')
+      .set({ needs_attention: why, updated_at: now })
+      .where('id', '=', order.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await this.#d.outbox.enqueue(
+      tx,
+      'order.needs_attention',
+      order.id,
+      { order: orderSummary(flagged, this.#d.publicUrl) },
+      now,
+    );
+  }
+
+  /** Flags an order for an operator (used by the refund service when a give-back fails for good). */
+  async flagOrder(tx: Tx, orderId: string, why: string): Promise<void> {
+    const order = await findOrder(tx.trx, orderId);
+    if (order) await this.#flag(tx, order, why, this.#d.clock.now());
+  }
+
+  // ---------------------------------------------------------------- sweeper entry
+
+  /**
+   * One step for an attempt whose `next_check_at` is due (called by the sweeper under a lease):
+   * PENDING past its lease is treated as unknown; UNKNOWN, PROCESSING and ABANDONED are asked about;
+   * CANCELLING sends its cancel again. PROCESSING past its time gets one last inquiry, then cancel (S19).
+   */
+  async check(attemptId: string): Promise<PaymentRow> {
+    let attempt = await this.#mustFindPayment(attemptId);
+    const now = this.#d.clock.now();
+    if (attempt.status === 'PENDING') {
+      if (now < attempt.created_at + this.#d.payLeaseMs)
+        return this.#reschedule(attempt, attempt.created_at + this.#d.payLeaseMs);
+      const moved = await inTransaction(this.#d.db, (tx) =>
+        this.#d.state.moveAttempt(
+          tx,
+          attempt,
+          'UNKNOWN',
+          { reason: 'GATEWAY_PENDING' },
+          { cause: 'pay lease expired' },
+        ),
+      );
+      if (!moved) return this.#mustFindPayment(attemptId);
+      attempt = moved;
+    }
+    if (attempt.status === 'CANCELLING') return this.runCancel(attempt);
+    if (!['UNKNOWN', 'PROCESSING', 'ABANDONED'].includes(attempt.status)) return attempt;
+    const inquiry = await this.#d.gateway.inquirePayment(attempt.id, {
+      orderId: attempt.order_id,
+      paymentId: attempt.id,
+    });
+    return this.applyInquiry(attempt.id, inquiry);
+  }
+
+  async #mustFindPayment(id: string): Promise<PaymentRow> {
+    const payment = await findPayment(this.#d.db, id);
+    if (!payment) throw new DomainError('PAYMENT_NOT_FOUND', `no payment ${id}`);
+    return payment;
+  }
+}
+
+/** The stable refundRequestId used to give back a surplus payment (S10): one per payment, ever. */
+export function duplicateRefundId(paymentId: string): string {
+  return `ref_D${paymentId.slice('pay_'.length)}`;
+}

@@ -1,0 +1,167 @@
+// Every status change of an attempt, an order or a refund goes through here: checked against the
+// transition table, then written as a compare-and-set (`… WHERE id = ? AND status = ?`). A caller whose
+// CAS loses gets `undefined` and must re-read and decide again; nothing ever moves backwards.
+import type {
+  AttemptStatus,
+  OrderRow,
+  OrderStatus,
+  PaymentPatch,
+  PaymentRow,
+  RefundRow,
+  RefundStatus,
+} from '../db/schema.ts';
+import type { Tx } from '../db/transaction.ts';
+import type { Clock } from '../domain/clock.ts';
+import {
+  ATTEMPT_TRANSITIONS,
+  FINAL_ATTEMPT_STATUSES,
+  ORDER_TRANSITIONS,
+  REFUND_TRANSITIONS,
+} from '../domain/state-machine.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import { recordEvent } from '../events/order-events.ts';
+import type { OrderPatch, RefundPatch } from '../db/schema.ts';
+
+export class IllegalTransitionError extends Error {}
+
+export class StateStore {
+  readonly #clock: Clock;
+  readonly #bus: EventBus;
+
+  constructor(deps: { clock: Clock; bus: EventBus }) {
+    this.#clock = deps.clock;
+    this.#bus = deps.bus;
+  }
+
+  get bus(): EventBus {
+    return this.#bus;
+  }
+
+  async moveAttempt(
+    tx: Tx,
+    attempt: PaymentRow,
+    to: AttemptStatus,
+    patch: PaymentPatch = {},
+    eventData: Record<string, unknown> = {},
+  ): Promise<PaymentRow | undefined> {
+    if (!ATTEMPT_TRANSITIONS[attempt.status].includes(to)) {
+      throw new IllegalTransitionError(`payment ${attempt.id}: ${attempt.status} → ${to} is not allowed`);
+    }
+    const now = this.#clock.now();
+    const final = FINAL_ATTEMPT_STATUSES.includes(to);
+    const row = await tx.trx
+      .updateTable('payments')
+      .set({
+        ...patch,
+        status: to,
+        updated_at: now,
+        ...(final ? { final_at: now, next_check_at: null, lease_until: null } : {}),
+      })
+      .where('id', '=', attempt.id)
+      .where('status', '=', attempt.status)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) return undefined;
+    await recordEvent(
+      tx,
+      this.#bus,
+      row.order_id,
+      `payment.${to.toLowerCase()}`,
+      {
+        paymentId: row.id,
+        from: attempt.status,
+        to,
+        reason: row.reason ?? row.cancel_reason ?? null,
+        ...eventData,
+      },
+      now,
+    );
+    return row;
+  }
+
+  /** Updates fields of an attempt without changing its status, only if its status is still `status`. */
+  async patchAttempt(tx: Tx, attempt: PaymentRow, patch: PaymentPatch): Promise<PaymentRow | undefined> {
+    return tx.trx
+      .updateTable('payments')
+      .set({ ...patch, updated_at: this.#clock.now() })
+      .where('id', '=', attempt.id)
+      .where('status', '=', attempt.status)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  async moveOrder(
+    tx: Tx,
+    order: OrderRow,
+    to: OrderStatus,
+    patch: OrderPatch = {},
+    eventData: Record<string, unknown> = {},
+  ): Promise<OrderRow | undefined> {
+    if (!ORDER_TRANSITIONS[order.status].includes(to)) {
+      throw new IllegalTransitionError(`order ${order.id}: ${order.status} → ${to} is not allowed`);
+    }
+    const now = this.#clock.now();
+    const row = await tx.trx
+      .updateTable('orders')
+      .set({ ...patch, status: to, updated_at: now, final_at: now })
+      .where('id', '=', order.id)
+      .where('status', '=', order.status)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) return undefined;
+    await recordEvent(
+      tx,
+      this.#bus,
+      row.id,
+      `order.${to.toLowerCase()}`,
+      { from: order.status, to, ...eventData },
+      now,
+    );
+    return row;
+  }
+
+  async moveRefund(
+    tx: Tx,
+    refund: RefundRow,
+    to: RefundStatus,
+    patch: RefundPatch = {},
+    eventData: Record<string, unknown> = {},
+  ): Promise<RefundRow | undefined> {
+    if (!REFUND_TRANSITIONS[refund.status].includes(to)) {
+      throw new IllegalTransitionError(`refund ${refund.id}: ${refund.status} → ${to} is not allowed`);
+    }
+    const now = this.#clock.now();
+    const final = to === 'SUCCEEDED' || to === 'FAILED';
+    const row = await tx.trx
+      .updateTable('refunds')
+      .set({
+        ...patch,
+        status: to,
+        updated_at: now,
+        ...(final ? { final_at: now, next_check_at: null, lease_until: null } : {}),
+      })
+      .where('id', '=', refund.id)
+      .where('status', '=', refund.status)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) return undefined;
+    await recordEvent(
+      tx,
+      this.#bus,
+      row.order_id,
+      `refund.${to.toLowerCase()}`,
+      {
+        refundId: row.id,
+        paymentId: row.payment_id,
+        kind: row.kind,
+        method: row.method,
+        amount: row.amount,
+        from: refund.status,
+        to,
+        ...eventData,
+      },
+      now,
+    );
+    return row;
+  }
+}

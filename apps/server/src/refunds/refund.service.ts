@@ -1,0 +1,338 @@
+// Refunds (issue 4 point 13) and the giving back of duplicate payments (S10). A merchant refund first
+// reserves its amount on the order with a compare-and-set, so parallel refunds can never together exceed
+// what was paid; then it calls Antom with a refundRequestId that never changes, so a resend after a
+// timeout cannot refund twice. Asynchronous refunds settle through REFUND_RESULT or inquiryRefund.
+import { addMinor, amountProblems, compareMinor, subtractMinor } from '@paydesk/antom';
+import type { Money } from '@paydesk/api';
+import type { Kysely } from 'kysely';
+import type { DB, OrderRow, RefundRow } from '../db/schema.ts';
+import { inTransaction, type Tx } from '../db/transaction.ts';
+import type { Clock } from '../domain/clock.ts';
+import { DomainError } from '../domain/errors.ts';
+import { newId } from '../domain/ids.ts';
+import type { PaymentGateway } from '../gateway/payment-gateway.ts';
+import type { MethodService } from '../methods/method.service.ts';
+import { recordEvent } from '../events/order-events.ts';
+import { findOrder, findPayment, findRefund } from '../orders/order.repository.ts';
+import { orderSummary, paymentView, refundView } from '../orders/order.views.ts';
+import type { PaymentService } from '../payments/payment.service.ts';
+import type { StateStore } from '../payments/payment.state.ts';
+import type { Outbox } from '../webhooks/outbox.ts';
+
+export interface RefundServiceDeps {
+  db: Kysely<DB>;
+  clock: Clock;
+  state: StateStore;
+  gateway: PaymentGateway;
+  methods: MethodService;
+  outbox: Outbox;
+  payments: PaymentService;
+  publicUrl: string;
+}
+
+const REFUND_RETRY_MS = [2_000, 5_000, 15_000, 30_000, 60_000, 120_000, 300_000];
+
+export class RefundService {
+  readonly #d: RefundServiceDeps;
+
+  constructor(deps: RefundServiceDeps) {
+    this.#d = deps;
+  }
+
+  /** Refunds all that is left (default) or `amount` of an order's paid payment. */
+  async refundOrder(orderId: string, input: { amount?: Money; reason?: string }): Promise<RefundRow> {
+    const { db, clock } = this.#d;
+    const order = await findOrder(db, orderId);
+    if (!order) throw new DomainError('ORDER_NOT_FOUND', `no order ${orderId}`);
+    if (order.status !== 'PAID' || !order.paid_payment_id) {
+      throw new DomainError(
+        'ORDER_NOT_PAID',
+        `order ${orderId} is ${order.status}; only a paid order can be refunded`,
+      );
+    }
+    const payment = await findPayment(db, order.paid_payment_id);
+    if (!payment?.gateway_payment_id)
+      throw new DomainError('CONFLICT', 'the paid payment has no Antom payment id yet');
+    const method = this.#d.methods.find(payment.method_type);
+    if (method?.refund === 'none') {
+      throw new DomainError(
+        'REFUND_NOT_SUPPORTED',
+        `${payment.method_type} payments cannot be refunded through Antom`,
+      );
+    }
+    if (input.amount) {
+      if (input.amount.currency !== order.currency) {
+        throw new DomainError('CURRENCY_MISMATCH', `the order is in ${order.currency}`, [
+          { field: 'amount.currency', message: `must be ${order.currency}` },
+        ]);
+      }
+      const problems = amountProblems(input.amount, 'amount');
+      if (problems.length > 0) {
+        throw new DomainError(
+          'AMOUNT_INVALID',
+          problems.join('; '),
+          problems.map((message) => ({ field: 'amount', message })),
+        );
+      }
+    }
+
+    const refund = await inTransaction(db, async (tx) => {
+      for (let round = 0; round < 20; round += 1) {
+        const fresh = (await findOrder(tx.trx, orderId)) as OrderRow;
+        const remaining = subtractMinor(fresh.amount, fresh.refund_reserved);
+        const amount = input.amount?.value ?? remaining;
+        if (compareMinor(remaining, '0') <= 0) {
+          throw new DomainError('REFUND_AMOUNT_EXCEEDS_PAID', 'this order has already been refunded in full');
+        }
+        if (compareMinor(amount, remaining) > 0) {
+          throw new DomainError(
+            'REFUND_AMOUNT_EXCEEDS_PAID',
+            `at most ${remaining} (minor units) is left to refund`,
+            [{ field: 'amount.value', message: `must be at most ${remaining}` }],
+          );
+        }
+        if (method?.refund === 'full' && (amount !== fresh.amount || fresh.refund_reserved !== '0')) {
+          throw new DomainError('REFUND_NOT_SUPPORTED', `${payment.method_type} allows only one full refund`);
+        }
+        const reserved = await tx.trx
+          .updateTable('orders')
+          .set({ refund_reserved: addMinor(fresh.refund_reserved, amount), updated_at: clock.now() })
+          .where('id', '=', orderId)
+          .where('refund_reserved', '=', fresh.refund_reserved)
+          .executeTakeFirst();
+        if (Number(reserved.numUpdatedRows) !== 1) continue; // another refund reserved first: read again
+        const now = clock.now();
+        const row = await tx.trx
+          .insertInto('refunds')
+          .values({
+            id: newId('ref', now),
+            order_id: orderId,
+            payment_id: payment.id,
+            kind: 'MERCHANT',
+            method: 'REFUND',
+            status: 'PENDING',
+            currency: order.currency,
+            amount,
+            reason: input.reason ?? null,
+            failure_code: null,
+            gateway_refund_id: null,
+            created_at: now,
+            updated_at: now,
+            final_at: null,
+            // A backstop: if this process dies before Antom answers, the sweeper resends the same refund.
+            next_check_at: now + 30_000,
+            lease_until: null,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await recordEvent(
+          tx,
+          this.#d.state.bus,
+          orderId,
+          'refund.requested',
+          { refundId: row.id, amount, reason: row.reason },
+          now,
+        );
+        return row;
+      }
+      throw new DomainError('CONFLICT', 'too many refunds at once on this order; try again');
+    });
+    return this.execute(refund.id);
+  }
+
+  /** Carries a PENDING refund to Antom, or asks about a PROCESSING one. Used by routes and the sweeper. */
+  async execute(refundId: string): Promise<RefundRow> {
+    const refund = await findRefund(this.#d.db, refundId);
+    if (!refund) throw new DomainError('CONFLICT', `no refund ${refundId}`);
+    if (refund.status === 'PENDING') return this.#send(refund);
+    if (refund.status === 'PROCESSING') return this.#ask(refund);
+    return refund;
+  }
+
+  async #send(refund: RefundRow): Promise<RefundRow> {
+    const payment = await findPayment(this.#d.db, refund.payment_id);
+    if (!payment) throw new Error(`refund ${refund.id} has no payment`);
+    const context = { orderId: refund.order_id, paymentId: payment.id, refundId: refund.id };
+    if (refund.method === 'CANCEL') {
+      const result = await this.#d.gateway.cancelPayment(payment.id, context);
+      if (result.kind === 'cancelled') return this.#succeed(refund, null);
+      if (result.kind === 'unknown') return this.#reschedule(refund);
+      // Outside the cancel window: fall back to a refund if the method has one, else an operator must act.
+      const method = this.#d.methods.find(payment.method_type);
+      if (method && method.refund !== 'none') {
+        const switched = await inTransaction(this.#d.db, (tx) =>
+          tx.trx
+            .updateTable('refunds')
+            .set({ method: 'REFUND', updated_at: this.#d.clock.now() })
+            .where('id', '=', refund.id)
+            .where('status', '=', 'PENDING')
+            .returningAll()
+            .executeTakeFirst(),
+        );
+        return switched ? this.#send(switched) : this.#mustFind(refund.id);
+      }
+      return this.#fail(refund, result.code);
+    }
+    if (!payment.gateway_payment_id) return this.#reschedule(refund);
+    const result = await this.#d.gateway.refund(
+      {
+        refundRequestId: refund.id,
+        gatewayPaymentId: payment.gateway_payment_id,
+        amount: { currency: refund.currency, value: refund.amount },
+        reason: refund.reason,
+      },
+      context,
+    );
+    switch (result.kind) {
+      case 'succeeded':
+        return this.#succeed(refund, result.gatewayRefundId);
+      case 'processing': {
+        const moved = await inTransaction(this.#d.db, (tx) =>
+          this.#d.state.moveRefund(tx, refund, 'PROCESSING', {
+            gateway_refund_id: result.gatewayRefundId,
+            next_check_at: this.#d.clock.now() + 5_000,
+            check_count: 0,
+          }),
+        );
+        return moved ?? this.#mustFind(refund.id);
+      }
+      case 'rejected':
+        return this.#fail(refund, result.code);
+      case 'unknown':
+        return this.#reschedule(refund);
+    }
+  }
+
+  async #ask(refund: RefundRow): Promise<RefundRow> {
+    const result = await this.#d.gateway.inquireRefund(refund.id, {
+      orderId: refund.order_id,
+      paymentId: refund.payment_id,
+      refundId: refund.id,
+    });
+    if (result.kind === 'found' && result.status === 'SUCCESS')
+      return this.#succeed(refund, result.gatewayRefundId);
+    if (result.kind === 'found' && result.status === 'FAIL')
+      return this.#fail(refund, result.resultCode ?? 'REFUND_FAILED');
+    return this.#reschedule(refund);
+  }
+
+  /** A REFUND_RESULT notification, already verified. Idempotent: a final refund stays as it is. */
+  async applyNotification(
+    refund: RefundRow,
+    succeeded: boolean,
+    code: string,
+    gatewayRefundId: string,
+  ): Promise<RefundRow> {
+    if (refund.status !== 'PENDING' && refund.status !== 'PROCESSING') return refund;
+    return succeeded ? this.#succeed(refund, gatewayRefundId) : this.#fail(refund, code);
+  }
+
+  async #succeed(refund: RefundRow, gatewayRefundId: string | null): Promise<RefundRow> {
+    const { db, clock, state, outbox, publicUrl } = this.#d;
+    const row = await inTransaction(db, async (tx) => {
+      const now = clock.now();
+      const done = await state.moveRefund(
+        tx,
+        refund,
+        'SUCCEEDED',
+        gatewayRefundId ? { gateway_refund_id: gatewayRefundId } : {},
+      );
+      if (!done) return undefined;
+      const order =
+        refund.kind === 'MERCHANT'
+          ? await this.#adjustOrder(tx, refund, 'refunded', +1)
+          : await findOrder(tx.trx, refund.order_id);
+      if (!order) throw new Error(`refund ${refund.id} has no order`);
+      const payment = await findPayment(tx.trx, refund.payment_id);
+      const data = {
+        order: orderSummary(order, publicUrl),
+        refund: refundView(done),
+        ...(payment ? { payment: paymentView(payment) } : {}),
+      };
+      await outbox.enqueue(
+        tx,
+        refund.kind === 'MERCHANT' ? 'refund.succeeded' : 'payment.duplicate_refunded',
+        order.id,
+        data,
+        now,
+      );
+      return done;
+    });
+    return row ?? this.#mustFind(refund.id);
+  }
+
+  async #fail(refund: RefundRow, code: string): Promise<RefundRow> {
+    const { db, clock, state, outbox, publicUrl } = this.#d;
+    const row = await inTransaction(db, async (tx) => {
+      const now = clock.now();
+      if (refund.kind === 'DUPLICATE') {
+        // Antom will not give it back: an operator must (never silently dropped, S10).
+        const manual = await state.moveRefund(tx, refund, 'MANUAL', { failure_code: code });
+        if (manual)
+          await this.#d.payments.flagOrder(
+            tx,
+            refund.order_id,
+            `duplicate payment ${refund.payment_id} could not be given back (${code})`,
+          );
+        return manual;
+      }
+      const failed = await state.moveRefund(tx, refund, 'FAILED', { failure_code: code });
+      if (!failed) return undefined;
+      const order = await this.#adjustOrder(tx, refund, 'refund_reserved', -1);
+      await outbox.enqueue(
+        tx,
+        'refund.failed',
+        order.id,
+        { order: orderSummary(order, publicUrl), refund: refundView(failed) },
+        now,
+      );
+      return failed;
+    });
+    return row ?? this.#mustFind(refund.id);
+  }
+
+  /** Adds (+1) or releases (−1) a refund's amount on the order's running totals, by compare-and-set. */
+  async #adjustOrder(
+    tx: Tx,
+    refund: RefundRow,
+    column: 'refunded' | 'refund_reserved',
+    sign: 1 | -1,
+  ): Promise<OrderRow> {
+    for (let round = 0; round < 20; round += 1) {
+      const order = (await findOrder(tx.trx, refund.order_id)) as OrderRow;
+      const next =
+        sign > 0 ? addMinor(order[column], refund.amount) : subtractMinor(order[column], refund.amount);
+      const updated = await tx.trx
+        .updateTable('orders')
+        .set({ [column]: next, updated_at: this.#d.clock.now() })
+        .where('id', '=', order.id)
+        .where(column, '=', order[column])
+        .returningAll()
+        .executeTakeFirst();
+      if (updated) return updated;
+    }
+    throw new DomainError('CONFLICT', 'the order changed too often; the sweeper will retry');
+  }
+
+  async #reschedule(refund: RefundRow): Promise<RefundRow> {
+    const delay = REFUND_RETRY_MS[Math.min(refund.check_count, REFUND_RETRY_MS.length - 1)] ?? 300_000;
+    const updated = await this.#d.db
+      .updateTable('refunds')
+      .set({
+        next_check_at: this.#d.clock.now() + delay,
+        check_count: refund.check_count + 1,
+        lease_until: null,
+      })
+      .where('id', '=', refund.id)
+      .where('status', '=', refund.status)
+      .returningAll()
+      .executeTakeFirst();
+    return updated ?? this.#mustFind(refund.id);
+  }
+
+  async #mustFind(id: string): Promise<RefundRow> {
+    const refund = await findRefund(this.#d.db, id);
+    if (!refund) throw new Error(`refund ${id} vanished`);
+    return refund;
+  }
+}

@@ -1,0 +1,46 @@
+// Merchant webhooks are written to an outbox in the same transaction as the change they report
+// (issue 4 point 14), so an event is never lost nor sent for a change that rolled back.
+import type { WebhookEvent } from '@paydesk/api';
+import { iso } from '../domain/clock.ts';
+import { newId } from '../domain/ids.ts';
+import type { Tx } from '../db/transaction.ts';
+
+export type WebhookType = WebhookEvent['type'];
+
+export class Outbox {
+  readonly #enabled: boolean;
+  readonly #wake: () => void;
+  constructor(options: { enabled: boolean; wake: () => void }) {
+    this.#enabled = options.enabled;
+    this.#wake = options.wake;
+  }
+
+  /** Queues a webhook event with a stable id; a no-op when no webhook URL is configured. */
+  async enqueue(
+    tx: Tx,
+    type: WebhookType,
+    orderId: string,
+    data: WebhookEvent['data'],
+    now: number,
+  ): Promise<void> {
+    if (!this.#enabled) return;
+    const id = newId('evt', now);
+    const event: WebhookEvent = { id, type, createdAt: iso(now), data };
+    await tx.trx
+      .insertInto('outbox')
+      .values({
+        id,
+        order_id: orderId,
+        type,
+        payload: JSON.stringify(event),
+        status: 'PENDING',
+        next_attempt_at: now,
+        lease_until: null,
+        last_error: null,
+        created_at: now,
+        delivered_at: null,
+      })
+      .execute();
+    tx.afterCommit(this.#wake);
+  }
+}

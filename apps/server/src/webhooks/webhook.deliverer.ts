@@ -1,0 +1,121 @@
+// Delivers the outbox to MERCHANT_WEBHOOK_URL (issue 4 point 14): each event signed with
+// `Paydesk-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`, retried with back-off for 24 h
+// (then marked DEAD and left for the operator), at least once and in any order: merchants dedupe on `id`.
+import { createHmac } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import type { Clock } from '../domain/clock.ts';
+import { eachLimited } from '../sweeper/worker.ts';
+
+const BACKOFF_SECONDS = [10, 30, 60, 300, 900, 1800, 3600, 7200, 14400, 21600];
+const GIVE_UP_AFTER_MS = 24 * 3600_000;
+const LEASE_MS = 60_000;
+
+/** The signature header value for a body sent at `timestamp` (unix seconds). */
+export function signWebhook(secret: string, timestamp: number, body: string): string {
+  const mac = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+  return `t=${timestamp},v1=${mac}`;
+}
+
+export interface DeliveryReport {
+  delivered: number;
+  failed: number;
+}
+
+export interface WebhookDelivererDeps {
+  db: Kysely<DB>;
+  clock: Clock;
+  url: string;
+  secret: string;
+  timeoutMs: number;
+  onResult?: (ok: boolean) => void;
+}
+
+export class WebhookDeliverer {
+  readonly #d: WebhookDelivererDeps;
+
+  constructor(deps: WebhookDelivererDeps) {
+    this.#d = deps;
+  }
+
+  async deliverOnce(batch = 20): Promise<DeliveryReport> {
+    const { db, clock } = this.#d;
+    const now = clock.now();
+    const due = await db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('status', '=', 'PENDING')
+      .where('next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+      .orderBy('next_attempt_at')
+      .limit(batch)
+      .execute();
+    const report: DeliveryReport = { delivered: 0, failed: 0 };
+    await eachLimited(due, 4, async (event) => {
+      const claimed = await db
+        .updateTable('outbox')
+        .set({ lease_until: now + LEASE_MS })
+        .where('id', '=', event.id)
+        .where('status', '=', 'PENDING')
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) return;
+      const error = await this.#post(event.payload);
+      this.#d.onResult?.(error === undefined);
+      const attempts = event.attempts + 1;
+      if (error === undefined) {
+        report.delivered += 1;
+        await db
+          .updateTable('outbox')
+          .set({
+            status: 'DELIVERED',
+            attempts,
+            delivered_at: clock.now(),
+            lease_until: null,
+            last_error: null,
+          })
+          .where('id', '=', event.id)
+          .execute();
+        return;
+      }
+      report.failed += 1;
+      const next =
+        clock.now() + (BACKOFF_SECONDS[Math.min(attempts - 1, BACKOFF_SECONDS.length - 1)] ?? 21600) * 1000;
+      const dead = next - event.created_at > GIVE_UP_AFTER_MS;
+      await db
+        .updateTable('outbox')
+        .set({
+          status: dead ? 'DEAD' : 'PENDING',
+          attempts,
+          next_attempt_at: next,
+          lease_until: null,
+          last_error: error.slice(0, 500),
+        })
+        .where('id', '=', event.id)
+        .execute();
+    });
+    return report;
+  }
+
+  /** POSTs one event; returns undefined on a 2xx answer, else what went wrong. */
+  async #post(body: string): Promise<string | undefined> {
+    const timestamp = Math.floor(this.#d.clock.now() / 1000);
+    try {
+      const response = await fetch(this.#d.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Paydesk-Webhooks/1',
+          'paydesk-signature': signWebhook(this.#d.secret, timestamp, body),
+        },
+        body,
+        signal: AbortSignal.timeout(this.#d.timeoutMs),
+        redirect: 'manual',
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      return response.ok ? undefined : `HTTP ${response.status}`;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+  }
+}

@@ -1,0 +1,95 @@
+// Buyer API (from the browser; the unguessable checkout token is the only credential).
+import Type, { type Static } from 'typebox';
+import { IsoDateTime, Money, OrderStatus, PaymentCode, PaymentStatus, TerminalType } from './common.ts';
+import { OrderItem } from './orders.ts';
+
+export const CheckoutParams = Type.Object({
+  token: Type.String({ minLength: 20, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }),
+});
+export const CheckoutPaymentParams = Type.Object({
+  token: Type.String({ minLength: 20, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }),
+  paymentId: Type.String({ pattern: '^pay_[0-9A-Za-z]{1,40}$' }),
+});
+
+export const PaymentMethodView = Type.Object({
+  type: Type.String({ description: 'Antom paymentMethodType, e.g. PROMPTPAY' }),
+  name: Type.String({ description: 'in the language asked for (Accept-Language / ?lang)' }),
+  names: Type.Record(Type.String(), Type.String()),
+  category: Type.Union([Type.Literal('QR'), Type.Literal('BANK_TRANSFER'), Type.Literal('PAYMENT_CODE')]),
+  logoUrl: Type.String(),
+  bankName: Type.Union([Type.String(), Type.Null()]),
+  timeoutSeconds: Type.Integer(),
+});
+export type PaymentMethodView = Static<typeof PaymentMethodView>;
+
+/** The live (or last) payment attempt as the buyer sees it. */
+export const CheckoutPayment = Type.Object({
+  id: Type.String(),
+  status: PaymentStatus,
+  reason: Type.Union([Type.String(), Type.Null()]),
+  paymentMethodType: Type.String(),
+  amount: Money,
+  code: Type.Union([PaymentCode, Type.Null()], {
+    description: 'null while the gateway has not answered yet ("still working")',
+  }),
+  expiresAt: IsoDateTime,
+  deepLink: Type.Union([Type.String(), Type.Null()], {
+    description: 'app link / scheme URL for phones, when Antom gives one',
+  }),
+  walletUrl: Type.Union([Type.String(), Type.Null()], {
+    description: 'sandbox only: the wallet simulator page',
+  }),
+});
+export type CheckoutPayment = Static<typeof CheckoutPayment>;
+
+export const CheckoutView = Type.Object({
+  order: Type.Object({
+    id: Type.String(),
+    reference: Type.String(),
+    description: Type.String(),
+    amount: Money,
+    items: Type.Array(OrderItem),
+    status: OrderStatus,
+    expiresAt: IsoDateTime,
+    returnUrl: Type.Union([Type.String(), Type.Null()]),
+    merchantName: Type.String(),
+  }),
+  serverTime: IsoDateTime,
+  paymentMethods: Type.Array(PaymentMethodView),
+  payment: Type.Union([CheckoutPayment, Type.Null()]),
+  presentation: Type.Union([Type.Literal('overlay'), Type.Literal('page')], {
+    description: 'S12: overlay or new page',
+  }),
+  sandbox: Type.Boolean({ description: 'true when the gateway is the Paydesk sandbox' }),
+});
+export type CheckoutView = Static<typeof CheckoutView>;
+
+export const CreatePaymentBody = Type.Object(
+  {
+    paymentMethodType: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Z0-9_]+$' }),
+    terminalType: TerminalType,
+    osType: Type.Optional(Type.Union([Type.Literal('IOS'), Type.Literal('ANDROID')])),
+  },
+  { additionalProperties: false },
+);
+export type CreatePaymentBody = Static<typeof CreatePaymentBody>;
+
+export const CreatePaymentResponse = Type.Object({ ...CheckoutPayment.properties, serverTime: IsoDateTime });
+export type CreatePaymentResponse = Static<typeof CreatePaymentResponse>;
+
+export const CheckoutStatus = Type.Object({
+  orderStatus: OrderStatus,
+  expiresAt: IsoDateTime,
+  payment: Type.Union([
+    Type.Object({
+      id: Type.String(),
+      status: PaymentStatus,
+      reason: Type.Union([Type.String(), Type.Null()]),
+      hasCode: Type.Boolean(),
+    }),
+    Type.Null(),
+  ]),
+  serverTime: IsoDateTime,
+  returnUrl: Type.Union([Type.String(), Type.Null()]),
+});
+export type CheckoutStatus = Static<typeof CheckoutStatus>;
