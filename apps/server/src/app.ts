@@ -3,7 +3,7 @@
 // the app and call inject() or listen on an ephemeral port.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -152,7 +152,9 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
           },
     bodyLimit: 64 * 1024,
     trustProxy: true,
-    disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    logController: new LogController({
+      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    }),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorFactory());
 
@@ -272,6 +274,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     merchantName: config.merchantName,
     presentation: config.checkout.presentation,
     isSandbox: gateway.isSandbox,
+    successRedirectSeconds: config.checkout.successRedirectSeconds,
   });
   const notifications = new NotificationService({
     db,

@@ -61,6 +61,9 @@ export const CheckoutView = Type.Object({
     description: 'S12: overlay or new page',
   }),
   sandbox: Type.Boolean({ description: 'true when the gateway is the Paydesk sandbox' }),
+  successRedirectSeconds: Type.Integer({
+    description: 'S18: the countdown on the success screen before redirecting',
+  }),
 });
 export type CheckoutView = Static<typeof CheckoutView>;
 

@@ -32,6 +32,7 @@ export interface CheckoutServiceDeps {
   merchantName: string;
   presentation: 'overlay' | 'page';
   isSandbox: boolean;
+  successRedirectSeconds: number;
 }
 
 export class CheckoutService {
@@ -84,6 +85,7 @@ export class CheckoutService {
       payment: payment ? this.payment(payment) : null,
       presentation: this.#d.presentation,
       sandbox: this.#d.isSandbox,
+      successRedirectSeconds: this.#d.successRedirectSeconds,
     };
   }
 

@@ -1,0 +1,196 @@
+// A real stack for tests: the Paydesk sandbox (Antom) on one ephemeral port and the checkout server on
+// another, talking real HTTP both ways (pay/inquiry/cancel/refund one way, signed notifications back).
+import { createServer } from 'node:net';
+import { generateKeyPair, type KeyPairForms } from '@paydesk/antom';
+import { createSandbox, type Sandbox, type SandboxOptions } from '@paydesk/sandbox';
+import { loadConfig, type Config, type DeepPartial } from '../../src/config.ts';
+import { startServer, type RunningServer } from '../../src/server.ts';
+import { DEFAULT_CATALOG, type CatalogMethod } from '../../src/methods/catalog.ts';
+import { createTestDatabase, type Dialect, type TestDatabase } from './database.ts';
+
+export const CLIENT_ID = 'SANDBOX_PAYDESK_TEST';
+export const API_KEY = 'test_merchant_key_0123456789abcdef';
+
+let keys: { merchant: KeyPairForms; gateway: KeyPairForms } | undefined;
+export function testKeys() {
+  keys ??= { merchant: generateKeyPair(), gateway: generateKeyPair() };
+  return keys;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** The default catalog with every timeout shortened, so timeouts (S19) happen within a test. */
+export function fastCatalog(timeoutSeconds = 30): CatalogMethod[] {
+  return DEFAULT_CATALOG.map((method) => ({ ...method, timeoutSeconds }));
+}
+
+export interface Json {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  headers: Headers;
+}
+
+export interface Stack {
+  server: RunningServer;
+  sandbox: Sandbox;
+  sandboxUrl: string;
+  url: string;
+  database: TestDatabase;
+  config: Readonly<Config>;
+  /** Merchant API call with the key. */
+  merchant(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Json>;
+  /** Unauthenticated call (buyer API, pages). */
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Json>;
+  /** Sandbox control API call. */
+  control(method: string, path: string, body?: unknown): Promise<Json>;
+  /** Creates an order and returns its view (with checkoutToken). */
+  createOrder(overrides?: Record<string, unknown>): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Confirms payment for a checkout token. */
+  confirm(token: string, method?: string, terminalType?: string): Promise<Json>;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  dialect: Dialect;
+  config?: DeepPartial<Config>;
+  sandbox?: Partial<SandboxOptions>;
+  /** Start the sweeper and webhook workers (default true). */
+  workers?: boolean;
+}
+
+async function request(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Json> {
+  const response = await fetch(base + path, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, body: parsed, headers: response.headers };
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { merchant, gateway } = testKeys();
+  const database = await createTestDatabase(options.dialect);
+  const sandbox = await createSandbox({
+    clientId: CLIENT_ID,
+    merchantPublicKey: merchant.publicKeyPem,
+    gatewayPrivateKey: gateway.privateKeyPem,
+    timeScale: 1000,
+    asyncRefundDelayMs: 200,
+    ...options.sandbox,
+  });
+  const sandboxUrl = await sandbox.listen({ port: 0, host: '127.0.0.1' });
+  const port = await freePort();
+  const overrides = options.config ?? {};
+  const config = loadConfig(
+    {},
+    {
+      port,
+      host: '127.0.0.1',
+      publicUrl: `http://127.0.0.1:${port}`,
+      databaseUrl: database.url,
+      merchantApiKey: API_KEY,
+      logLevel: 'silent',
+      cashierDist: null,
+      ...overrides,
+      antom: {
+        gatewayUrl: sandboxUrl,
+        clientId: CLIENT_ID,
+        privateKey: merchant.privateKeyPem,
+        publicKey: gateway.publicKeyPem,
+        isSandbox: true,
+        timeoutMs: 3_000,
+        ...overrides.antom,
+      },
+      checkout: {
+        gatewayExpiryGraceSeconds: 2,
+        paymentMethods: fastCatalog(),
+        ...overrides.checkout,
+      },
+      sweeper: { intervalMs: 100, enabled: options.workers !== false, ...overrides.sweeper },
+      webhooks: { intervalMs: 100, ...overrides.webhooks },
+      rateLimit: {
+        buyerWritesPerMinute: 10_000,
+        checkoutReadsPerMinute: 100_000,
+        notFoundPerMinute: 10_000,
+        ...overrides.rateLimit,
+      },
+    },
+  );
+  const server = await startServer(config, { logger: false });
+  const url = `http://127.0.0.1:${port}`;
+  const stack: Stack = {
+    server,
+    sandbox,
+    sandboxUrl,
+    url,
+    database,
+    config,
+    merchant: (method, path, body, headers = {}) =>
+      request(url, method, path, body, { authorization: `Bearer ${API_KEY}`, ...headers }),
+    call: (method, path, body, headers) => request(url, method, path, body, headers),
+    control: (method, path, body) => request(sandboxUrl, method, path, body),
+    async createOrder(overrides = {}) {
+      const response = await stack.merchant('POST', '/api/v1/orders', {
+        reference: `T-${Math.random().toString(36).slice(2, 10)}`,
+        amount: { currency: 'THB', value: '150000' },
+        description: 'Jasmine tea ×2',
+        region: 'TH',
+        ...overrides,
+      });
+      if (response.status !== 201)
+        throw new Error(`createOrder: ${response.status} ${JSON.stringify(response.body)}`);
+      return response.body;
+    },
+    confirm: (token, method = 'PROMPTPAY', terminalType = 'WEB') =>
+      request(url, 'POST', `/api/v1/checkout/${token}/payments`, { paymentMethodType: method, terminalType }),
+    async close() {
+      await server.stop();
+      await sandbox.close();
+      await database.drop();
+    },
+  };
+  return stack;
+}
+
+/** Polls `check` until it returns a truthy value or `timeoutMs` passes (no blind sleeps). */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false | null>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
