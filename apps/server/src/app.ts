@@ -221,7 +221,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
         config.checkout.paymentMethods.find((m) => m.type === type)?.category === 'QR' ? 'qr' : 'text',
       onCall: logCall,
     });
-  const payLeaseMs = (gateway instanceof AntomGateway ? gateway.maxPayDurationMs() : 30_000) + 5_000;
+  const payLeaseMs = (gateway instanceof AntomGateway ? gateway.maxPayDurationMs() : 30_000) + 2_000;
 
   const bus = new EventBus();
   const state = new StateStore({ clock, bus });
@@ -394,7 +394,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     limiter,
     bus,
     limits: config.rateLimit,
-    heartbeatMs: 15_000,
+    heartbeatMs: config.sseHeartbeatMs,
   });
   await app.register(notificationRoutes, { notifications });
   await app.register(shopRoutes, {

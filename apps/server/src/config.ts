@@ -35,6 +35,8 @@ export interface Config {
     successRedirectSeconds: number;
   };
   sweeper: { intervalMs: number; enabled: boolean };
+  /** Comment lines on the live status stream keep proxies from closing it (ms). */
+  sseHeartbeatMs: number;
   webhooks: { intervalMs: number };
   rateLimit: { buyerWritesPerMinute: number; checkoutReadsPerMinute: number; notFoundPerMinute: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -189,6 +191,7 @@ export function loadConfig(env: Env, overrides: DeepPartial<Config> = {}): Reado
       intervalMs: overrides.sweeper?.intervalMs ?? int('SWEEP_INTERVAL_MS', 1000, 50, 60_000),
       enabled: overrides.sweeper?.enabled ?? true,
     },
+    sseHeartbeatMs: overrides.sseHeartbeatMs ?? int('SSE_HEARTBEAT_MS', 15_000, 100, 120_000),
     webhooks: { intervalMs: overrides.webhooks?.intervalMs ?? int('WEBHOOK_INTERVAL_MS', 1000, 50, 60_000) },
     rateLimit: {
       buyerWritesPerMinute:

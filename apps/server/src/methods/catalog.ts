@@ -38,7 +38,7 @@ export const DEFAULT_CATALOG: readonly CatalogMethod[] = [
     minAmount: { THB: '1' },
     maxAmount: { THB: '999999999999' },
     timeoutSeconds: 480,
-    cancel: 'paid',
+    cancel: 'unpaid',
     refund: 'none',
   },
   {
@@ -133,8 +133,8 @@ export const DEFAULT_CATALOG: readonly CatalogMethod[] = [
     minAmount: { JPY: '100' },
     maxAmount: { JPY: '300000' },
     timeoutSeconds: 3 * 24 * 3600,
-    cancel: 'unpaid',
-    refund: 'full',
+    cancel: 'paid',
+    refund: 'full_and_partial',
   },
 ];
 

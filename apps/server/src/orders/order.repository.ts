@@ -51,8 +51,8 @@ export function listRefunds(db: Reader, orderId: string): Promise<RefundRow[]> {
 }
 
 /**
- * The payment a buyer should see: the live attempt, else the newest one (a duplicate paid after the order
- * was paid shows its refund notice), else none.
+ * The payment a buyer should see: the live attempt, else the one that ended last (so a duplicate paid
+ * after the order was paid shows its refund notice), else none.
  */
 export async function currentPayment(db: Reader, orderId: string): Promise<PaymentRow | undefined> {
   const live = await findLivePayment(db, orderId);
@@ -61,7 +61,7 @@ export async function currentPayment(db: Reader, orderId: string): Promise<Payme
     .selectFrom('payments')
     .selectAll()
     .where('order_id', '=', orderId)
-    .orderBy('created_at', 'desc')
+    .orderBy((eb) => eb.fn.coalesce('final_at', 'updated_at'), 'desc')
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();

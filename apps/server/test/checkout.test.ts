@@ -1,0 +1,253 @@
+// The Buyer API (issue 4 points 3, 4, 6, 8, 17; S5, S6, S9, S11, S15, S20) over real HTTP on both dialects.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from './helpers/database.ts';
+import { startStack, waitFor, type Stack } from './helpers/stack.ts';
+
+describe.each(DIALECTS)('Buyer API on %s', (dialect) => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ dialect });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  async function payCode(value: string) {
+    const paid = await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: value });
+    expect(paid.status).toBe(200);
+  }
+
+  async function statusOf(token: string) {
+    return (await stack.call('GET', `/api/v1/checkout/${token}/status`)).body;
+  }
+
+  describe('GET /api/v1/checkout/:token', () => {
+    it('lists only the methods for the order currency, region and amount (S5)', async () => {
+      const thb = await stack.createOrder({ amount: { currency: 'THB', value: '50' }, region: 'TH' });
+      const view = (await stack.call('GET', `/api/v1/checkout/${thb.checkoutToken}`)).body;
+      // TrueMoney's minimum is 1.00 THB, PromptPay's 0.01 THB.
+      expect(view.paymentMethods.map((m: { type: string }) => m.type)).toEqual(['PROMPTPAY']);
+
+      const idr = await stack.createOrder({ amount: { currency: 'IDR', value: '25000000' }, region: 'ID' });
+      const idrView = (await stack.call('GET', `/api/v1/checkout/${idr.checkoutToken}`)).body;
+      expect(idrView.paymentMethods.map((m: { type: string }) => m.type).sort()).toEqual(
+        ['BANKTRANSFER_BNI', 'BANKTRANSFER_PERMATA', 'QRIS'].sort(),
+      );
+      expect(
+        idrView.paymentMethods.find((m: { type: string }) => m.type === 'BANKTRANSFER_PERMATA').bankName,
+      ).toBe('Permata Bank');
+
+      const sgdInThailand = await stack.createOrder({
+        amount: { currency: 'SGD', value: '1000' },
+        region: 'TH',
+      });
+      expect(
+        (await stack.call('GET', `/api/v1/checkout/${sgdInThailand.checkoutToken}`)).body.paymentMethods,
+      ).toEqual([]);
+    });
+
+    it('tells the countdown what the server clock says (S6) and names methods in the asked language', async () => {
+      const order = await stack.createOrder();
+      const view = await stack.call('GET', `/api/v1/checkout/${order.checkoutToken}?lang=th`);
+      expect(Math.abs(Date.parse(view.body.serverTime) - Date.now())).toBeLessThan(5_000);
+      expect(view.body.order.expiresAt).toBe(order.expiresAt);
+      expect(view.body.paymentMethods.find((m: { type: string }) => m.type === 'PROMPTPAY').name).toBe(
+        'พร้อมเพย์',
+      );
+      const zh = await stack.call('GET', `/api/v1/checkout/${order.checkoutToken}`, undefined, {
+        'accept-language': 'zh-CN,zh;q=0.9',
+      });
+      expect(zh.body.paymentMethods.find((m: { type: string }) => m.type === 'TRUEMONEY').name).toBe(
+        'TrueMoney 钱包',
+      );
+    });
+
+    it('answers 404 for an unknown token and 400 for a malformed one', async () => {
+      expect((await stack.call('GET', `/api/v1/checkout/${'x'.repeat(43)}`)).status).toBe(404);
+      const bad = await stack.call('GET', '/api/v1/checkout/short');
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+    });
+  });
+
+  describe('POST /api/v1/checkout/:token/payments', () => {
+    it('refuses an order that is already paid with 409 ORDER_ALREADY_PAID (S9)', async () => {
+      const order = await stack.createOrder();
+      const first = await stack.confirm(order.checkoutToken);
+      await payCode(first.body.code.value);
+      await waitFor(async () => (await statusOf(order.checkoutToken)).orderStatus === 'PAID', 10_000, 'PAID');
+      const again = await stack.confirm(order.checkoutToken);
+      expect(again.status).toBe(409);
+      expect(again.body.error.code).toBe('ORDER_ALREADY_PAID');
+    });
+
+    it('refuses a closed order with 410 ORDER_CLOSED and an expired one with 410 ORDER_EXPIRED (S9)', async () => {
+      const closed = await stack.createOrder();
+      expect((await stack.merchant('POST', `/api/v1/orders/${closed.id}/close`)).status).toBe(200);
+      const onClosed = await stack.confirm(closed.checkoutToken);
+      expect(onClosed.status).toBe(410);
+      expect(onClosed.body.error.code).toBe('ORDER_CLOSED');
+
+      const expiring = await stack.createOrder({ expiresInSeconds: 60 });
+      await stack.server.paydesk.database.db
+        .updateTable('orders')
+        .set({ expires_at: Date.now() - 1 })
+        .where('id', '=', expiring.id)
+        .execute();
+      const onExpired = await stack.confirm(expiring.checkoutToken);
+      expect(onExpired.status).toBe(410);
+      expect(onExpired.body.error.code).toBe('ORDER_EXPIRED');
+      await waitFor(
+        async () => (await statusOf(expiring.checkoutToken)).orderStatus === 'EXPIRED',
+        10_000,
+        'EXPIRED',
+      );
+    });
+
+    it('refuses a method not offered for the order with 422 naming the field', async () => {
+      const order = await stack.createOrder();
+      const wrong = await stack.confirm(order.checkoutToken, 'PAYNOW');
+      expect(wrong.status).toBe(422);
+      expect(wrong.body.error.code).toBe('PAYMENT_METHOD_UNAVAILABLE');
+      expect(wrong.body.error.details[0].field).toBe('paymentMethodType');
+    });
+
+    it('returns a QR code with its expiry and the sandbox wallet link (S7, S12)', async () => {
+      const order = await stack.createOrder();
+      const confirm = await stack.confirm(order.checkoutToken);
+      expect(confirm.status).toBe(201);
+      expect(confirm.body).toMatchObject({
+        status: 'PROCESSING',
+        paymentMethodType: 'PROMPTPAY',
+        code: { kind: 'qr' },
+      });
+      expect(confirm.body.walletUrl).toMatch(new RegExp(`^${stack.sandboxUrl}/wallet/`));
+      expect(Date.parse(confirm.body.expiresAt)).toBeGreaterThan(Date.now());
+    });
+
+    it('returns a bank-transfer payment code as text (S3)', async () => {
+      const order = await stack.createOrder({ amount: { currency: 'IDR', value: '25000000' }, region: 'ID' });
+      const confirm = await stack.confirm(order.checkoutToken, 'BANKTRANSFER_PERMATA');
+      expect(confirm.status).toBe(201);
+      expect(confirm.body.code.kind).toBe('text');
+      expect(confirm.body.code.value).toMatch(/^[0-9]{8,}$/);
+    });
+
+    it('gives the same live payment to a second confirm and refuses another method while it is live (S11)', async () => {
+      const order = await stack.createOrder();
+      const first = await stack.confirm(order.checkoutToken);
+      const second = await stack.confirm(order.checkoutToken);
+      expect(second.status).toBe(200);
+      expect(second.body.id).toBe(first.body.id);
+      expect(second.body.code).toEqual(first.body.code);
+      const other = await stack.confirm(order.checkoutToken, 'TRUEMONEY');
+      expect(other.status).toBe(409);
+      expect(other.body.error.code).toBe('PAYMENT_IN_PROGRESS');
+    });
+
+    it('makes one payable code out of fifty concurrent confirms (S11)', async () => {
+      const order = await stack.createOrder();
+      const answers = await Promise.all(Array.from({ length: 50 }, () => stack.confirm(order.checkoutToken)));
+      expect(answers.every((a) => a.status === 200 || a.status === 201)).toBe(true);
+      expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+      expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+      const requests = await stack.control(
+        'GET',
+        `/sandbox/api/requests?api=pay&paymentRequestId=${answers[0]!.body.id}`,
+      );
+      expect(requests.body.requests).toHaveLength(1);
+      const ours = await stack.merchant('GET', `/api/v1/orders/${order.id}`);
+      expect(ours.body.payments).toHaveLength(1);
+    });
+
+    it('answers the first response again for the same Idempotency-Key, and 422 for another body', async () => {
+      const order = await stack.createOrder();
+      const headers = { 'idempotency-key': 'confirm-1', 'content-type': 'application/json' };
+      const body = { paymentMethodType: 'PROMPTPAY', terminalType: 'WEB' };
+      const a = await stack.call('POST', `/api/v1/checkout/${order.checkoutToken}/payments`, body, headers);
+      const b = await stack.call('POST', `/api/v1/checkout/${order.checkoutToken}/payments`, body, headers);
+      expect(a.status).toBe(201);
+      expect(b.status).toBe(201);
+      expect(b.headers.get('idempotent-replayed')).toBe('true');
+      expect(b.body).toEqual(a.body);
+      const c = await stack.call(
+        'POST',
+        `/api/v1/checkout/${order.checkoutToken}/payments`,
+        { ...body, terminalType: 'WAP' },
+        headers,
+      );
+      expect(c.status).toBe(422);
+      expect(c.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    });
+
+    it('rejects bad bodies with 400 naming each field and creates nothing', async () => {
+      const order = await stack.createOrder();
+      const bad = await stack.call('POST', `/api/v1/checkout/${order.checkoutToken}/payments`, {
+        paymentMethodType: 42,
+        terminalType: 'TV',
+        extra: true,
+      });
+      expect(bad.status).toBe(400);
+      const fields = bad.body.error.details.map((d: { field: string }) => d.field);
+      expect(fields).toEqual(
+        expect.arrayContaining(['body.paymentMethodType', 'body.terminalType', 'body.extra']),
+      );
+      const view = await stack.merchant('GET', `/api/v1/orders/${order.id}`);
+      expect(view.body.payments).toHaveLength(0);
+    });
+  });
+
+  describe('POST /api/v1/checkout/:token/payments/:paymentId/cancel', () => {
+    it('cancels at Antom and lets the buyer start again with a new paymentRequestId (S20)', async () => {
+      const order = await stack.createOrder();
+      const first = await stack.confirm(order.checkoutToken);
+      const cancel = await stack.call(
+        'POST',
+        `/api/v1/checkout/${order.checkoutToken}/payments/${first.body.id}/cancel`,
+      );
+      expect(cancel.status).toBe(200);
+      expect(cancel.body).toMatchObject({ status: 'CANCELLED', reason: 'BUYER_CANCELLED', code: null });
+      const atAntom = await stack.control('GET', `/sandbox/api/payments?paymentRequestId=${first.body.id}`);
+      expect(atAntom.body.payments[0].status).toBe('CANCELLED');
+
+      const second = await stack.confirm(order.checkoutToken);
+      expect(second.status).toBe(201);
+      expect(second.body.id).not.toBe(first.body.id);
+      expect(second.body.code.value).not.toBe(first.body.code.value);
+      // The old code cannot be paid any more.
+      const old = await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: first.body.code.value });
+      expect(old.status).toBe(409);
+    });
+
+    it('is idempotent and answers 404 for a payment of another order', async () => {
+      const order = await stack.createOrder();
+      const other = await stack.createOrder();
+      const payment = await stack.confirm(order.checkoutToken);
+      const path = `/api/v1/checkout/${order.checkoutToken}/payments/${payment.body.id}/cancel`;
+      expect((await stack.call('POST', path)).body.status).toBe('CANCELLED');
+      expect((await stack.call('POST', path)).body.status).toBe('CANCELLED');
+      const foreign = await stack.call(
+        'POST',
+        `/api/v1/checkout/${other.checkoutToken}/payments/${payment.body.id}/cancel`,
+      );
+      expect(foreign.status).toBe(404);
+    });
+  });
+
+  describe('GET /api/v1/checkout/:token/status', () => {
+    it('answers from the database: fifty polls add no gateway call (issue 4 point 8)', async () => {
+      const order = await stack.createOrder();
+      const payment = await stack.confirm(order.checkoutToken);
+      const count = async () =>
+        (await stack.control('GET', `/sandbox/api/requests?paymentRequestId=${payment.body.id}`)).body
+          .requests.length as number;
+      const before = await count();
+      const started = Date.now();
+      for (let i = 0; i < 50; i += 1)
+        expect((await statusOf(order.checkoutToken)).payment.status).toBe('PROCESSING');
+      const elapsed = Date.now() - started;
+      // The sweeper may ask on its own schedule (3 s, then 5 s …), never per poll.
+      expect((await count()) - before).toBeLessThanOrEqual(Math.ceil(elapsed / 3_000) + 1);
+    });
+  });
+});
