@@ -157,6 +157,8 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     }),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorFactory());
+  // The API speaks JSON only: any other body is a 415, not a string that fails validation later.
+  app.removeContentTypeParser('text/plain');
 
   const metrics = new Metrics();
   const countHttp = metrics.counter('paydesk_http_requests_total', 'HTTP requests by route and status');
