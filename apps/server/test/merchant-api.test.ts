@@ -28,7 +28,10 @@ describe.each(DIALECTS)('Merchant API on %s', (dialect) => {
   describe('authentication', () => {
     it('refuses a missing or wrong key with 401 and does nothing', async () => {
       const before = (await stack.merchant('GET', '/api/v1/orders?limit=100')).body.data.length;
-      for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: 'Basic abc' }]) {
+      for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: 'Basic abc' }] as Record<
+        string,
+        string
+      >[]) {
         const response = await stack.call(
           'POST',
           '/api/v1/orders',
