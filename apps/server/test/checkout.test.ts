@@ -62,6 +62,16 @@ describe.each(DIALECTS)('Buyer API on %s', (dialect) => {
       );
     });
 
+    it('asks the gateway (consult) once per amount and region, however often the page loads (S5)', async () => {
+      const order = await stack.createOrder({ amount: { currency: 'THB', value: '777700' } });
+      const consults = async () =>
+        (await stack.control('GET', '/sandbox/api/requests?api=consult')).body.requests.length as number;
+      const before = await consults();
+      for (let i = 0; i < 10; i += 1)
+        expect((await stack.call('GET', `/api/v1/checkout/${order.checkoutToken}`)).status).toBe(200);
+      expect((await consults()) - before).toBe(1);
+    });
+
     it('answers 404 for an unknown token and 400 for a malformed one', async () => {
       expect((await stack.call('GET', `/api/v1/checkout/${'x'.repeat(43)}`)).status).toBe(404);
       const bad = await stack.call('GET', '/api/v1/checkout/short');
