@@ -146,6 +146,8 @@ export interface PayResponse {
   paymentRequestId?: string;
   paymentId?: string;
   paymentCreateTime?: string;
+  /** Present when the answer is S (already paid). */
+  paymentTime?: string;
   paymentAmount?: Amount;
   actualPaymentAmount?: Amount;
   normalUrl?: string;

@@ -21,4 +21,16 @@ export async function pageRoutes(app: FastifyInstance, deps: { dist: string }): 
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
     });
   }
+
+  // The embed is imported from the merchant's own pages, on another origin; module scripts are fetched
+  // in CORS mode, so this one file answers any origin (it holds no secret; the token is the credential).
+  let embed: string | undefined;
+  app.get('/embed.js', { schema: { hide: true } }, async (_request, reply) => {
+    embed ??= readFileSync(join(deps.dist, 'embed.js'), 'utf8');
+    return reply
+      .type('text/javascript; charset=utf-8')
+      .header('access-control-allow-origin', '*')
+      .header('cache-control', 'no-cache')
+      .send(embed);
+  });
 }

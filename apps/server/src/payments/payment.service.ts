@@ -45,6 +45,9 @@ export interface PaymentServiceDeps {
 /** Inquiry back-off for a code being shown: soon after it appears, then less and less often (issue 4 point 8). */
 export const INQUIRY_SCHEDULE_SECONDS = [3, 5, 10, 15, 30, 60, 120, 300] as const;
 
+/** Antom's limit on a custom `paymentExpiryTime` for QR methods, with a margin for clock skew. */
+const QR_EXPIRY_LIMIT_MS = 10 * 60_000 - 15_000;
+
 export type CancelReason = 'BUYER_CANCELLED' | 'TIMEOUT' | 'ORDER_CLOSED' | 'GATEWAY_ERROR';
 
 /** The status an order must have for a new payment (S9), as a domain error. */
@@ -151,7 +154,11 @@ export class PaymentService {
     input: { terminalType: string },
   ): Promise<PaymentRow> {
     const now = this.#d.clock.now();
-    const expiresAt = Math.min(now + method.timeoutSeconds * 1000, order.expires_at);
+    // Antom accepts a custom expiry under 10 minutes for QR and wallet methods (PROTOCOL §3): keep our
+    // deadline plus the grace inside it.
+    const gatewayCap =
+      method.category === 'QR' ? now + QR_EXPIRY_LIMIT_MS - this.#d.gatewayExpiryGraceMs : Infinity;
+    const expiresAt = Math.min(now + method.timeoutSeconds * 1000, order.expires_at, gatewayCap);
     const row = await tx.trx
       .insertInto('payments')
       .values({
