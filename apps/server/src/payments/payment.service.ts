@@ -340,10 +340,11 @@ export class PaymentService {
     switch (status) {
       case 'SUCCESS':
         if (attempt.status === 'CANCELLING' && !context.cancelRejected) return this.#reschedule(attempt, now);
-        return this.settleSuccess(attempt.id, {
-          gatewayPaymentId: inquiry.gatewayPaymentId,
-          paidAt: inquiry.paidAt ?? now,
-        });
+        return this.settleSuccess(
+          attempt.id,
+          { gatewayPaymentId: inquiry.gatewayPaymentId, paidAt: inquiry.paidAt ?? now },
+          { cancelRejected: context.cancelRejected !== undefined },
+        );
       case 'FAIL':
         return this.settleFailure(
           attempt.id,
@@ -453,11 +454,15 @@ export class PaymentService {
   async settleSuccess(
     attemptId: string,
     info: { gatewayPaymentId: string | null; paidAt: number },
+    options: { cancelRejected?: boolean } = {},
   ): Promise<PaymentRow> {
     const { db, state, clock } = this.#d;
     for (let round = 0; round < 5; round += 1) {
       const attempt = await this.#mustFindPayment(attemptId);
       if (attempt.status === 'SUCCESS') return attempt;
+      // While our cancel is out, Antom's answer to it decides: a paid payment it cancels is refunded by
+      // Antom, so only a refused cancel may end on the paid path (issue 4 point 10).
+      if (attempt.status === 'CANCELLING' && !options.cancelRejected) return attempt;
       if (attempt.status === 'FAIL' || attempt.status === 'CANCELLED') {
         // Antom keeps a cancelled payment cancelled even if a success arrives later (PROTOCOL §5.2).
         this.#d.log.warn(
