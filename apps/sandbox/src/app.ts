@@ -2,7 +2,7 @@
 // on one Fastify instance. It does not listen by itself (STYLE point 1): `main.ts` and the product launcher
 // call `listen`, tests either listen on port 0 or use `app.inject`.
 import { createPublicKey } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { generateKeyPair, loadPrivateKey, loadPublicKey, type KeyInput } from '@paydesk/antom';
 import { antomRoutes } from './antom.routes.ts';
 import { DEFAULT_CLIENT_ID, DEFAULT_PORT, loadOrCreateDevKeys, type DevKeys } from './config.ts';
@@ -109,7 +109,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   // /sandbox/api/requests anyway.
   const app = Fastify({
     logger: options.logger ?? false,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 1_048_576,
   });
   const timers = new Timers((error) => app.log.error({ err: error }, 'sandbox background task failed'));
