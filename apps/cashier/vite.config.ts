@@ -1,0 +1,51 @@
+// Three builds into one dist/ (read by apps/server/src/pages/page.routes.ts), so that each page of the
+// buyer's path is one script and one stylesheet with nothing shared (fewer requests, better gzip):
+//  - default: checkout.html (/checkout/…), plus public/ (method logos, favicon);
+//  - `--mode pages`: shop.html (/) and admin.html (/admin);
+//  - `--mode embed`: embed.js, one self-contained ES module (styles inlined as constructable sheets) that
+//    a merchant imports from its own pages.
+import { resolve } from 'node:path';
+import { defineConfig, type UserConfig } from 'vite';
+
+const here = import.meta.dirname;
+const dist = resolve(here, 'dist');
+
+const shared: UserConfig = {
+  // Preact's automatic JSX runtime, compiled by Vite's own transformer (no plugin needed).
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  logLevel: 'warn',
+};
+
+const pages = (names: string[], first: boolean): UserConfig => ({
+  ...shared,
+  root: resolve(here, 'src'),
+  publicDir: first ? resolve(here, 'public') : false,
+  build: {
+    outDir: dist,
+    emptyOutDir: first,
+    target: 'es2022',
+    // Every browser we serve supports modulepreload; the polyfill would be dead weight.
+    modulePreload: { polyfill: false },
+    rolldownOptions: {
+      input: Object.fromEntries(names.map((name) => [name, resolve(here, `src/${name}.html`)])),
+    },
+  },
+});
+
+export default defineConfig(({ mode }): UserConfig => {
+  if (mode === 'pages') return pages(['shop', 'admin'], false);
+  if (mode !== 'embed') return pages(['checkout'], true);
+  return {
+    ...shared,
+    root: here,
+    publicDir: false,
+    build: {
+      outDir: dist,
+      emptyOutDir: false,
+      target: 'es2022',
+      lib: { entry: resolve(here, 'src/embed.ts'), formats: ['es'], fileName: () => 'embed.js' },
+      // Library builds keep whitespace by default; this one ships to browsers as is.
+      rolldownOptions: { output: { minify: true } },
+    },
+  };
+});
