@@ -30,6 +30,8 @@ export async function streamCheckoutEvents(
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
     'x-content-type-options': 'nosniff',
+    // The raw response skips Fastify's hooks, so the embed's cross-origin access is granted here too.
+    'access-control-allow-origin': '*',
   });
   res.write('retry: 2000\n\n');
 

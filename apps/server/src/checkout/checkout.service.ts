@@ -82,17 +82,17 @@ export class CheckoutService {
       },
       serverTime: iso(this.#d.clock.now()),
       paymentMethods: methods.map((method) => this.methodView(method, lang)),
-      payment: payment ? this.payment(payment) : null,
+      payment: payment ? this.payment(payment, order.status) : null,
       presentation: this.#d.presentation,
       sandbox: this.#d.isSandbox,
       successRedirectSeconds: this.#d.successRedirectSeconds,
     };
   }
 
-  /** An attempt as the buyer sees it; the code only while it can still be paid. */
-  payment(payment: PaymentRow): CheckoutPayment {
+  /** An attempt as the buyer sees it; the code only while it can still be paid for an open order. */
+  payment(payment: PaymentRow, orderStatus: OrderRow['status'] = 'OPEN'): CheckoutPayment {
     const status = buyerPaymentStatus(payment.status);
-    const showCode = payment.status === 'PROCESSING' && payment.code_value !== null;
+    const showCode = orderStatus === 'OPEN' && payment.status === 'PROCESSING' && payment.code_value !== null;
     return {
       id: payment.id,
       status,
@@ -118,7 +118,8 @@ export class CheckoutService {
             id: payment.id,
             status: buyerPaymentStatus(payment.status),
             reason: paymentReason(payment),
-            hasCode: payment.status === 'PROCESSING' && payment.code_value !== null,
+            hasCode:
+              order.status === 'OPEN' && payment.status === 'PROCESSING' && payment.code_value !== null,
           }
         : null,
       serverTime: iso(this.#d.clock.now()),
