@@ -15,6 +15,18 @@ export default defineConfig({
         },
       },
       {
+        // Issue #6: fault campaigns, crash recovery, forged notifications, fuzzing, races and access
+        // checks against real servers; one file at a time, as they are heavy.
+        test: {
+          name: 'reliability',
+          include: ['reliability/**/*.test.ts'],
+          globalSetup: ['scripts/test-postgres.setup.ts'],
+          fileParallelism: false,
+          testTimeout: 240_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
         test: {
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],

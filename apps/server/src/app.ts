@@ -3,7 +3,7 @@
 // the app and call inject() or listen on an ephemeral port.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -19,6 +19,7 @@ import type { GatewayCallLog, PaymentGateway } from './gateway/payment-gateway.t
 import { installErrorHandler } from './http/error-handler.ts';
 import { createMerchantAuth } from './http/auth.ts';
 import { installIdempotency } from './http/idempotency.ts';
+import { installInputGuard } from './http/input-guard.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { installSecurityHeaders } from './http/security.ts';
 import { MethodService } from './methods/method.service.ts';
@@ -152,6 +153,25 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
           },
     bodyLimit: 64 * 1024,
     trustProxy: true,
+    // The router refuses malformed and over-long URLs before any route or hook runs; they are answered
+    // in the API's error shape like every other 4xx (issue #6 point 7, found by fuzzing).
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      const bad = error.code === 'FST_ERR_BAD_URL';
+      void reply
+        .code(tooLong ? 414 : 400)
+        .header('cache-control', 'no-store')
+        .send({
+          error: {
+            code: tooLong ? 'URL_TOO_LONG' : bad ? 'MALFORMED_URL' : 'MALFORMED_REQUEST',
+            message: tooLong
+              ? 'a path segment is longer than 100 characters'
+              : bad
+                ? 'the URL path is not validly percent-encoded'
+                : 'the request could not be routed',
+          },
+        });
+    },
     logController: new LogController({
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     }),
@@ -224,6 +244,10 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
       onCall: logCall,
     });
   const payLeaseMs = (gateway instanceof AntomGateway ? gateway.maxPayDurationMs() : 30_000) + 2_000;
+  // A sweeper step makes at most three gateway calls (inquiry, cancel, inquiry); its claim lasts that
+  // long, derived from the configured timeout rather than fixed, so a crash mid-step delays recovery
+  // only as long as the step could have taken (issue #6 point 5).
+  const sweepLeaseMs = (gateway instanceof AntomGateway ? gateway.maxCallDurationMs() : 20_000) * 3 + 2_000;
 
   const bus = new EventBus();
   const state = new StateStore({ clock, bus });
@@ -295,6 +319,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     outbox,
     publicUrl: config.publicUrl,
     batchSize: 100,
+    leaseMs: sweepLeaseMs,
     log: app.log,
   });
   sweeperWorker = new Worker(
@@ -367,6 +392,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
   });
 
   installErrorHandler(app);
+  installInputGuard(app);
   installSecurityHeaders(app, {
     sandboxOrigin: gateway.isSandbox ? new URL(config.antom.gatewayUrl).origin : null,
   });

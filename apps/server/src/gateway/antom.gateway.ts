@@ -97,6 +97,11 @@ export class AntomGateway implements PaymentGateway {
     });
   }
 
+  /** The longest one call (inquiry, cancel, refund) may take with its retries (ms). */
+  maxCallDurationMs(): number {
+    return this.#client.maxCallDurationMs();
+  }
+
   /** The longest a confirm may wait on `pay`, for the lease of a PENDING attempt (ms). */
   maxPayDurationMs(): number {
     return (

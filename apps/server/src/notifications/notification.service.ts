@@ -203,7 +203,9 @@ export class NotificationService {
         refund_id: fields.refundId ?? null,
         notify_type: fields.notifyType ?? null,
         headers: JSON.stringify(kept),
-        body: rawBody.toString('utf8').slice(0, 65_536),
+        // Kept as text; a NUL byte (only ever in garbage) cannot be stored by PostgreSQL, so it is
+        // replaced, rather than turning a refused notification into a 500 (found by fuzzing, issue #6).
+        body: rawBody.toString('utf8').slice(0, 65_536).replaceAll('\u0000', '\ufffd'),
         verified: fields.verified ? 1 : 0,
         outcome: fields.outcome,
         error: fields.error,

@@ -12,6 +12,7 @@ import { inTransaction, type Tx } from '../db/transaction.ts';
 import type { Clock } from '../domain/clock.ts';
 import { DomainError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
+import { ATTEMPT_TRANSITIONS } from '../domain/state-machine.ts';
 import type {
   CreatePaymentResult,
   GatewayPaymentStatus,
@@ -367,12 +368,18 @@ export class PaymentService {
       case 'CANCELLING': {
         if (!cancelRejected) return this.#reschedule(attempt, now + 2_000);
         // Antom will not cancel it (e.g. Indonesian methods): the buyer may move on, we keep watching.
+        // The sweeper's lease is released here: the next look is due at Antom's expiry, not a lease later.
         const moved = await inTransaction(db, (tx) =>
           state.moveAttempt(
             tx,
             attempt,
             'ABANDONED',
-            { reason: attempt.cancel_reason, next_check_at: now + 30_000, check_count: 0 },
+            {
+              reason: attempt.cancel_reason,
+              next_check_at: abandonedCheckAt(attempt.gateway_expires_at, 0, now),
+              check_count: 0,
+              lease_until: null,
+            },
             { cancelRejected },
           ),
         );
@@ -393,7 +400,7 @@ export class PaymentService {
       case 'ABANDONED':
         return this.#reschedule(
           attempt,
-          now + Math.min(30_000 * 2 ** Math.min(attempt.check_count, 6), 30 * 60_000),
+          abandonedCheckAt(attempt.gateway_expires_at, attempt.check_count, now),
         );
       default:
         return attempt;
@@ -422,6 +429,9 @@ export class PaymentService {
   }
 
   async #finish(attempt: PaymentRow, to: 'FAIL' | 'CANCELLED', reason: string): Promise<PaymentRow> {
+    // A racing cancel, notification or sweeper step may have ended it already (issue #6 point 8): then
+    // there is nothing left to do, rather than an illegal CANCELLED → CANCELLED move and a 500.
+    if (!ATTEMPT_TRANSITIONS[attempt.status].includes(to)) return attempt;
     const moved = await inTransaction(this.#d.db, (tx) =>
       this.#d.state.moveAttempt(tx, attempt, to, { reason }),
     );
@@ -615,6 +625,19 @@ export class PaymentService {
     if (!payment) throw new DomainError('PAYMENT_NOT_FOUND', `no payment ${id}`);
     return payment;
   }
+}
+
+/**
+ * When to next ask Antom about an ABANDONED attempt (one Antom would not cancel). It can only end by being
+ * paid or by Antom's own expiry, so it is asked at that expiry (issue #6 point 2: final within Antom's
+ * expiry plus one sweep), then every 5 s for a minute in case Antom's clock lags ours, and on a growing
+ * back-off (30 s … 30 min) between those moments and afterwards.
+ */
+export function abandonedCheckAt(gatewayExpiresAt: number, checkCount: number, now: number): number {
+  const backoff = now + Math.min(30_000 * 2 ** Math.min(checkCount, 6), 30 * 60_000);
+  if (now < gatewayExpiresAt) return Math.min(backoff, gatewayExpiresAt);
+  if (now < gatewayExpiresAt + 60_000) return Math.min(backoff, now + 5_000);
+  return backoff;
 }
 
 /** The stable refundRequestId used to give back a surplus payment (S10): one per payment, ever. */

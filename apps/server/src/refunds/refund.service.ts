@@ -187,11 +187,14 @@ export class RefundService {
       case 'succeeded':
         return this.#succeed(refund, result.gatewayRefundId);
       case 'processing': {
+        // The sweeper's lease (if it sent this) ends with this step: the inquiry is due in 5 s, not
+        // once a 60 s lease runs out (a REFUND_RESULT that never comes must not delay it, issue #6).
         const moved = await inTransaction(this.#d.db, (tx) =>
           this.#d.state.moveRefund(tx, refund, 'PROCESSING', {
             gateway_refund_id: result.gatewayRefundId,
             next_check_at: this.#d.clock.now() + 5_000,
             check_count: 0,
+            lease_until: null,
           }),
         );
         return moved ?? this.#mustFind(refund.id);

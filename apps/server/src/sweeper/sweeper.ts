@@ -22,8 +22,6 @@ export interface SweepReport {
   errors: number;
 }
 
-const LEASE_MS = 60_000;
-
 export interface SweeperDeps {
   db: Kysely<DB>;
   clock: Clock;
@@ -33,6 +31,11 @@ export interface SweeperDeps {
   outbox: Outbox;
   publicUrl: string;
   batchSize: number;
+  /**
+   * How long a claimed item stays claimed (ms): the longest one step may spend in gateway calls. A process
+   * killed mid-step holds its items this long, so it also bounds recovery after a crash (issue #6 point 5).
+   */
+  leaseMs: number;
   log: { error(obj: object, msg: string): void };
 }
 
@@ -61,7 +64,7 @@ export class Sweeper {
     await eachLimited(attempts, 8, async ({ id, status }) => {
       const claimed = await db
         .updateTable('payments')
-        .set({ lease_until: now + LEASE_MS })
+        .set({ lease_until: now + this.#d.leaseMs })
         .where('id', '=', id)
         .where('status', '=', status)
         .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
@@ -88,7 +91,7 @@ export class Sweeper {
     await eachLimited(refunds, 4, async ({ id, status }) => {
       const claimed = await db
         .updateTable('refunds')
-        .set({ lease_until: now + LEASE_MS })
+        .set({ lease_until: now + this.#d.leaseMs })
         .where('id', '=', id)
         .where('status', '=', status)
         .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))

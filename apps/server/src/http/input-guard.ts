@@ -1,0 +1,38 @@
+// Text that no field may hold (issue #6 point 7, found by fuzzing): a NUL character (U+0000) passes JSON
+// and the schemas, but PostgreSQL cannot store it, so it turned a bad request into a 500 there (and was
+// stored silently on SQLite). Refused up front on every route, naming the field, on both dialects.
+import type { FastifyInstance } from 'fastify';
+import { DomainError, type ErrorDetail } from '../domain/errors.ts';
+
+function findNul(value: unknown, path: string, out: ErrorDetail[], depth = 0): void {
+  if (out.length >= 10 || depth > 32) return;
+  if (typeof value === 'string') {
+    if (value.includes('\u0000'))
+      out.push({ field: path, message: 'must not contain NUL (U+0000) characters' });
+    return;
+  }
+  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return;
+  for (const [key, child] of Object.entries(value)) {
+    const at = Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`;
+    if (key.includes('\u0000'))
+      out.push({ field: at, message: 'the name must not contain NUL (U+0000) characters' });
+    findNul(child, at, out, depth + 1);
+  }
+}
+
+/** Refuses any body, query or path value that contains a NUL character, with 400 VALIDATION_FAILED. */
+export function installInputGuard(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    const details: ErrorDetail[] = [];
+    findNul(request.params, 'params', details);
+    findNul(request.query, 'querystring', details);
+    findNul(request.body, 'body', details);
+    if (details.length > 0) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        details.map((d) => `${d.field} ${d.message}`).join('; '),
+        details,
+      );
+    }
+  });
+}

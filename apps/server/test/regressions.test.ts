@@ -1,0 +1,229 @@
+// Regressions found by the reliability campaign (reliability/, issue #6): each test pins one invariant
+// violation the campaign found, on both dialects, against the real sandbox.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from './helpers/database.ts';
+import { fastCatalog, startStack, waitFor, type Stack } from './helpers/stack.ts';
+
+describe.each(DIALECTS)('regressions on %s', (dialect) => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({
+      dialect,
+      config: {
+        antom: { timeoutMs: 1_000 },
+        checkout: { paymentMethods: fastCatalog(10), gatewayExpiryGraceSeconds: 1 },
+      },
+    });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const view = (orderId: string) => stack.merchant('GET', `/api/v1/orders/${orderId}`).then((r) => r.body);
+
+  // Liveness (issue #6 point 2): an attempt Antom will not cancel ends when Antom's own expiry passes.
+  // It used to be asked again only 30 s after it was abandoned (and, when the sweeper had abandoned it,
+  // not before the sweeper's 60 s lease ran out), so it stayed open long after Antom had closed it.
+  it('ends an ABANDONED attempt at Antom’s expiry, whether the buyer or the timeout left it', async () => {
+    const left = await stack.createOrder({ amount: { currency: 'IDR', value: '25000000' }, region: 'ID' });
+    const timedOut = await stack.createOrder({
+      amount: { currency: 'IDR', value: '25000000' },
+      region: 'ID',
+    });
+    const leftPayment = await stack.confirm(left.checkoutToken, 'QRIS');
+    const timedOutPayment = await stack.confirm(timedOut.checkoutToken, 'QRIS');
+    const cancel = await stack.call(
+      'POST',
+      `/api/v1/checkout/${left.checkoutToken}/payments/${leftPayment.body.id}/cancel`,
+    );
+    expect((await view(left.id)).payments[0].state).toBe('ABANDONED');
+    expect(cancel.body.status).toBe('CANCELLED');
+
+    const antomExpiry = async (paymentRequestId: string) =>
+      Date.parse(
+        (await stack.control('GET', `/sandbox/api/payments?paymentRequestId=${paymentRequestId}`)).body
+          .payments[0].expiresAt,
+      );
+    for (const [order, payment] of [
+      [left, leftPayment],
+      [timedOut, timedOutPayment],
+    ] as const) {
+      const expiry = await antomExpiry(payment.body.id);
+      const ended = await waitFor(
+        async () => {
+          const p = (await view(order.id)).payments[0];
+          return p.state === 'FAIL' ? p : undefined;
+        },
+        20_000,
+        `${payment.body.id} to end`,
+      );
+      // Within Antom's expiry plus one sweep (100 ms) and some slack for a busy machine (it used to be 30 s).
+      expect(Date.parse(ended.finalAt)).toBeLessThanOrEqual(expiry + 4_000);
+    }
+    const history = (await view(timedOut.id)).events.map((e: { type: string }) => e.type);
+    expect(history).toContain('payment.abandoned');
+  });
+
+  // Crash recovery (issue #6 point 5): a process killed in the middle of a sweeper step keeps its claim
+  // on the item until the claim runs out. The claim was a fixed 60 s, so an attempt whose cancel was cut
+  // by a SIGKILL stayed CANCELLING for a minute after the restart. It now lasts as long as one step's
+  // gateway calls may take: three calls with their retries at the configured timeout (1 s here).
+  it('claims an item for as long as one step may take, not a fixed minute', async () => {
+    const order = await stack.createOrder();
+    const payment = await stack.confirm(order.checkoutToken);
+    await stack.control('PUT', '/sandbox/api/faults', {
+      seed: 1,
+      rules: [{ api: 'inquiryPayment', kind: 'latency', latencyMs: 800, times: 1 }],
+    });
+    const db = stack.server.paydesk.database.db;
+    await db
+      .updateTable('payments')
+      .set({ next_check_at: Date.now() })
+      .where('id', '=', payment.body.id)
+      .execute();
+    const claim = await waitFor(
+      async () => {
+        const row = await db
+          .selectFrom('payments')
+          .select('lease_until')
+          .where('id', '=', payment.body.id)
+          .executeTakeFirstOrThrow();
+        return row.lease_until === null ? undefined : { lease: row.lease_until, seen: Date.now() };
+      },
+      5_000,
+      'the sweeper to claim the attempt',
+    );
+    // 3 × (3 × 1 s + 1.2 s of back-off) + 2 s = 14.6 s.
+    expect(claim.lease - claim.seen).toBeLessThanOrEqual(14_600);
+    await stack.control('DELETE', '/sandbox/api/faults');
+  });
+
+  // No 5xx (issue #6 points 4 and 8, found by the campaign): a buyer cancelled a payment whose `pay` was
+  // still on its way, so Antom refused the cancel (no such payment yet) and the server asked what became of
+  // it; meanwhile the pay landed and a second cancel (another tab) closed it. The first then tried to move
+  // the already CANCELLED attempt to CANCELLED again — a move the transition table forbids — and the buyer
+  // got a 500 (the sweeper, in the same race, a failed step).
+  it('answers both of two racing cancels of a payment whose pay was still in flight', async () => {
+    const order = await stack.createOrder();
+    await stack.control('PUT', '/sandbox/api/faults', {
+      seed: 1,
+      rules: [
+        { api: 'pay', kind: 'latency', latencyMs: 300, times: 1 },
+        { api: 'inquiryPayment', kind: 'latency', latencyMs: 700, times: 1 },
+      ],
+    });
+    const confirming = stack.confirm(order.checkoutToken);
+    const pending = await waitFor(
+      async () => (await stack.call('GET', `/api/v1/checkout/${order.checkoutToken}`)).body.payment,
+      5_000,
+      'the pending payment',
+    );
+    const cancel = () =>
+      stack.call('POST', `/api/v1/checkout/${order.checkoutToken}/payments/${pending.id}/cancel`);
+    const first = cancel(); // refused by Antom (no such payment yet); its inquiry is slow
+    await confirming; // the pay has landed
+    const second = await cancel(); // this one cancels it at Antom
+    const answers = [await first, second];
+    await stack.control('DELETE', '/sandbox/api/faults');
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    expect(answers.map((a) => a.body.status)).toEqual(['CANCELLED', 'CANCELLED']);
+    expect((await view(order.id)).payments[0].state).toBe('CANCELLED');
+  });
+
+  // Bad input (issue #6 point 7): a NUL character passes JSON and the schemas, but PostgreSQL cannot
+  // store it — creating an order with one, or searching for one, answered 500 there (and SQLite kept it).
+  it('refuses a NUL character in any field with 400 naming the field, on both dialects', async () => {
+    const before = (await stack.merchant('GET', '/api/v1/orders?limit=100')).body.data.length;
+    const created = await stack.merchant('POST', '/api/v1/orders', {
+      reference: 'R-\u0000',
+      amount: { currency: 'THB', value: '100' },
+      description: 'tea',
+      metadata: { 'k\u0000': 'v' },
+    });
+    expect(created.status).toBe(400);
+    expect(created.body.error).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(created.body.error.details.map((d: { field: string }) => d.field)).toEqual([
+      'body.reference',
+      'body.metadata.k\u0000',
+    ]);
+    const search = await stack.merchant('GET', '/api/v1/orders?q=a%00b');
+    expect(search.status).toBe(400);
+    expect(search.body.error.details[0].field).toBe('querystring.q');
+    expect((await stack.merchant('GET', '/api/v1/orders?limit=100')).body.data.length).toBe(before);
+  });
+
+  // The same: a notification body with a NUL byte (garbage, refused) is kept for the record, and keeping
+  // it made PostgreSQL fail, so the refusal became a 500.
+  it('refuses a notification of garbage bytes with 4xx and keeps it, on both dialects', async () => {
+    const response = await fetch(`${stack.url}/api/v1/antom/notify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from([0x7b, 0x00, 0x7d]),
+    });
+    expect(response.status).toBe(401);
+    const kept = await stack.server.paydesk.database.db
+      .selectFrom('notifications')
+      .select('body')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(kept.body).toBe('{\ufffd}');
+  });
+
+  // Every 4xx names what was wrong in the API's shape: the router's own refusals of an over-long path
+  // segment (414) or a broken percent-encoding (400) came back as Fastify's `{ error: "Bad Request" }`.
+  it('answers malformed and over-long URLs in the API error shape', async () => {
+    const long = await stack.call('GET', `/api/v1/checkout/${'x'.repeat(200)}`);
+    expect(long.status).toBe(414);
+    expect(long.body).toEqual({ error: { code: 'URL_TOO_LONG', message: expect.any(String) } });
+    const broken = await stack.merchant('POST', '/api/v1/orders/%zz/close');
+    expect(broken.status).toBe(400);
+    expect(broken.body).toEqual({ error: { code: 'MALFORMED_URL', message: expect.any(String) } });
+  });
+});
+
+describe.each(DIALECTS)('regressions of refunds on %s', (dialect) => {
+  let stack: Stack;
+  beforeAll(async () => {
+    // Asynchronous refunds settle 1.5 s after they are asked, so the test can drop their REFUND_RESULT.
+    stack = await startStack({ dialect, sandbox: { asyncRefundDelayMs: 1_500 } });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const view = (orderId: string) => stack.merchant('GET', `/api/v1/orders/${orderId}`).then((r) => r.body);
+
+  // The ledger check (issue #6 point 1): a duplicate given back by an asynchronous refund stayed
+  // PROCESSING for a minute when its REFUND_RESULT was lost, although Antom had settled it, because the
+  // sweeper that sent it kept its 60 s lease on the row and the 5 s inquiry could not run before it ended.
+  it('settles a duplicate refund by inquiry within seconds when its REFUND_RESULT is lost', async () => {
+    const order = await stack.createOrder({ amount: { currency: 'IDR', value: '25000000' }, region: 'ID' });
+    const left = await stack.confirm(order.checkoutToken, 'QRIS');
+    await stack.call('POST', `/api/v1/checkout/${order.checkoutToken}/payments/${left.body.id}/cancel`);
+    const kept = await stack.confirm(order.checkoutToken, 'QRIS');
+    await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: kept.body.code.value });
+    await waitFor(async () => (await view(order.id)).status === 'PAID', 10_000, 'PAID');
+    // The buyer also pays the code they left: Antom cannot cancel QRIS, so the surplus is refunded.
+    await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: left.body.code.value });
+    const processing = await waitFor(
+      async () => (await view(order.id)).refunds.find((r: { status: string }) => r.status === 'PROCESSING'),
+      10_000,
+      'the duplicate refund to be processing',
+    );
+    await stack.control('PUT', '/sandbox/api/faults', { seed: 1, notifications: { drop: 1 } });
+    const since = Date.now();
+    await waitFor(
+      async () =>
+        (await view(order.id)).refunds.find(
+          (r: { id: string; status: string }) => r.id === processing.id && r.status === 'SUCCEEDED',
+        ),
+      15_000,
+      'the duplicate refund to settle by inquiry',
+    );
+    // Asked 5 s after Antom answered "in process", plus a sweep.
+    expect(Date.now() - since).toBeLessThan(8_000);
+    const ledger = (await stack.control('GET', `/sandbox/api/ledger?paymentRequestId=${left.body.id}`)).body
+      .payments[0];
+    expect(ledger).toMatchObject({ captured: '25000000', refunded: '25000000', net: '0' });
+  });
+});

@@ -1,0 +1,393 @@
+// The fault campaign (issue #6 points 4 and 5): many checkouts with random buyer behaviour against random
+// sandbox faults, optionally with the server killed (SIGKILL) and restarted at random moments, and with
+// replayed and forged notifications thrown in. One seed drives it all. When the workload is done the
+// faults stop (optionally every notification keeps being dropped), the run settles, and every guarantee
+// is checked against the sandbox ledger: the report lists what was done and every violation found.
+import type { OrderView } from '@paydesk/api';
+import {
+  BEHAVIOUR_WEIGHTS,
+  emptyActorStats,
+  MARKETS,
+  OrderActor,
+  type ActorStats,
+} from './buyer.behaviours.ts';
+import { faultPlan, firedByKind } from './fault.plan.ts';
+import { NoAnswerError } from './http.client.ts';
+import {
+  checkAll,
+  settled,
+  tightestMargin,
+  type LivenessBounds,
+  type Violation,
+} from './invariant.checks.ts';
+import {
+  FORGERY_KINDS,
+  HARMLESS_KINDS,
+  forge,
+  sendForged,
+  truthfulNotifications,
+  type ForgeryKind,
+  type TruthfulNotification,
+} from './notification.forger.ts';
+import { listOrderIds, observe, PayRequestCollector, readOrders } from './run.observer.ts';
+import { SeededRandom } from './seeded.random.ts';
+import {
+  CLIENT_ID,
+  startReliabilityStack,
+  type Dialect,
+  type ReliabilityStack,
+  type StackSettings,
+} from './stack.harness.ts';
+import { loadPrivateKey } from '@paydesk/antom';
+
+export interface CampaignOptions {
+  dialect: Dialect;
+  orders: number;
+  seed: number;
+  /** Orders in flight at once. */
+  concurrency: number;
+  /** Run the server as a child process and kill it with SIGKILL at random moments (issue #6 point 5). */
+  crashes: boolean;
+  /** How many kills at most (crash mode). */
+  maxCrashes: number;
+  /** Scales the API fault probabilities (0 = none). */
+  faultIntensity: number;
+  /** Notification drop probability while faults are on (undefined: drawn from the seed). */
+  notificationDrop?: number;
+  /** After the faults stop, keep dropping every notification: liveness must not need them (point 2). */
+  dropAllNotificationsAfter: boolean;
+  /** Forge and replay notifications during the run (point 6). */
+  forgeries: boolean;
+  stack?: Partial<Omit<StackSettings, 'dialect' | 'mode'>>;
+  log?: (line: string) => void;
+}
+
+export interface CampaignReport {
+  seed: number;
+  dialect: Dialect;
+  mode: 'in-process' | 'child';
+  orders: number;
+  ordersByStatus: Record<string, number>;
+  attempts: number;
+  attemptsByState: Record<string, number>;
+  paymentsAtAntom: number;
+  captured: number;
+  duplicatesGivenBack: number;
+  duplicatesFlagged: number;
+  merchantRefunds: Record<string, number>;
+  actions: ActorStats;
+  apiRequests: number;
+  faults: Record<string, number>;
+  notificationFaults: Record<string, number>;
+  notificationsForged: Record<string, number>;
+  crashes: number;
+  /** Kills that landed while a `pay` (or a `cancel`) was held in flight at Antom. */
+  crashesAimed: { pay: number; cancel: number };
+  /** Attempts whose `pay` had no recorded answer when the server came back (taken over after the pay lease). */
+  attemptsRecoveredAfterCrash: number;
+  /** Attempts whose `pay` was in flight when the server was killed: how they ended, and pays sent after it. */
+  paysCutByCrash: { paymentRequestId: string; state: string | undefined; paysAfter: number }[];
+  payRequests: number;
+  payResends: number;
+  /** The bound used, and the smallest margin any attempt kept to it (ms; negative = late). */
+  liveness: LivenessBounds & { tightestMarginMs: number | null };
+  violations: Violation[];
+  /** Error lines the server logged (in-process and child runs whose log level lets them through). */
+  serverErrors: string[];
+  /** The full record (payments, refunds, history) of orders with a violation, to see what happened. */
+  evidence: OrderView[];
+  durationMs: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs one campaign on a fresh stack and returns its report (the stack is closed afterwards). */
+export async function runCampaign(options: CampaignOptions): Promise<CampaignReport> {
+  const started = Date.now();
+  const log = options.log ?? (() => {});
+  const root = new SeededRandom(options.seed);
+  // The server's own error log is part of the evidence: a 500 or a failed sweeper step shows up there.
+  const serverErrors: string[] = [];
+  const keepErrors = (text: string) => {
+    for (const line of text.split('\n'))
+      if (/"level":(50|60)/.test(line) && serverErrors.length < 50) serverErrors.push(line.slice(0, 4_000));
+  };
+  const stack = await startReliabilityStack({
+    dialect: options.dialect,
+    mode: options.crashes ? 'child' : 'in-process',
+    logLevel: 'error',
+    onLog: keepErrors,
+    // This merchant's contract has no refunds for BNI transfers: a duplicate there cannot be given back
+    // through Antom (QRIS cannot be cancelled either), so it must be flagged for an operator (S10).
+    catalog: (base) =>
+      base.map((m) => (m.type === 'BANKTRANSFER_BNI' ? { ...m, refund: 'none' as const } : m)),
+    ...options.stack,
+  });
+  try {
+    const report = await campaignOn(stack, options, root, started, log);
+    report.serverErrors.push(...serverErrors);
+    return report;
+  } finally {
+    await stack.close();
+  }
+}
+
+/** Runs a campaign on a stack the caller started (and will close); `options.crashes` needs a child stack. */
+export function runCampaignOn(stack: ReliabilityStack, options: CampaignOptions): Promise<CampaignReport> {
+  return campaignOn(stack, options, new SeededRandom(options.seed), Date.now(), options.log ?? (() => {}));
+}
+
+async function campaignOn(
+  stack: ReliabilityStack,
+  options: CampaignOptions,
+  root: SeededRandom,
+  started: number,
+  log: (line: string) => void,
+): Promise<CampaignReport> {
+  const settings = stack.settings;
+  const violations: Violation[] = [];
+  const stats = emptyActorStats();
+  const collector = new PayRequestCollector(stack.antom);
+  collector.start();
+
+  const plan = faultPlan(root.fork('faults'), {
+    intensity: options.faultIntensity,
+    antomTimeoutMs: settings.antomTimeoutMs,
+    notificationDrop: options.notificationDrop,
+    slowCalls: options.crashes,
+  });
+  const put = await stack.antom.call('PUT', '/sandbox/api/faults', plan);
+  if (put.status !== 200) throw new Error(`the sandbox refused the fault plan: ${JSON.stringify(put.body)}`);
+  log(`faults: ${plan.rules.length} rules, notifications ${JSON.stringify(plan.notifications)}`);
+
+  // ---- crashes: the first aimed at a `pay` in flight (between the call and its commit), the second at a
+  // `cancel` in flight (a sweeper or buyer step cut in half), the rest at random moments.
+  let workloadDone = false;
+  const crashesAimed = { pay: 0, cancel: 0 };
+  const cutPays: { id: string; seq: number }[] = [];
+  const crashRng = root.fork('crashes');
+  /** The `api` requests held in flight at Antom right now (waits up to `withinMs`). */
+  const inFlight = async (
+    api: 'pay' | 'cancel',
+    withinMs: number,
+  ): Promise<{ id: string; seq: number }[]> => {
+    const deadline = Date.now() + withinMs;
+    while (!workloadDone && Date.now() < deadline) {
+      const requests = (await stack.antom.call('GET', `/sandbox/api/requests?api=${api}`)).body.requests as {
+        resultStatus?: string;
+        httpStatus: number | null;
+        fault?: string;
+        paymentRequestId?: string;
+        seq: number;
+      }[];
+      // Arrived, held by a latency fault, not answered yet: the server is waiting on it right now.
+      const held = requests.filter(
+        (r) => r.resultStatus === undefined && r.httpStatus === 200 && r.fault?.includes('latency'),
+      );
+      if (held.length > 0) return held.map((r) => ({ id: r.paymentRequestId ?? '?', seq: r.seq }));
+      await sleep(40);
+    }
+    return [];
+  };
+  const crashLoop = (async () => {
+    if (!options.crashes) return;
+    const plan: ('pay' | 'cancel' | 'random')[] = ['pay', 'cancel'];
+    while (!workloadDone && stack.crashes < options.maxCrashes) {
+      const aim = plan.shift() ?? 'random';
+      await sleep(crashRng.int(1_000, aim === 'random' ? 6_000 : 2_000));
+      const held = aim === 'random' ? [] : await inFlight(aim, 10_000);
+      const hit = held.length > 0;
+      if (workloadDone) break;
+      await stack.crash();
+      if (hit) crashesAimed[aim as 'pay' | 'cancel'] += 1;
+      if (aim === 'pay') cutPays.push(...held);
+      log(`crash ${stack.crashes} (${hit ? `while ${aim} was in flight` : 'random moment'})`);
+      await sleep(crashRng.int(100, 1_000));
+      await stack.restart();
+    }
+  })();
+
+  // ---- forged and replayed notifications
+  const forged: Record<string, number> = {};
+  const forgeRng = root.fork('forgeries');
+  const forgerDeps = {
+    clientId: CLIENT_ID,
+    gatewayKey: stack.gatewayKey,
+    otherKey: loadPrivateKey(stack.keys.merchant.privateKeyPem),
+  };
+  let truths: TruthfulNotification[] = [];
+  const forgeOnce = async () => {
+    if (truths.length === 0 || forgeRng.chance(0.2)) {
+      truths = truthfulNotifications((await stack.antom.call('GET', '/sandbox/api/notifications')).body);
+    }
+    if (truths.length === 0) return;
+    const kind: ForgeryKind = forgeRng.pick(FORGERY_KINDS);
+    const truth = forgeRng.pick(truths);
+    const request = forge(kind, truth, forgeRng, forgerDeps);
+    let answer;
+    try {
+      answer = await sendForged(stack.serverUrl, truth.path, request);
+    } catch {
+      return; // the server was down (crash mode): nothing was delivered
+    }
+    forged[kind] = (forged[kind] ?? 0) + 1;
+    const acked = answer.status === 200;
+    if (
+      answer.status >= 500 ||
+      (acked && !HARMLESS_KINDS.has(kind)) ||
+      (!acked && HARMLESS_KINDS.has(kind))
+    ) {
+      violations.push({
+        invariant: 'api',
+        message: `forged notification (${kind}) answered ${answer.status} ${answer.text.slice(0, 200)}`,
+      });
+    }
+  };
+  const forgeLoop = (async () => {
+    if (!options.forgeries) return;
+    while (!workloadDone) {
+      await sleep(forgeRng.int(100, 400));
+      await forgeOnce().catch((error) => log(`forgery failed: ${String(error)}`));
+    }
+  })();
+
+  // ---- the workload: orders with random buyer behaviour
+  const deps = {
+    merchant: stack.merchant,
+    buyer: stack.buyer,
+    antom: stack.antom,
+    stats,
+    violations,
+    methodTimeoutMs: settings.methodTimeoutSeconds * 1000,
+    graceMs: settings.gatewayExpiryGraceSeconds * 1000,
+  };
+  let nextOrder = 0;
+  let finished = 0;
+  const workers = Array.from({ length: Math.min(options.concurrency, options.orders) }, async () => {
+    while (nextOrder < options.orders) {
+      const index = nextOrder++;
+      const rng = root.fork(`order-${index}`);
+      const actor = new OrderActor(deps, rng);
+      try {
+        if (await actor.create(rng.pick(MARKETS), `REL-${options.seed}-${index}`))
+          await actor.run(rng.weighted(BEHAVIOUR_WEIGHTS));
+      } catch (error) {
+        if (error instanceof NoAnswerError) log(`order ${index}: ${error.message}`);
+        else
+          violations.push({
+            invariant: 'api',
+            message: `order ${index}: ${(error as Error).stack ?? String(error)}`,
+          });
+      }
+      finished += 1;
+      if (finished % 25 === 0) log(`${finished}/${options.orders} orders done`);
+    }
+  });
+  await Promise.all(workers);
+  workloadDone = true;
+  await forgeLoop;
+  await crashLoop;
+  if (!stack.up) await stack.restart();
+
+  // ---- faults stop; the run settles without them (and, if asked, without any notification)
+  const described = (await stack.antom.call('GET', '/sandbox/api/faults')).body;
+  const faults = firedByKind(described);
+  if (options.dropAllNotificationsAfter)
+    await stack.antom.call('PUT', '/sandbox/api/faults', { seed: 1, notifications: { drop: 1 } });
+  else await stack.antom.call('DELETE', '/sandbox/api/faults');
+  const faultsStoppedAt = Date.now();
+  log(`workload done in ${Math.round((faultsStoppedAt - started) / 1000)} s; settling`);
+
+  const bounds: LivenessBounds = {
+    faultsStoppedAt,
+    sweepIntervalMs: settings.sweepIntervalMs,
+    // The server retries an unanswered inquiry after 5 s and a cancel after 2 s (payment.service.ts); after
+    // a crash, what the killed process had claimed waits for its sweeper lease to run out.
+    retryAfterFaultsMs: options.crashes ? Math.max(5_000, stack.sweepLeaseMs) : 5_000,
+    slackMs: 2_000,
+    payLeaseMs: stack.payLeaseMs,
+  };
+  const settleDeadline =
+    faultsStoppedAt +
+    Math.max(
+      settings.methodTimeoutSeconds * 1000 + settings.gatewayExpiryGraceSeconds * 1000,
+      stack.payLeaseMs,
+    ) +
+    bounds.retryAfterFaultsMs +
+    bounds.sweepIntervalMs +
+    bounds.slackMs +
+    // Refunds retry on their own back-off (2 s, 5 s, 15 s …) after unknown answers.
+    20_000;
+  for (;;) {
+    const orders = await readOrders(stack.merchant, await listOrderIds(stack.merchant));
+    if (settled(orders) || Date.now() > settleDeadline) break;
+    await sleep(500);
+  }
+  const payRequests = await collector.stop();
+  const observation = await observe(stack.merchant, stack.antom, payRequests);
+  violations.push(...checkAll(observation, bounds));
+
+  // ---- figures
+  const notifications = (await stack.antom.call('GET', '/sandbox/api/notifications')).body.notifications as {
+    attempts: { fault?: string }[];
+  }[];
+  const notificationFaults: Record<string, number> = {};
+  for (const n of notifications)
+    for (const attempt of n.attempts)
+      for (const label of (attempt.fault ?? '').split(',').map((s) => s.trim().split(' ')[0]))
+        if (label) notificationFaults[label] = (notificationFaults[label] ?? 0) + 1;
+  const count = <T>(items: T[], key: (item: T) => string) =>
+    items.reduce<Record<string, number>>(
+      (acc, item) => ((acc[key(item)] = (acc[key(item)] ?? 0) + 1), acc),
+      {},
+    );
+  const attempts = observation.orders.flatMap((o) => o.payments);
+  const refunds = observation.orders.flatMap((o) => o.refunds);
+  const byId = new Map<string, number>();
+  for (const r of payRequests)
+    if (r.paymentRequestId) byId.set(r.paymentRequestId, (byId.get(r.paymentRequestId) ?? 0) + 1);
+  const allRequests = (await stack.antom.call('GET', '/sandbox/api/requests')).body.requests as {
+    seq: number;
+  }[];
+  return {
+    seed: options.seed,
+    dialect: options.dialect,
+    mode: settings.mode,
+    orders: observation.orders.length,
+    ordersByStatus: count(observation.orders, (o) => o.status),
+    attempts: attempts.length,
+    attemptsByState: count(attempts, (p) => p.state),
+    paymentsAtAntom: observation.ledger.length,
+    captured: observation.ledger.filter((l) => l.captured !== '0').length,
+    duplicatesGivenBack: refunds.filter((r) => r.kind === 'DUPLICATE' && r.status === 'SUCCEEDED').length,
+    duplicatesFlagged: refunds.filter((r) => r.kind === 'DUPLICATE' && r.status === 'MANUAL').length,
+    merchantRefunds: count(
+      refunds.filter((r) => r.kind === 'MERCHANT'),
+      (r) => r.status,
+    ),
+    actions: stats,
+    apiRequests: allRequests[0]?.seq ?? 0,
+    faults,
+    notificationFaults,
+    notificationsForged: forged,
+    crashes: stack.crashes,
+    crashesAimed,
+    paysCutByCrash: cutPays.map((cut) => ({
+      paymentRequestId: cut.id,
+      state: attempts.find((p) => p.id === cut.id)?.state,
+      paysAfter: payRequests.filter((r) => r.paymentRequestId === cut.id && r.seq > cut.seq).length,
+    })),
+    attemptsRecoveredAfterCrash: observation.orders
+      .flatMap((o) => o.events ?? [])
+      .filter(
+        (e) => e.type === 'payment.unknown' && (e.data as { cause?: string }).cause === 'pay lease expired',
+      ).length,
+    payRequests: payRequests.length,
+    payResends: [...byId.values()].reduce((n, sent) => n + sent - 1, 0),
+    liveness: { ...bounds, tightestMarginMs: tightestMargin(observation, bounds) },
+    violations,
+    serverErrors: [],
+    evidence: observation.orders.filter((o) => violations.some((v) => v.orderId === o.id)).slice(0, 20),
+    durationMs: Date.now() - started,
+  };
+}

@@ -1,0 +1,255 @@
+// A real stack for reliability runs: the Paydesk sandbox (Antom, with its ledger and fault injection) in
+// this process, and the checkout server either in this process (fast, with direct database access for
+// snapshots) or as a child process that can be killed with SIGKILL and restarted (crash recovery).
+import { Writable } from 'node:stream';
+import type { KeyObject } from 'node:crypto';
+import { generateKeyPair, loadPrivateKey, type KeyPairForms } from '@paydesk/antom';
+import { createSandbox, type Sandbox } from '@paydesk/sandbox';
+import type { Kysely } from 'kysely';
+import type { PaydeskApp } from '../../apps/server/src/app.ts';
+import { loadConfig } from '../../apps/server/src/config.ts';
+import type { DB } from '../../apps/server/src/db/schema.ts';
+import { DEFAULT_CATALOG, type CatalogMethod } from '../../apps/server/src/methods/catalog.ts';
+import { NOTIFY_PATH } from '../../apps/server/src/notifications/notification.routes.ts';
+import { startServer, type RunningServer } from '../../apps/server/src/server.ts';
+import {
+  createTestDatabase,
+  type Dialect,
+  type TestDatabase,
+} from '../../apps/server/test/helpers/database.ts';
+import { freePort } from '../../apps/server/test/helpers/stack.ts';
+import { endpoint, type Endpoint } from './http.client.ts';
+import { ServerProcess } from './server.process.ts';
+
+export { DIALECTS, type Dialect } from '../../apps/server/test/helpers/database.ts';
+
+export const CLIENT_ID = 'SANDBOX_PAYDESK_RELIABILITY';
+export const MERCHANT_API_KEY = 'rel_merchant_key_0123456789abcdefghij';
+export const WEBHOOK_SECRET = 'whsec_reliability_0123456789abcdef';
+
+export interface StackSettings {
+  dialect: Dialect;
+  /** `child` runs the server as a separate process that `crash()` kills with SIGKILL. */
+  mode: 'in-process' | 'child';
+  /** Every method's code lives this long (the attempt timeout, S19), seconds (≥ 10). */
+  methodTimeoutSeconds: number;
+  /** Antom's expiry is ours plus this (GATEWAY_EXPIRY_GRACE_SECONDS). */
+  gatewayExpiryGraceSeconds: number;
+  sweepIntervalMs: number;
+  /** Per-call timeout of Antom calls (ANTOM_TIMEOUT_MS). */
+  antomTimeoutMs: number;
+  /** Divides the sandbox's notification retry schedule (2 min → 2 min / scale). */
+  notifyTimeScale: number;
+  asyncRefundDelayMs: number;
+  sweeper: boolean;
+  logLevel: 'silent' | 'trace' | 'debug' | 'info' | 'warn' | 'error';
+  /** Receives every log line of the server (both modes). */
+  onLog?: (text: string) => void;
+  webhookUrl?: string;
+  rateLimit: { buyerWritesPerMinute: number; checkoutReadsPerMinute: number; notFoundPerMinute: number };
+  /** Replace the catalog (each entry still gets `methodTimeoutSeconds`). */
+  catalog?: (base: CatalogMethod[]) => CatalogMethod[];
+}
+
+export const DEFAULT_SETTINGS: Omit<StackSettings, 'dialect'> = {
+  mode: 'in-process',
+  methodTimeoutSeconds: 10,
+  gatewayExpiryGraceSeconds: 1,
+  sweepIntervalMs: 250,
+  antomTimeoutMs: 1_000,
+  notifyTimeScale: 1_000,
+  asyncRefundDelayMs: 300,
+  sweeper: true,
+  logLevel: 'silent',
+  rateLimit: { buyerWritesPerMinute: 100_000, checkoutReadsPerMinute: 1_000_000, notFoundPerMinute: 100_000 },
+};
+
+export interface ReliabilityStack {
+  readonly settings: StackSettings;
+  readonly sandbox: Sandbox;
+  readonly sandboxUrl: string;
+  readonly serverUrl: string;
+  /** Merchant API with the key; retries connection failures while the server restarts. */
+  readonly merchant: Endpoint;
+  /** Buyer API (no credential but the token); retries connection failures while the server restarts. */
+  readonly buyer: Endpoint;
+  /** The sandbox control API: what a wallet (and the test) does at Antom. */
+  readonly antom: Endpoint;
+  /** The server, without retries (fuzzing, timing). */
+  readonly raw: Endpoint;
+  /** The sandbox's signing key, to forge or replay notifications with a valid signature. */
+  readonly gatewayKey: KeyObject;
+  readonly keys: { merchant: KeyPairForms; gateway: KeyPairForms };
+  readonly catalog: CatalogMethod[];
+  /** The longest a PENDING attempt waits for `pay` before the sweeper takes over (the server's pay lease). */
+  readonly payLeaseMs: number;
+  /** How long a sweeper claim lasts (what a crash mid-step costs). */
+  readonly sweepLeaseMs: number;
+  /** In-process mode only: the app and its database. */
+  readonly paydesk: PaydeskApp | undefined;
+  readonly db: Kysely<DB> | undefined;
+  /** Child mode: kills the server with SIGKILL (no-op in-process). */
+  crash(): Promise<void>;
+  /** Child mode: starts the server again after a crash. */
+  restart(): Promise<void>;
+  readonly up: boolean;
+  readonly crashes: number;
+  close(): Promise<void>;
+}
+
+let cachedKeys: { merchant: KeyPairForms; gateway: KeyPairForms } | undefined;
+/** RSA keys are slow to make: one merchant pair and one gateway pair per process. */
+export function reliabilityKeys() {
+  cachedKeys ??= { merchant: generateKeyPair(), gateway: generateKeyPair() };
+  return cachedKeys;
+}
+
+/** The server's pay lease for an Antom timeout, as app.ts derives it (three sends, two pauses, 2 s margin). */
+export function payLeaseFor(antomTimeoutMs: number): number {
+  return antomTimeoutMs * 3 + 2_000 * 2 + 2_000;
+}
+
+/**
+ * The sweeper's claim on an item, as app.ts derives it: three gateway calls, each with two retries and
+ * their back-off (0.4 s + 0.8 s ceilings), plus 2 s. A killed process holds its claims this long.
+ */
+export function sweepLeaseFor(antomTimeoutMs: number): number {
+  return 3 * (antomTimeoutMs * 3 + 1_200) + 2_000;
+}
+
+export async function startReliabilityStack(
+  partial: Partial<StackSettings> & { dialect: Dialect },
+): Promise<ReliabilityStack> {
+  const settings: StackSettings = { ...DEFAULT_SETTINGS, ...partial };
+  const keys = reliabilityKeys();
+  const database: TestDatabase = await createTestDatabase(settings.dialect);
+  const sandbox = await createSandbox({
+    clientId: CLIENT_ID,
+    merchantPublicKey: keys.merchant.publicKeyPem,
+    gatewayPrivateKey: keys.gateway.privateKeyPem,
+    timeScale: settings.notifyTimeScale,
+    asyncRefundDelayMs: settings.asyncRefundDelayMs,
+    notifyTimeoutMs: 5_000,
+  });
+  const sandboxUrl = await sandbox.listen({ port: 0, host: '127.0.0.1' });
+  const port = await freePort();
+  const serverUrl = `http://127.0.0.1:${port}`;
+  const base = DEFAULT_CATALOG.map((m) => ({ ...m, timeoutSeconds: settings.methodTimeoutSeconds }));
+  const catalog = settings.catalog ? settings.catalog(base) : base;
+
+  let running: RunningServer | undefined;
+  let child: ServerProcess | undefined;
+  if (settings.mode === 'in-process') {
+    const config = loadConfig(
+      {},
+      {
+        port,
+        host: '127.0.0.1',
+        publicUrl: serverUrl,
+        databaseUrl: database.url,
+        merchantApiKey: MERCHANT_API_KEY,
+        logLevel: settings.logLevel === 'silent' ? 'silent' : settings.logLevel,
+        cashierDist: null,
+        antom: {
+          gatewayUrl: sandboxUrl,
+          clientId: CLIENT_ID,
+          privateKey: keys.merchant.privateKeyPem,
+          publicKey: keys.gateway.publicKeyPem,
+          isSandbox: true,
+          timeoutMs: settings.antomTimeoutMs,
+        },
+        checkout: { gatewayExpiryGraceSeconds: settings.gatewayExpiryGraceSeconds, paymentMethods: catalog },
+        sweeper: { intervalMs: settings.sweepIntervalMs, enabled: settings.sweeper },
+        webhooks: { intervalMs: 200 },
+        rateLimit: settings.rateLimit,
+        ...(settings.webhookUrl ? { webhook: { url: settings.webhookUrl, secret: WEBHOOK_SECRET } } : {}),
+      },
+    );
+    const sink = settings.onLog
+      ? new Writable({
+          write(chunk, _encoding, done) {
+            settings.onLog?.(String(chunk));
+            done();
+          },
+        })
+      : undefined;
+    running = await startServer(config, {
+      logger: settings.logLevel === 'silent' || !sink ? false : { stream: sink },
+    });
+  } else {
+    child = new ServerProcess({
+      url: serverUrl,
+      onOutput: settings.onLog,
+      env: {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        PUBLIC_URL: serverUrl,
+        DATABASE_URL: database.url,
+        ANTOM_GATEWAY_URL: sandboxUrl,
+        ANTOM_CLIENT_ID: CLIENT_ID,
+        ANTOM_PRIVATE_KEY: keys.merchant.privateKeyPem,
+        ANTOM_PUBLIC_KEY: keys.gateway.publicKeyPem,
+        ANTOM_SANDBOX: 'true',
+        MERCHANT_API_KEY,
+        SWEEP_INTERVAL_MS: String(settings.sweepIntervalMs),
+        ANTOM_TIMEOUT_MS: String(settings.antomTimeoutMs),
+        GATEWAY_EXPIRY_GRACE_SECONDS: String(settings.gatewayExpiryGraceSeconds),
+        PAYMENT_METHODS: JSON.stringify(catalog),
+        LOG_LEVEL: settings.logLevel,
+        RATE_LIMIT_BUYER_WRITES: String(settings.rateLimit.buyerWritesPerMinute),
+        RATE_LIMIT_CHECKOUT_READS: String(settings.rateLimit.checkoutReadsPerMinute),
+        RATE_LIMIT_NOT_FOUND: String(settings.rateLimit.notFoundPerMinute),
+        WEBHOOK_INTERVAL_MS: '200',
+        ...(settings.webhookUrl
+          ? { MERCHANT_WEBHOOK_URL: settings.webhookUrl, MERCHANT_WEBHOOK_SECRET: WEBHOOK_SECRET }
+          : {}),
+      },
+    });
+    await child.start();
+  }
+
+  // While a crashed server restarts, the actors keep trying, as browsers and shop backends do.
+  const retryForMs = settings.mode === 'child' ? 90_000 : 0;
+  const stack: ReliabilityStack = {
+    settings,
+    sandbox,
+    sandboxUrl,
+    serverUrl,
+    merchant: endpoint(() => serverUrl, {
+      headers: { authorization: `Bearer ${MERCHANT_API_KEY}` },
+      retryForMs,
+    }),
+    buyer: endpoint(() => serverUrl, { retryForMs }),
+    antom: endpoint(() => sandboxUrl),
+    raw: endpoint(() => serverUrl),
+    gatewayKey: loadPrivateKey(keys.gateway.privateKeyPem),
+    keys,
+    catalog,
+    payLeaseMs: payLeaseFor(settings.antomTimeoutMs),
+    sweepLeaseMs: sweepLeaseFor(settings.antomTimeoutMs),
+    paydesk: running?.paydesk,
+    db: running?.paydesk.database.db,
+    async crash() {
+      await child?.kill();
+    },
+    async restart() {
+      await child?.start();
+    },
+    get up() {
+      return running !== undefined || child?.running === true;
+    },
+    get crashes() {
+      return child?.kills ?? 0;
+    },
+    async close() {
+      await running?.stop();
+      await child?.stop();
+      await sandbox.close();
+      await database.drop();
+    },
+  };
+  return stack;
+}
+
+/** The path Antom signs notifications over. */
+export { NOTIFY_PATH };
