@@ -6,10 +6,7 @@ import globals from 'globals';
 
 /** Imports a layer may not make, as `no-restricted-imports` patterns. */
 const forbid = (groups, message) => ({
-  '@typescript-eslint/no-restricted-imports': [
-    'error',
-    { patterns: [{ group: groups, message }] },
-  ],
+  '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: groups, message }] }],
 });
 
 const layers = [
@@ -23,7 +20,10 @@ const layers = [
   },
   {
     files: ['packages/api/**/*.ts'],
-    rules: forbid(['@paydesk/*', '**/apps/**', '**/packages/antom/**'], 'packages/api is the contract: schemas only.'),
+    rules: forbid(
+      ['@paydesk/*', '**/apps/**', '**/packages/antom/**'],
+      'packages/api is the contract: schemas only.',
+    ),
   },
   {
     files: ['apps/sandbox/**/*.ts'],
@@ -47,10 +47,20 @@ const layers = [
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [{ name: '@paydesk/api', message: 'The UI imports contract types only.', allowTypeImports: true }],
+          paths: [
+            { name: '@paydesk/api', message: 'The UI imports contract types only.', allowTypeImports: true },
+          ],
           patterns: [
             {
-              group: ['@paydesk/antom', '@paydesk/server', '@paydesk/sandbox', '**/apps/server/**', '**/apps/sandbox/**', '**/packages/antom/**', 'typebox*'],
+              group: [
+                '@paydesk/antom',
+                '@paydesk/server',
+                '@paydesk/sandbox',
+                '**/apps/server/**',
+                '**/apps/sandbox/**',
+                '**/packages/antom/**',
+                'typebox*',
+              ],
               message: 'The UI never talks to Antom or the server internals.',
             },
           ],
