@@ -162,6 +162,8 @@ export async function startReliabilityStack(
         sweeper: { intervalMs: settings.sweepIntervalMs, enabled: settings.sweeper },
         webhooks: { intervalMs: 200 },
         rateLimit: settings.rateLimit,
+        // The access tests stand for many clients by setting X-Forwarded-For, as a proxy in front would.
+        trustProxy: true,
         ...(settings.webhookUrl ? { webhook: { url: settings.webhookUrl, secret: WEBHOOK_SECRET } } : {}),
       },
     );

@@ -152,7 +152,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
             ...(typeof options.logger === 'object' ? options.logger : {}),
           },
     bodyLimit: 64 * 1024,
-    trustProxy: true,
+    trustProxy: config.trustProxy,
     // The router refuses malformed and over-long URLs before any route or hook runs; they are answered
     // in the API's error shape like every other 4xx (issue #6 point 7, found by fuzzing).
     frameworkErrors: (error, _request, reply: FastifyReply) => {

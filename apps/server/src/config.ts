@@ -39,6 +39,11 @@ export interface Config {
   sseHeartbeatMs: number;
   webhooks: { intervalMs: number };
   rateLimit: { buyerWritesPerMinute: number; checkoutReadsPerMinute: number; notFoundPerMinute: number };
+  /**
+   * Whether X-Forwarded-For names the client (behind a reverse proxy). Off by default: otherwise any client
+   * could pick its own address and slip past the per-address throttles. `true`, or a list of proxy addresses.
+   */
+  trustProxy: boolean | string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Where the built cashier lives (apps/cashier/dist); pages are skipped when it is missing. */
   cashierDist: string | null;
@@ -201,6 +206,13 @@ export function loadConfig(env: Env, overrides: DeepPartial<Config> = {}): Reado
       notFoundPerMinute:
         overrides.rateLimit?.notFoundPerMinute ?? int('RATE_LIMIT_NOT_FOUND', 20, 1, 100_000),
     },
+    trustProxy:
+      overrides.trustProxy ??
+      (env.TRUST_PROXY === 'true'
+        ? true
+        : env.TRUST_PROXY && env.TRUST_PROXY !== 'false'
+          ? env.TRUST_PROXY
+          : false),
     logLevel,
     cashierDist:
       overrides.cashierDist === undefined

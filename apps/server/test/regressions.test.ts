@@ -226,4 +226,67 @@ describe.each(DIALECTS)('regressions of refunds on %s', (dialect) => {
       .payments[0];
     expect(ledger).toMatchObject({ captured: '25000000', refunded: '25000000', net: '0' });
   });
+
+  // Found in review of the cashier (issue #5): once an order was paid by an attempt the buyer had left,
+  // the newer attempt kept its payable code. The sweeper now closes it at once.
+  it('closes any other live code as soon as the order is paid', async () => {
+    await stack.control('DELETE', '/sandbox/api/faults');
+    const order = await stack.createOrder({ amount: { currency: 'IDR', value: '25000000' }, region: 'ID' });
+    const left = await stack.confirm(order.checkoutToken, 'QRIS');
+    await stack.call('POST', `/api/v1/checkout/${order.checkoutToken}/payments/${left.body.id}/cancel`);
+    const live = await stack.confirm(order.checkoutToken, 'QRIS');
+    expect(live.body.code).not.toBeNull();
+    await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: left.body.code.value });
+    const closed = await waitFor(
+      async () => {
+        const p = (await view(order.id)).payments.find((x: { id: string }) => x.id === live.body.id);
+        return p.state !== 'PROCESSING' && p.state !== 'CANCELLING' ? p : undefined;
+      },
+      10_000,
+      'the other code closed',
+    );
+    // QRIS cannot be cancelled at Antom: the attempt is left ABANDONED (watched), with the reason.
+    expect(closed).toMatchObject({ state: 'ABANDONED', reason: 'ORDER_PAID' });
+    const status = (await stack.call('GET', `/api/v1/checkout/${order.checkoutToken}/status`)).body;
+    expect(status.orderStatus).toBe('PAID');
+    expect(status.payment.hasCode).toBe(false);
+  });
+
+  // Found by the crash campaign (issue #6 point 5): a merchant request cut by SIGKILL left its
+  // Idempotency-Key "in progress" for ever. A retry now takes a stale key over, and a refund's id comes
+  // from the key, so the retry finds the refund the first request made instead of refunding twice.
+  it('lets a retry take over a stale Idempotency-Key without refunding twice', async () => {
+    const order = await stack.createOrder();
+    const confirm = await stack.confirm(order.checkoutToken, 'TRUEMONEY');
+    await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: confirm.body.code.value });
+    await waitFor(async () => (await view(order.id)).status === 'PAID', 10_000, 'PAID');
+    const body = { amount: { currency: 'THB', value: '40000' } };
+    const first = await stack.merchant('POST', `/api/v1/orders/${order.id}/refunds`, body, {
+      'idempotency-key': 'crash-1',
+    });
+    expect(first.status).toBe(201);
+    // As if the process had died before answering: the key is still "in progress".
+    const db = stack.server.paydesk.database.db;
+    const unanswered = () =>
+      db
+        .updateTable('idempotency_keys')
+        .set({ state: 'IN_PROGRESS', response_status: null, response_body: null })
+        .where('key', '=', 'crash-1');
+    await unanswered().set({ created_at: Date.now() }).execute();
+    const tooSoon = await stack.merchant('POST', `/api/v1/orders/${order.id}/refunds`, body, {
+      'idempotency-key': 'crash-1',
+    });
+    expect(tooSoon.status).toBe(409);
+    await unanswered()
+      .set({ created_at: Date.now() - 10 * 60_000 })
+      .execute();
+    const retry = await stack.merchant('POST', `/api/v1/orders/${order.id}/refunds`, body, {
+      'idempotency-key': 'crash-1',
+    });
+    expect(retry.status).toBe(201);
+    expect(retry.body.id).toBe(first.body.id);
+    const after = await view(order.id);
+    expect(after.refunds).toHaveLength(1);
+    expect(after.refundedAmount.value).toBe('40000');
+  });
 });

@@ -19,6 +19,9 @@ declare module 'fastify' {
   }
 }
 
+/** How long an unanswered request holds its key before a retry may take it over (ms). */
+export const STALE_MS = 2 * 60_000;
+
 function requestHash(request: FastifyRequest): string {
   return createHash('sha256')
     .update(
@@ -74,6 +77,23 @@ export function installIdempotency(app: FastifyInstance, deps: { db: Kysely<DB>;
       );
     }
     if (stored.state !== 'DONE' || stored.response_status === null) {
+      // A request that never answered (its process was killed) must not hold its key for ever: after
+      // STALE_MS the retry takes the key over. Handlers are safe to run again: refunds derive their
+      // refundRequestId from the key, confirms find the live payment, closes are idempotent.
+      if (stored.created_at < clock.now() - STALE_MS) {
+        const taken = await db
+          .updateTable('idempotency_keys')
+          .set({ created_at: clock.now() })
+          .where('scope', '=', scope)
+          .where('key', '=', key)
+          .where('state', '=', 'IN_PROGRESS')
+          .where('created_at', '=', stored.created_at)
+          .executeTakeFirst();
+        if (Number(taken.numUpdatedRows) === 1) {
+          request.idempotency = { scope, key };
+          return;
+        }
+      }
       throw new DomainError(
         'IDEMPOTENCY_KEY_IN_USE',
         'a request with this Idempotency-Key is still being handled',

@@ -128,7 +128,9 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      const refund = await refunds.refundOrder(request.params.id, request.body ?? {});
+      const refund = await refunds.refundOrder(request.params.id, request.body ?? {}, {
+        idempotencyKey: request.idempotency?.key,
+      });
       return reply.status(201).send(refundView(refund));
     },
   );

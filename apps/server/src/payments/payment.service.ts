@@ -49,7 +49,7 @@ export const INQUIRY_SCHEDULE_SECONDS = [3, 5, 10, 15, 30, 60, 120, 300] as cons
 /** Antom's limit on a custom `paymentExpiryTime` for QR methods, with a margin for clock skew. */
 const QR_EXPIRY_LIMIT_MS = 10 * 60_000 - 15_000;
 
-export type CancelReason = 'BUYER_CANCELLED' | 'TIMEOUT' | 'ORDER_CLOSED' | 'GATEWAY_ERROR';
+export type CancelReason = 'BUYER_CANCELLED' | 'TIMEOUT' | 'ORDER_CLOSED' | 'ORDER_PAID' | 'GATEWAY_ERROR';
 
 /** The status an order must have for a new payment (S9), as a domain error. */
 export function assertPayable(order: OrderRow, now: number): void {
@@ -498,6 +498,16 @@ export class PaymentService {
           });
           if (paidOrder) {
             const kept = (await state.patchAttempt(tx, paid, { kept: 1 })) ?? paid;
+            // Another code may still be live (a buyer who left a non-cancellable one and then paid it):
+            // close it now so it cannot be paid as well; the sweeper does it at once.
+            await tx.trx
+              .updateTable('payments')
+              .set({ next_check_at: now })
+              .where('order_id', '=', order.id)
+              .where('id', '!=', paid.id)
+              .where('status', 'in', ['PENDING', 'UNKNOWN', 'PROCESSING'])
+              .execute();
+            tx.afterCommit(this.#d.wake);
             await this.#d.outbox.enqueue(
               tx,
               'order.paid',
@@ -613,6 +623,12 @@ export class PaymentService {
     }
     if (attempt.status === 'CANCELLING') return this.runCancel(attempt);
     if (!['UNKNOWN', 'PROCESSING', 'ABANDONED'].includes(attempt.status)) return attempt;
+    if (attempt.status !== 'ABANDONED') {
+      const order = await findOrder(this.#d.db, attempt.order_id);
+      if (order && order.status !== 'OPEN') {
+        return this.requestCancel(attempt.id, order.status === 'PAID' ? 'ORDER_PAID' : 'ORDER_CLOSED');
+      }
+    }
     const inquiry = await this.#d.gateway.inquirePayment(attempt.id, {
       orderId: attempt.order_id,
       paymentId: attempt.id,

@@ -2,6 +2,7 @@
 // reserves its amount on the order with a compare-and-set, so parallel refunds can never together exceed
 // what was paid; then it calls Antom with a refundRequestId that never changes, so a resend after a
 // timeout cannot refund twice. Asynchronous refunds settle through REFUND_RESULT or inquiryRefund.
+import { createHash } from 'node:crypto';
 import { addMinor, amountProblems, compareMinor, subtractMinor } from '@paydesk/antom';
 import type { Money } from '@paydesk/api';
 import type { Kysely } from 'kysely';
@@ -30,6 +31,11 @@ export interface RefundServiceDeps {
   publicUrl: string;
 }
 
+/** The refund id a merchant's Idempotency-Key stands for on an order: stable, at most 64 characters. */
+export function keyedRefundId(orderId: string, key: string): string {
+  return `ref_K${createHash('sha256').update(`${orderId}\n${key}`).digest('base64url').slice(0, 32)}`;
+}
+
 const REFUND_RETRY_MS = [2_000, 5_000, 15_000, 30_000, 60_000, 120_000, 300_000];
 
 export class RefundService {
@@ -40,8 +46,19 @@ export class RefundService {
   }
 
   /** Refunds all that is left (default) or `amount` of an order's paid payment. */
-  async refundOrder(orderId: string, input: { amount?: Money; reason?: string }): Promise<RefundRow> {
+  async refundOrder(
+    orderId: string,
+    input: { amount?: Money; reason?: string },
+    options: { idempotencyKey?: string } = {},
+  ): Promise<RefundRow> {
     const { db, clock } = this.#d;
+    // With an Idempotency-Key the refund's id (its refundRequestId) comes from the key, so a retry after a
+    // crash finds the refund the first request made instead of reserving the amount a second time.
+    const keyedId = options.idempotencyKey ? keyedRefundId(orderId, options.idempotencyKey) : undefined;
+    if (keyedId) {
+      const existing = await findRefund(db, keyedId);
+      if (existing) return this.execute(existing.id);
+    }
     const order = await findOrder(db, orderId);
     if (!order) throw new DomainError('ORDER_NOT_FOUND', `no order ${orderId}`);
     if (order.status !== 'PAID' || !order.paid_payment_id) {
@@ -105,7 +122,7 @@ export class RefundService {
         const row = await tx.trx
           .insertInto('refunds')
           .values({
-            id: newId('ref', now),
+            id: keyedId ?? newId('ref', now),
             order_id: orderId,
             payment_id: payment.id,
             kind: 'MERCHANT',
