@@ -2,7 +2,6 @@
 // (Antom) and the checkout server serving the built cashier, each on an ephemeral port, talking real
 // HTTP both ways, with an SQLite database in a temporary folder.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair } from '@paydesk/antom';
@@ -14,6 +13,7 @@ import {
   type CatalogMethod,
   type RunningServer,
 } from '@paydesk/server';
+import { freePort, jsonRequest, pollUntil, type JsonAnswer } from '../../scripts/test-support.ts';
 import { ensureCashierBuilt } from './build.ts';
 
 export const CLIENT_ID = 'SANDBOX_PAYDESK_E2E';
@@ -21,10 +21,7 @@ export const API_KEY = 'e2e_merchant_key_0123456789abcdef';
 
 type ConfigOverrides = NonNullable<Parameters<typeof loadConfig>[1]>;
 
-export interface Json {
-  status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
+export type Json = JsonAnswer;
 
 export interface Stack {
   url: string;
@@ -49,38 +46,7 @@ export interface StackOptions {
   config?: ConfigOverrides;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function request(
-  base: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers = {},
-): Promise<Json> {
-  const response = await fetch(base + path, {
-    method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status: response.status, body: parsed };
-}
+const request = jsonRequest;
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const cashierDist = ensureCashierBuilt();
@@ -178,17 +144,5 @@ export async function waitFor<T>(
   what: string,
   timeoutMs = 15_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return (await pollUntil(check, what, timeoutMs)) as T;
 }

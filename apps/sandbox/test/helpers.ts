@@ -17,6 +17,7 @@ import {
   type PayRequest,
   signMessage,
 } from '@paydesk/antom';
+import { pollUntil } from '../../../scripts/test-support.ts';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../src/index.ts';
 
 let cachedKeys: { merchant: KeyPairForms; gateway: KeyPairForms } | undefined;
@@ -183,21 +184,9 @@ export class NotifyReceiver {
   }
 }
 
-type Falsy = false | 0 | '' | null | undefined;
-
 /** Polls `probe` until it returns a truthy value; fails with `what` after the deadline. */
-export async function waitFor<T>(
-  probe: () => T | Falsy | Promise<T | Falsy>,
-  what: string,
-  timeoutMs = 5000,
-): Promise<Exclude<T, Falsy>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as Exclude<T, Falsy>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 15));
-  }
+export function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 5000) {
+  return pollUntil(probe, what, timeoutMs, 15);
 }
 
 /** Creates a PROCESSING payment and returns its paymentId and the pay answer. */

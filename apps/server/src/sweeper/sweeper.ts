@@ -2,7 +2,7 @@
 // answer was lost, codes being shown (asked on a back-off schedule, one call per attempt however often the
 // buyer polls), timeouts (S19), cancels to resend, refunds to send or ask about, and orders to expire.
 // Each tick does a bounded batch; each item is claimed with a lease, so several instances can share work.
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import type { Clock } from '../domain/clock.ts';
@@ -52,59 +52,15 @@ export class Sweeper {
     const { db, clock, batchSize } = this.#d;
     const now = clock.now();
 
-    const attempts = await db
-      .selectFrom('payments')
-      .select(['id', 'status'])
-      .where('status', 'in', OPEN_ATTEMPT_STATUSES)
-      .where('next_check_at', '<=', now)
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
-      .orderBy('next_check_at')
-      .limit(batchSize)
-      .execute();
-    await eachLimited(attempts, 8, async ({ id, status }) => {
-      const claimed = await db
-        .updateTable('payments')
-        .set({ lease_until: now + this.#d.leaseMs })
-        .where('id', '=', id)
-        .where('status', '=', status)
-        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) !== 1) return;
-      report.attempts += 1;
-      try {
-        await this.#d.payments.check(id);
-      } catch (error) {
-        report.errors += 1;
-        this.#d.log.error({ err: error, paymentId: id }, 'sweeper: payment check failed');
-      }
+    const attempts = await this.#claimDue('payments', OPEN_ATTEMPT_STATUSES, 8, async (id) => {
+      await this.#d.payments.check(id);
     });
-
-    const refunds = await db
-      .selectFrom('refunds')
-      .select(['id', 'status'])
-      .where('status', 'in', ['PENDING', 'PROCESSING'])
-      .where('next_check_at', '<=', now)
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
-      .orderBy('next_check_at')
-      .limit(batchSize)
-      .execute();
-    await eachLimited(refunds, 4, async ({ id, status }) => {
-      const claimed = await db
-        .updateTable('refunds')
-        .set({ lease_until: now + this.#d.leaseMs })
-        .where('id', '=', id)
-        .where('status', '=', status)
-        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) !== 1) return;
-      report.refunds += 1;
-      try {
-        await this.#d.refunds.execute(id);
-      } catch (error) {
-        report.errors += 1;
-        this.#d.log.error({ err: error, refundId: id }, 'sweeper: refund step failed');
-      }
+    report.attempts = attempts.done;
+    const refunds = await this.#claimDue('refunds', ['PENDING', 'PROCESSING'], 4, async (id) => {
+      await this.#d.refunds.execute(id);
     });
+    report.refunds = refunds.done;
+    report.errors += attempts.errors + refunds.errors;
 
     const expiring = await db
       .selectFrom('orders')
@@ -123,6 +79,53 @@ export class Sweeper {
       }
     }
     return report;
+  }
+
+  /**
+   * Runs `step` for each due row of `table` in one of `statuses`, at most `lanes` at once. Each row is
+   * claimed first (a compare-and-set on its status and lease), so another instance never runs it too.
+   */
+  async #claimDue(
+    table: 'payments' | 'refunds',
+    statuses: readonly string[],
+    lanes: number,
+    step: (id: string) => Promise<void>,
+  ): Promise<{ done: number; errors: number }> {
+    const { db, clock, batchSize, leaseMs } = this.#d;
+    const now = clock.now();
+    const free = (eb: ExpressionBuilder<DB, typeof table>) =>
+      eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]);
+    const due = await db
+      .selectFrom(table)
+      .select(['id', 'status'])
+      .where('status', 'in', statuses as never[])
+      .where('next_check_at', '<=', now)
+      .where(free)
+      .orderBy('next_check_at')
+      .limit(batchSize)
+      .execute();
+    const result = { done: 0, errors: 0 };
+    await eachLimited(due, lanes, async ({ id, status }) => {
+      const claimed = await db
+        .updateTable(table)
+        .set({ lease_until: clock.now() + leaseMs })
+        .where('id', '=', id)
+        .where('status', '=', status as never)
+        .where(free)
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) return;
+      result.done += 1;
+      try {
+        await step(id);
+      } catch (error) {
+        result.errors += 1;
+        this.#d.log.error(
+          { err: error, [table === 'payments' ? 'paymentId' : 'refundId']: id },
+          `sweeper: ${table} step failed`,
+        );
+      }
+    });
+    return result;
   }
 
   /**

@@ -1,6 +1,6 @@
 // A real stack for tests: the Paydesk sandbox (Antom) on one ephemeral port and the checkout server on
 // another, talking real HTTP both ways (pay/inquiry/cancel/refund one way, signed notifications back).
-import { createServer } from 'node:net';
+import { freePort, jsonRequest, pollUntil, type JsonAnswer } from '../../../../scripts/test-support.ts';
 import { generateKeyPair, type KeyPairForms } from '@paydesk/antom';
 import { createSandbox, type Sandbox, type SandboxOptions } from '@paydesk/sandbox';
 import { loadConfig, type Config, type DeepPartial } from '../../src/config.ts';
@@ -17,27 +17,14 @@ export function testKeys() {
   return keys;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+export { freePort };
 
 /** The default catalog with every timeout shortened, so timeouts (S19) happen within a test. */
 export function fastCatalog(timeoutSeconds = 30): CatalogMethod[] {
   return DEFAULT_CATALOG.map((method) => ({ ...method, timeoutSeconds }));
 }
 
-export interface Json {
-  status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  headers: Headers;
-}
+export type Json = JsonAnswer;
 
 export interface Stack {
   server: RunningServer;
@@ -67,27 +54,7 @@ export interface StackOptions {
   workers?: boolean;
 }
 
-async function request(
-  base: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<Json> {
-  const response = await fetch(base + path, {
-    method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status: response.status, body: parsed, headers: response.headers };
-}
+const request = jsonRequest;
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { merchant, gateway } = testKeys();
@@ -180,17 +147,5 @@ export async function waitFor<T>(
   timeoutMs = 10_000,
   what = 'condition',
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return (await pollUntil(check, what, timeoutMs)) as T;
 }
