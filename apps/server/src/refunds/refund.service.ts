@@ -33,7 +33,7 @@ export interface RefundServiceDeps {
 
 /** The refund id a merchant's Idempotency-Key stands for on an order: stable, at most 64 characters. */
 export function keyedRefundId(orderId: string, key: string): string {
-  return `ref_K${createHash('sha256').update(`${orderId}\n${key}`).digest('base64url').slice(0, 32)}`;
+  return `ref_K${createHash('sha256').update(`${orderId}\n${key}`).digest('hex').slice(0, 32)}`;
 }
 
 const REFUND_RETRY_MS = [2_000, 5_000, 15_000, 30_000, 60_000, 120_000, 300_000];
