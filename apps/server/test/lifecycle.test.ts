@@ -295,6 +295,34 @@ describe.each(DIALECTS)('payment lifecycle on %s', (dialect) => {
       expect(refundCalls.length).toBeGreaterThanOrEqual(1);
       expect(new Set(refundCalls.map((r: { refundRequestId: string }) => r.refundRequestId)).size).toBe(1);
     });
+    it('gives a surplus payment back by cancel where Antom allows it (the payment ends cancelled, fully returned)', async () => {
+      const o = await stack.createOrder();
+      const left = await stack.confirm(o.checkoutToken, 'TRUEMONEY');
+      // As if Antom had refused to cancel it when the buyer left it: it stays payable, and watched.
+      await stack.server.paydesk.database.db
+        .updateTable('payments')
+        .set({ status: 'ABANDONED', reason: 'BUYER_CANCELLED', next_check_at: Date.now() + 60_000 })
+        .where('id', '=', left.body.id)
+        .execute();
+      const kept = await stack.confirm(o.checkoutToken, 'TRUEMONEY');
+      await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: kept.body.code.value });
+      await waitFor(async () => (await order(o.id)).status === 'PAID', 10_000, 'PAID');
+      await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: left.body.code.value });
+      const done = await waitFor(
+        async () => {
+          const view = await order(o.id);
+          const dup = view.refunds.find((r: { kind: string }) => r.kind === 'DUPLICATE');
+          return dup?.status === 'SUCCEEDED' ? dup : undefined;
+        },
+        20_000,
+        'duplicate given back',
+      );
+      expect(done).toMatchObject({ method: 'CANCEL', paymentId: left.body.id });
+      const ledger = (await stack.control('GET', '/sandbox/api/ledger')).body.payments.find(
+        (p: { paymentRequestId: string }) => p.paymentRequestId === left.body.id,
+      );
+      expect(ledger).toMatchObject({ captured: '150000', cancelled: '150000', net: '0' });
+    });
   });
 
   describe('POST /api/v1/orders/:id/close', () => {

@@ -21,6 +21,7 @@ export const shopRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/shop/api/orders',
     {
+      config: { idempotencyScope: () => 'shop' },
       schema: {
         tags: ['Demo shop'],
         summary: 'Place an order (demo shop backend)',
