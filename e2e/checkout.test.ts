@@ -334,7 +334,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the hosted cashier (overlay)', () => {
     await p.goto(order.checkoutUrl);
     await p.getByTestId('refunded').waitFor();
     expect(await p.getByTestId('refunded').textContent()).toContain(
-      'This order had already been paid, so this extra payment has been refunded in full.',
+      'This order had already been paid, so this extra payment is being refunded in full.',
     );
     expect(await confirmButton(p).count()).toBe(0);
     await checkState(p, '12-refunded');

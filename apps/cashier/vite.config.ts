@@ -44,8 +44,11 @@ export default defineConfig(({ mode }): UserConfig => {
       emptyOutDir: false,
       target: 'es2022',
       lib: { entry: resolve(here, 'src/embed.ts'), formats: ['es'], fileName: () => 'embed.js' },
-      // Library builds keep whitespace by default; this one ships to browsers as is.
-      rolldownOptions: { output: { minify: true } },
+      // Library builds keep whitespace and annotation comments by default; this one ships to browsers as
+      // is, so it is minified and keeps only licence comments.
+      rolldownOptions: {
+        output: { minify: true, comments: { legal: true, annotation: false, jsdoc: false } },
+      },
     },
   };
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canRefresh, isLive, screenFor, type LivePayment } from '../src/lib/routing.ts';
+import { canRefresh, isLive, screenFor, surplusOf, type LivePayment } from '../src/lib/routing.ts';
 
 const payment = (
   status: LivePayment['status'],
@@ -44,6 +44,21 @@ describe('screenFor (S16 routing on the payment status)', () => {
     expect(screenFor({ orderStatus: 'CLOSED', payment: payment('SUCCESS', 'LATE_PAYMENT_REFUNDED') })).toBe(
       'refunded',
     );
+    for (const reason of [
+      'DUPLICATE_REFUND_PENDING',
+      'DUPLICATE_REFUND_MANUAL',
+      'LATE_PAYMENT_REFUND_PENDING',
+    ]) {
+      expect(screenFor({ orderStatus: 'PAID', payment: payment('SUCCESS', reason) })).toBe('refunded');
+    }
+  });
+
+  it('knows where the give-back of a surplus payment stands', () => {
+    expect(surplusOf('DUPLICATE_REFUND_PENDING')).toEqual({ late: false, manual: false });
+    expect(surplusOf('LATE_PAYMENT_REFUNDED')).toEqual({ late: true, manual: false });
+    expect(surplusOf('DUPLICATE_REFUND_MANUAL')).toEqual({ late: false, manual: true });
+    expect(surplusOf('TIMEOUT')).toBeNull();
+    expect(surplusOf(null)).toBeNull();
   });
 
   it('shows failure with Pay again on FAIL and on a CANCELLED the buyer did not ask for', () => {

@@ -396,8 +396,10 @@ describe.each(DIALECTS)('a duplicate Antom cannot give back on %s', (dialect) =>
       'needs attention',
     );
     expect(flagged.refunds).toEqual([
-      expect.objectContaining({ kind: 'DUPLICATE', status: 'MANUAL', method: 'NONE' }),
+      expect.objectContaining({ kind: 'DUPLICATE', status: 'MANUAL', method: 'CANCEL' }),
     ]);
+    const status = (await stack.call('GET', `/api/v1/checkout/${o.checkoutToken}/status`)).body;
+    expect(status.payment).toMatchObject({ id: abandoned.body.id, reason: 'DUPLICATE_REFUND_MANUAL' });
     const listed = await stack.merchant('GET', '/api/v1/orders?needsAttention=true');
     expect(listed.body.data.map((x: { id: string }) => x.id)).toContain(o.id);
     await waitFor(

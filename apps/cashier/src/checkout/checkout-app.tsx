@@ -17,7 +17,7 @@ import { clockOffset, remainingMs } from '../lib/countdown.ts';
 import { errorMessageKey } from '../lib/errors.ts';
 import { translator, type Lang, type MessageKey } from '../lib/i18n.ts';
 import { formatMoney } from '../lib/money.ts';
-import { canRefresh, screenFor, type Screen } from '../lib/routing.ts';
+import { canRefresh, screenFor, surplusOf, type Screen } from '../lib/routing.ts';
 import { LockIcon, Spinner } from '../ui/icons.tsx';
 import { LangSelect } from '../ui/lang-select.tsx';
 import { CheckoutContext, type CheckoutContextValue } from './context.ts';
@@ -85,6 +85,12 @@ const OUTCOMES = {
   failed: ['bad', 'failedTitle', 'failedBody'],
   timeout: ['warn', 'timeoutTitle', 'timeoutBody'],
 } as const satisfies Partial<Record<Screen, readonly [Tone, MessageKey, MessageKey]>>;
+
+/** Which words tell the buyer where the give-back of their surplus payment stands (S10). */
+function refundedMessage(reason: string | null | undefined): MessageKey {
+  const surplus = surplusOf(reason);
+  return surplus?.manual ? 'refundedManual' : surplus?.late ? 'refundedLate' : 'refundedDup';
+}
 
 const liveOf = (p: CheckoutPayment) => ({
   id: p.id,
@@ -421,7 +427,7 @@ export function CheckoutApp(props: CheckoutAppProps) {
         }
       >
         <p>
-          {t(reason === 'LATE_PAYMENT_REFUNDED' && screen === 'refunded' ? 'refundedLate' : outcome[2], {
+          {t(screen === 'refunded' ? refundedMessage(reason) : outcome[2], {
             amount: formatMoney(view.order.amount, lang),
           })}
         </p>

@@ -27,7 +27,15 @@ export type Screen =
 
 export type LivePayment = NonNullable<CheckoutStatus['payment']>;
 
-export const REFUNDED_REASONS = ['DUPLICATE_REFUNDED', 'LATE_PAYMENT_REFUNDED'];
+/**
+ * A payment captured after its order was paid (`DUPLICATE_…`) or closed (`LATE_PAYMENT_…`) is given back
+ * (S10): `…_REFUND_PENDING` while on its way, `…_REFUNDED` once Antom has it, `…_REFUND_MANUAL` when the
+ * merchant must do it by hand.
+ */
+export function surplusOf(reason: string | null | undefined): { late: boolean; manual: boolean } | null {
+  const match = /^(DUPLICATE|LATE_PAYMENT)_REFUND(ED|_PENDING|_MANUAL)$/.exec(reason ?? '');
+  return match ? { late: match[1] === 'LATE_PAYMENT', manual: match[2] === '_MANUAL' } : null;
+}
 
 export interface RouteInput {
   orderStatus: OrderStatus;
@@ -49,7 +57,7 @@ export function screenFor(input: RouteInput): Screen {
   let p = input.payment;
   if (p && p.status !== 'PROCESSING' && p.status !== 'SUCCESS' && p.id === dismissedId) p = null;
   if (p?.status === 'SUCCESS') {
-    if (REFUNDED_REASONS.includes(p.reason ?? '')) return 'refunded';
+    if (surplusOf(p.reason)) return 'refunded';
     return input.sawPaymentLive === false ? 'paid' : 'success';
   }
   if (orderStatus === 'PAID') return 'paid';

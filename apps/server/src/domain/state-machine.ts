@@ -12,7 +12,8 @@ import type { AttemptStatus, OrderStatus, RefundStatus } from '../db/schema.ts';
 export const ATTEMPT_TRANSITIONS: Readonly<Record<AttemptStatus, readonly AttemptStatus[]>> = {
   PENDING: ['PROCESSING', 'UNKNOWN', 'SUCCESS', 'FAIL', 'CANCELLING', 'CANCELLED'],
   UNKNOWN: ['PROCESSING', 'SUCCESS', 'FAIL', 'CANCELLING', 'CANCELLED'],
-  PROCESSING: ['SUCCESS', 'FAIL', 'CANCELLING'],
+  // CANCELLED straight from PROCESSING: Antom closed it on its own (its expiry, the dashboard).
+  PROCESSING: ['SUCCESS', 'FAIL', 'CANCELLING', 'CANCELLED'],
   CANCELLING: ['CANCELLED', 'ABANDONED', 'SUCCESS', 'FAIL'],
   ABANDONED: ['SUCCESS', 'FAIL', 'CANCELLED'],
   SUCCESS: [],

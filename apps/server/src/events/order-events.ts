@@ -17,7 +17,9 @@ export const BUYER_EVENT_TYPES = new Set([
   'payment.success',
   'payment.fail',
   'payment.cancelled',
+  'payment.duplicate',
   'payment.duplicate_refunded',
+  'payment.duplicate_manual',
 ]);
 
 export async function recordEvent(

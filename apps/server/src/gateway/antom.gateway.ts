@@ -229,7 +229,7 @@ export class AntomGateway implements PaymentGateway {
           const response = outcome.response;
           return {
             kind: 'found',
-            status: outcome.paymentStatus === 'PENDING' ? 'PROCESSING' : outcome.paymentStatus,
+            status: outcome.paymentStatus,
             gatewayPaymentId: response.paymentId ?? null,
             resultCode: response.paymentResultCode ?? null,
             amount: response.paymentAmount ?? null,

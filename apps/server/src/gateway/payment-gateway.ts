@@ -2,7 +2,8 @@
 // antom.gateway.ts adapts the Antom client to it; another QR gateway could be added beside it.
 import type { Money } from '@paydesk/api';
 
-export type GatewayPaymentStatus = 'PROCESSING' | 'SUCCESS' | 'FAIL' | 'CANCELLED';
+/** PENDING: the buyer completed and the final result is awaited (PROTOCOL §5.1) — not cancellable by us. */
+export type GatewayPaymentStatus = 'PROCESSING' | 'PENDING' | 'SUCCESS' | 'FAIL' | 'CANCELLED';
 
 /** Who a gateway call is made for, so every call is logged against its order (issue 4 point 16). */
 export interface CallContext {

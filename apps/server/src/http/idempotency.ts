@@ -114,7 +114,14 @@ export function installIdempotency(app: FastifyInstance, deps: { db: Kysely<DB>;
       .deleteFrom('idempotency_keys')
       .where('scope', '=', slot.scope)
       .where('key', '=', slot.key);
-    if (reply.statusCode >= 500 || reply.statusCode === 429) {
+    // Answers that say "try again" are not kept, or the retry they invite would replay them for ever.
+    const transient =
+      reply.statusCode >= 500 ||
+      reply.statusCode === 429 ||
+      (reply.statusCode === 409 &&
+        typeof payload === 'string' &&
+        /"code":"(CONFLICT|IDEMPOTENCY_KEY_IN_USE)"/.test(payload));
+    if (transient) {
       await query.execute();
     } else {
       await db

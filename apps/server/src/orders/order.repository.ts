@@ -1,9 +1,19 @@
 // Reads of orders, payments and refunds shared by the services. Writes of status go through payment.state.ts.
 import type { Kysely } from 'kysely';
 import type { DB, OrderRow, PaymentRow, RefundRow } from '../db/schema.ts';
+import type { Tx } from '../db/transaction.ts';
 import { LIVE_ATTEMPT_STATUSES } from '../domain/state-machine.ts';
 
 export type Reader = Kysely<DB>;
+
+/**
+ * Takes the order's row lock for the rest of the transaction (PostgreSQL; SQLite runs one transaction at a
+ * time anyway). Every transaction that changes an order and its payments starts here, so they queue on
+ * the order in one order and cannot deadlock or interleave.
+ */
+export async function lockOrder(tx: Tx, orderId: string, now: number): Promise<void> {
+  await tx.trx.updateTable('orders').set({ updated_at: now }).where('id', '=', orderId).execute();
+}
 
 export function findOrder(db: Reader, id: string): Promise<OrderRow | undefined> {
   return db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();

@@ -221,21 +221,33 @@ export class OrderService {
    */
   async close(id: string): Promise<OrderRow> {
     const { db, clock, state, outbox, publicUrl } = this.#d;
-    let order = await findOrder(db, id);
-    if (!order) throw new DomainError('ORDER_NOT_FOUND', `no order ${id}`);
-    if (order.status === 'CLOSED') return order;
-    const live = await findLivePayment(db, id);
-    if (live && order.status === 'OPEN') await this.#d.payments.requestCancel(live.id, 'ORDER_CLOSED');
     for (let round = 0; round < 5; round += 1) {
-      order = (await findOrder(db, id)) as OrderRow;
+      const order = await findOrder(db, id);
+      if (!order) throw new DomainError('ORDER_NOT_FOUND', `no order ${id}`);
       if (order.status === 'CLOSED') return order;
       if (order.status === 'PAID')
         throw new DomainError('ORDER_ALREADY_PAID', 'the order was paid; refund it instead');
       if (order.status === 'EXPIRED') throw new DomainError('ORDER_EXPIRED', 'the order has already expired');
-      const current = order;
-      const closed = await inTransaction(db, async (tx) => {
-        const moved = await state.moveOrder(tx, current, 'CLOSED');
-        if (moved)
+      const live = await findLivePayment(db, id);
+      if (live) {
+        const after = await this.#d.payments.requestCancel(live.id, 'ORDER_CLOSED');
+        // Antom has not answered the cancel yet: the buyer may have paid, so the order cannot be called
+        // closed. The sweeper keeps asking; the merchant retries the close.
+        if (after.status === 'CANCELLING') {
+          throw new DomainError(
+            'CONFLICT',
+            'the live payment is being cancelled at Antom; close again in a few seconds',
+          );
+        }
+        continue;
+      }
+      try {
+        const closed = await inTransaction(db, async (tx) => {
+          // The order row first (the CAS takes its lock), then the check: a confirm that got in first has
+          // committed its payment by now; one that comes later finds the order CLOSED (S9).
+          const moved = await state.moveOrder(tx, order, 'CLOSED');
+          if (!moved) return undefined;
+          if (await findLivePayment(tx.trx, id)) throw new PaymentWentLive();
           await outbox.enqueue(
             tx,
             'order.closed',
@@ -243,13 +255,19 @@ export class OrderService {
             { order: orderSummary(moved, publicUrl) },
             clock.now(),
           );
-        return moved;
-      });
-      if (closed) return closed;
+          return moved;
+        });
+        if (closed) return closed;
+      } catch (error) {
+        if (!(error instanceof PaymentWentLive)) throw error;
+      }
     }
     throw new DomainError('CONFLICT', 'the order kept changing; try again');
   }
 }
+
+/** Rolls a close back: a payment went live meanwhile, and is cancelled first on the next round. */
+class PaymentWentLive extends Error {}
 
 function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');

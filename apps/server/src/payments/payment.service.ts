@@ -12,7 +12,7 @@ import { inTransaction, type Tx } from '../db/transaction.ts';
 import type { Clock } from '../domain/clock.ts';
 import { DomainError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
-import { ATTEMPT_TRANSITIONS } from '../domain/state-machine.ts';
+import { ATTEMPT_TRANSITIONS, FINAL_ATTEMPT_STATUSES } from '../domain/state-machine.ts';
 import type {
   CreatePaymentResult,
   GatewayPaymentStatus,
@@ -22,7 +22,7 @@ import type {
 import type { CatalogMethod } from '../methods/catalog.ts';
 import type { MethodService } from '../methods/method.service.ts';
 import { recordEvent } from '../events/order-events.ts';
-import { findLivePayment, findOrder, findPayment } from '../orders/order.repository.ts';
+import { findLivePayment, findOrder, findPayment, lockOrder } from '../orders/order.repository.ts';
 import { orderSummary, paymentView } from '../orders/order.views.ts';
 import type { Outbox } from '../webhooks/outbox.ts';
 import type { StateStore } from './payment.state.ts';
@@ -48,6 +48,8 @@ export const INQUIRY_SCHEDULE_SECONDS = [3, 5, 10, 15, 30, 60, 120, 300] as cons
 
 /** Antom's limit on a custom `paymentExpiryTime` for QR methods, with a margin for clock skew. */
 const QR_EXPIRY_LIMIT_MS = 10 * 60_000 - 15_000;
+/** …and under 48 hours for bank transfers. */
+const BANK_TRANSFER_EXPIRY_LIMIT_MS = 48 * 3600_000 - 60_000;
 
 export type CancelReason = 'BUYER_CANCELLED' | 'TIMEOUT' | 'ORDER_CLOSED' | 'ORDER_PAID' | 'GATEWAY_ERROR';
 
@@ -104,6 +106,9 @@ export class PaymentService {
     let attempt: PaymentRow;
     try {
       attempt = await inTransaction(db, async (tx) => {
+        // Taking the order row first serialises this insert with close, expiry and settlement, which
+        // also start from the order row: an order that stopped being OPEN gets no new code.
+        await lockOrder(tx, order.id, clock.now());
         const fresh = await findOrder(tx.trx, order.id);
         if (!fresh) throw new DomainError('CHECKOUT_NOT_FOUND', 'no such checkout');
         assertPayable(fresh, clock.now());
@@ -157,8 +162,13 @@ export class PaymentService {
     const now = this.#d.clock.now();
     // Antom accepts a custom expiry under 10 minutes for QR and wallet methods (PROTOCOL §3): keep our
     // deadline plus the grace inside it.
-    const gatewayCap =
-      method.category === 'QR' ? now + QR_EXPIRY_LIMIT_MS - this.#d.gatewayExpiryGraceMs : Infinity;
+    const limit =
+      method.category === 'QR'
+        ? QR_EXPIRY_LIMIT_MS
+        : method.category === 'BANK_TRANSFER'
+          ? BANK_TRANSFER_EXPIRY_LIMIT_MS
+          : Infinity;
+    const gatewayCap = now + limit - this.#d.gatewayExpiryGraceMs;
     const expiresAt = Math.min(now + method.timeoutSeconds * 1000, order.expires_at, gatewayCap);
     const row = await tx.trx
       .insertInto('payments')
@@ -218,12 +228,21 @@ export class PaymentService {
             wallet_url: result.walletUrl,
           };
           if (attempt.status === 'PENDING' || attempt.status === 'UNKNOWN') {
-            return state.moveAttempt(tx, attempt, 'PROCESSING', {
+            const shown = await state.moveAttempt(tx, attempt, 'PROCESSING', {
               ...codeFields,
               reason: null,
               next_check_at: now + INQUIRY_SCHEDULE_SECONDS[0] * 1000,
               check_count: 0,
             });
+            // The order was paid or closed while `pay` was out: this code must not be paid, close it.
+            const order = shown ? await findOrder(tx.trx, shown.order_id) : undefined;
+            if (shown && order && order.status !== 'OPEN') {
+              return state.moveAttempt(tx, shown, 'CANCELLING', {
+                cancel_reason: order.status === 'PAID' ? 'ORDER_PAID' : 'ORDER_CLOSED',
+                next_check_at: now + 2_000,
+              });
+            }
+            return shown;
           }
           // Cancelling or settled meanwhile: keep Antom's id for the record, show no code.
           return (
@@ -244,6 +263,11 @@ export class PaymentService {
           { code: result.code, message: result.message },
         );
       });
+      if (moved?.status === 'CANCELLING') return this.runCancel(moved);
+      if (moved && result.kind === 'created' && (moved.status === 'CANCELLED' || moved.status === 'FAIL')) {
+        // `pay` landed after we had closed the attempt (a cancel that found nothing): close it at Antom too.
+        await this.#d.gateway.cancelPayment(moved.id, { orderId: moved.order_id, paymentId: moved.id });
+      }
       if (moved) return moved;
     }
     return this.#mustFindPayment(attemptId);
@@ -320,10 +344,16 @@ export class PaymentService {
     const attempt = await this.#mustFindPayment(attemptId);
     const { clock } = this.#d;
     const now = clock.now();
-    if (inquiry.kind === 'unknown') return this.#reschedule(attempt, now + 5_000);
+    if (inquiry.kind === 'unknown') {
+      // No answer at the deadline still ends in a cancel (PROTOCOL §5.1): Antom's answer to it decides.
+      if (attempt.status === 'PROCESSING' && this.#timedOut(attempt, now))
+        return this.requestCancel(attempt.id, 'TIMEOUT');
+      return this.#reschedule(attempt, now + 5_000);
+    }
     if (inquiry.kind === 'not_found') {
-      // `pay` never landed at Antom. Before the lease ends it may still be on its way; after, it is over.
-      if (now < attempt.created_at + this.#d.payLeaseMs && attempt.status !== 'CANCELLING') {
+      // `pay` never landed at Antom. Before the lease ends it may still be on its way (a cancel sent now
+      // would find nothing and the late `pay` would open a payment nobody watches); after, it is over.
+      if (now < attempt.created_at + this.#d.payLeaseMs) {
         return this.#reschedule(attempt, attempt.created_at + this.#d.payLeaseMs);
       }
       return this.#finish(
@@ -337,6 +367,20 @@ export class PaymentService {
       await inTransaction(this.#d.db, (tx) =>
         this.#d.state.patchAttempt(tx, attempt, { gateway_payment_id: inquiry.gatewayPaymentId }),
       );
+    }
+    if (
+      inquiry.amount &&
+      (inquiry.amount.currency !== attempt.currency || inquiry.amount.value !== attempt.amount)
+    ) {
+      // A verified answer about another amount: never settle on it; an operator must look.
+      await inTransaction(this.#d.db, (tx) =>
+        this.flagOrder(
+          tx,
+          attempt.order_id,
+          `Antom reports ${inquiry.amount?.value} ${inquiry.amount?.currency} for payment ${attempt.id}`,
+        ),
+      );
+      return this.#reschedule(attempt, now + 60_000);
     }
     switch (status) {
       case 'SUCCESS':
@@ -354,7 +398,8 @@ export class PaymentService {
       case 'CANCELLED':
         return this.#finish(attempt, 'CANCELLED', attempt.cancel_reason ?? inquiry.resultCode ?? 'CANCELLED');
       case 'PROCESSING':
-        return this.#stillProcessing(attempt, now, context.cancelRejected);
+      case 'PENDING':
+        return this.#stillProcessing(attempt, now, context.cancelRejected, status === 'PENDING');
     }
   }
 
@@ -362,11 +407,21 @@ export class PaymentService {
     attempt: PaymentRow,
     now: number,
     cancelRejected: string | undefined,
+    buyerCompleted: boolean,
   ): Promise<PaymentRow> {
     const { db, state } = this.#d;
     switch (attempt.status) {
       case 'CANCELLING': {
         if (!cancelRejected) return this.#reschedule(attempt, now + 2_000);
+        // Refused while the buyer has completed (Antom PENDING), or by a method that can normally be
+        // cancelled: the result is near, so keep the buyer waiting and ask again rather than letting
+        // them pay a second code (PROTOCOL §5.1, §5.2).
+        if (buyerCompleted || this.#d.methods.find(attempt.method_type)?.cancel !== 'never') {
+          return this.#reschedule(
+            attempt,
+            now + Math.min(2_000 * 2 ** Math.min(attempt.check_count, 5), 60_000),
+          );
+        }
         // Antom will not cancel it (e.g. Indonesian methods): the buyer may move on, we keep watching.
         // The sweeper's lease is released here: the next look is due at Antom's expiry, not a lease later.
         const moved = await inTransaction(db, (tx) =>
@@ -430,8 +485,13 @@ export class PaymentService {
 
   async #finish(attempt: PaymentRow, to: 'FAIL' | 'CANCELLED', reason: string): Promise<PaymentRow> {
     // A racing cancel, notification or sweeper step may have ended it already (issue #6 point 8): then
-    // there is nothing left to do, rather than an illegal CANCELLED → CANCELLED move and a 500.
-    if (!ATTEMPT_TRANSITIONS[attempt.status].includes(to)) return attempt;
+    // there is nothing left to do, rather than an illegal CANCELLED → CANCELLED move and a 500. A live
+    // attempt that cannot take this move is asked about again later, never left without a schedule.
+    if (!ATTEMPT_TRANSITIONS[attempt.status].includes(to)) {
+      return FINAL_ATTEMPT_STATUSES.includes(attempt.status)
+        ? attempt
+        : this.#reschedule(attempt, this.#d.clock.now() + 5_000);
+    }
     const moved = await inTransaction(this.#d.db, (tx) =>
       this.#d.state.moveAttempt(tx, attempt, to, { reason }),
     );
@@ -483,6 +543,8 @@ export class PaymentService {
       }
       const done = await inTransaction(db, async (tx) => {
         const now = clock.now();
+        // Order row first, as confirm and close do, so two payments settling together cannot deadlock.
+        await lockOrder(tx, attempt.order_id, now);
         const paid = await state.moveAttempt(tx, attempt, 'SUCCESS', {
           paid_at: info.paidAt,
           reason: null,
@@ -529,8 +591,10 @@ export class PaymentService {
   /** Writes the duplicate refund for a surplus captured payment and flags the order when Antom allows neither. */
   async #giveBack(tx: Tx, order: OrderRow, payment: PaymentRow, now: number): Promise<PaymentRow> {
     const method = this.#d.methods.find(payment.method_type);
-    const how = method?.cancel === 'paid' ? 'CANCEL' : method && method.refund !== 'none' ? 'REFUND' : 'NONE';
-    const reason = order.status === 'PAID' ? 'DUPLICATE_REFUNDED' : 'LATE_PAYMENT_REFUNDED';
+    // Cancel where Antom allows it after payment (Antom then refunds in full), a refund otherwise; where
+    // neither is known to work, cancel is still tried once before an operator is asked (PROTOCOL §10.9).
+    const how = method && method.cancel !== 'paid' && method.refund !== 'none' ? 'REFUND' : 'CANCEL';
+    const surplus = order.status === 'PAID' ? 'DUPLICATE' : 'LATE_PAYMENT';
     const refundId = duplicateRefundId(payment.id);
     await tx.trx
       .insertInto('refunds')
@@ -540,20 +604,22 @@ export class PaymentService {
         payment_id: payment.id,
         kind: 'DUPLICATE',
         method: how,
-        status: how === 'NONE' ? 'MANUAL' : 'PENDING',
+        status: 'PENDING',
         currency: payment.currency,
         amount: payment.amount,
-        reason,
-        failure_code: how === 'NONE' ? 'METHOD_HAS_NO_REFUND' : null,
+        reason: surplus,
+        failure_code: null,
         gateway_refund_id: null,
         created_at: now,
         updated_at: now,
         final_at: null,
-        next_check_at: how === 'NONE' ? null : now,
+        next_check_at: now,
         lease_until: null,
       })
       .onConflict((oc) => oc.doNothing())
       .execute();
+    // The buyer is told it is on its way back; the refund service says when it is back (or an operator's).
+    const reason = `${surplus}_REFUND_PENDING`;
     const updated = (await this.#d.state.patchAttempt(tx, payment, { reason })) ?? payment;
     await recordEvent(
       tx,
@@ -563,14 +629,7 @@ export class PaymentService {
       { paymentId: payment.id, refundId, method: how, reason },
       now,
     );
-    if (how === 'NONE')
-      await this.#flag(
-        tx,
-        order,
-        `payment ${payment.id} was captured twice and ${payment.method_type} cannot be refunded through Antom`,
-        now,
-      );
-    else tx.afterCommit(this.#d.wake);
+    tx.afterCommit(this.#d.wake);
     return updated;
   }
 

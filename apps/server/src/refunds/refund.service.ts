@@ -263,7 +263,10 @@ export class RefundService {
           ? await this.#adjustOrder(tx, refund, 'refunded', +1)
           : await findOrder(tx.trx, refund.order_id);
       if (!order) throw new Error(`refund ${refund.id} has no order`);
-      const payment = await findPayment(tx.trx, refund.payment_id);
+      const payment =
+        refund.kind === 'DUPLICATE'
+          ? await this.#tellBuyer(tx, refund, 'REFUNDED', 'payment.duplicate_refunded')
+          : await findPayment(tx.trx, refund.payment_id);
       const data = {
         order: orderSummary(order, publicUrl),
         refund: refundView(done),
@@ -288,12 +291,14 @@ export class RefundService {
       if (refund.kind === 'DUPLICATE') {
         // Antom will not give it back: an operator must (never silently dropped, S10).
         const manual = await state.moveRefund(tx, refund, 'MANUAL', { failure_code: code });
-        if (manual)
+        if (manual) {
+          await this.#tellBuyer(tx, refund, 'REFUND_MANUAL', 'payment.duplicate_manual');
           await this.#d.payments.flagOrder(
             tx,
             refund.order_id,
-            `duplicate payment ${refund.payment_id} could not be given back (${code})`,
+            `${refund.reason === 'LATE_PAYMENT' ? 'a payment after the order closed' : 'a duplicate payment'} (${refund.payment_id}) could not be given back through Antom (${code}): refund the buyer by hand`,
           );
+        }
         return manual;
       }
       const failed = await state.moveRefund(tx, refund, 'FAILED', { failure_code: code });
@@ -309,6 +314,26 @@ export class RefundService {
       return failed;
     });
     return row ?? this.#mustFind(refund.id);
+  }
+
+  /**
+   * Tells the buyer (through the payment's reason and the live stream) where the give-back of a surplus
+   * payment stands: `DUPLICATE_REFUNDED`, `LATE_PAYMENT_REFUND_MANUAL`, …
+   */
+  async #tellBuyer(tx: Tx, refund: RefundRow, outcome: 'REFUNDED' | 'REFUND_MANUAL', event: string) {
+    const payment = await findPayment(tx.trx, refund.payment_id);
+    if (!payment) return undefined;
+    const reason = `${refund.reason === 'LATE_PAYMENT' ? 'LATE_PAYMENT' : 'DUPLICATE'}_${outcome}`;
+    const updated = (await this.#d.state.patchAttempt(tx, payment, { reason })) ?? payment;
+    await recordEvent(
+      tx,
+      this.#d.state.bus,
+      refund.order_id,
+      event,
+      { paymentId: payment.id, refundId: refund.id, reason },
+      this.#d.clock.now(),
+    );
+    return updated;
   }
 
   /** Adds (+1) or releases (−1) a refund's amount on the order's running totals, by compare-and-set. */

@@ -62,11 +62,23 @@ export class Sweeper {
     report.refunds = refunds.done;
     report.errors += attempts.errors + refunds.errors;
 
+    // Orders with a live payment wait for its own timeout (issue 4 point 9); leaving them out here keeps
+    // them from filling the batch and starving the others.
     const expiring = await db
       .selectFrom('orders')
       .select('id')
       .where('status', '=', 'OPEN')
       .where('expires_at', '<=', now)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('payments')
+              .select('payments.id')
+              .whereRef('payments.order_id', '=', 'orders.id')
+              .where('payments.status', 'in', LIVE_ATTEMPT_STATUSES),
+          ),
+        ),
+      )
       .orderBy('expires_at')
       .limit(batchSize)
       .execute();
@@ -134,33 +146,30 @@ export class Sweeper {
    */
   async #expire(orderId: string): Promise<boolean> {
     const { db, clock, state, outbox, publicUrl } = this.#d;
-    const live = await findLivePayment(db, orderId);
-    if (live) {
-      if (live.next_check_at === null || live.next_check_at > clock.now()) {
-        await db
-          .updateTable('payments')
-          .set({ next_check_at: clock.now() })
-          .where('id', '=', live.id)
-          .where('status', 'in', LIVE_ATTEMPT_STATUSES)
-          .execute();
-      }
-      return false;
+    try {
+      return await inTransaction(db, async (tx) => {
+        const order = await findOrder(tx.trx, orderId);
+        if (!order || order.status !== 'OPEN' || order.expires_at > clock.now()) return false;
+        // The order row first (the CAS takes its lock), then the check: a confirm that got in first has
+        // committed its payment by now, and one that comes later finds the order EXPIRED.
+        const expired = await state.moveOrder(tx, order, 'EXPIRED');
+        if (!expired) return false;
+        if (await findLivePayment(tx.trx, orderId)) throw new StillLive();
+        await outbox.enqueue(
+          tx,
+          'order.expired',
+          orderId,
+          { order: orderSummary(expired, publicUrl) },
+          clock.now(),
+        );
+        return true;
+      });
+    } catch (error) {
+      if (error instanceof StillLive) return false;
+      throw error;
     }
-    return inTransaction(db, async (tx) => {
-      const order = await findOrder(tx.trx, orderId);
-      if (!order || order.status !== 'OPEN' || order.expires_at > clock.now()) return false;
-      const stillLive = await findLivePayment(tx.trx, orderId);
-      if (stillLive) return false;
-      const expired = await state.moveOrder(tx, order, 'EXPIRED');
-      if (!expired) return false;
-      await outbox.enqueue(
-        tx,
-        'order.expired',
-        orderId,
-        { order: orderSummary(expired, publicUrl) },
-        clock.now(),
-      );
-      return true;
-    });
   }
 }
+
+/** Rolls an expiry back: a payment went live first, and its own timeout comes before the order's end. */
+class StillLive extends Error {}
