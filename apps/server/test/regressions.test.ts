@@ -289,4 +289,33 @@ describe.each(DIALECTS)('regressions of refunds on %s', (dialect) => {
     expect(after.refunds).toHaveLength(1);
     expect(after.refundedAmount.value).toBe('40000');
   });
+
+  // Found in review (issue #6): close used to report CLOSED while its cancel had no answer yet, so a
+  // buyer who had just paid (PromptPay: no refunds) was left to an operator. It now answers a 409 that
+  // an Idempotency-Key does not keep, and closes once Antom has answered.
+  it('refuses to close while the live payment’s cancel has no answer, then closes on a retry', async () => {
+    await stack.control('DELETE', '/sandbox/api/faults');
+    const order = await stack.createOrder();
+    const confirm = await stack.confirm(order.checkoutToken);
+    await stack.control('PUT', '/sandbox/api/faults', {
+      seed: 11,
+      rules: [{ api: 'cancel', kind: 'http5xx', status: 503 }],
+    });
+    const headers = { 'idempotency-key': 'close-1' };
+    const refused = await stack.merchant('POST', `/api/v1/orders/${order.id}/close`, undefined, headers);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('CONFLICT');
+    expect((await view(order.id)).status).toBe('OPEN');
+    await stack.control('DELETE', '/sandbox/api/faults');
+    const closed = await waitFor(
+      async () => {
+        const answer = await stack.merchant('POST', `/api/v1/orders/${order.id}/close`, undefined, headers);
+        return answer.status === 200 ? answer.body : undefined;
+      },
+      15_000,
+      'the close to go through',
+    );
+    expect(closed.status).toBe('CLOSED');
+    expect(closed.payments.find((p: { id: string }) => p.id === confirm.body.id).state).toBe('CANCELLED');
+  });
 });
