@@ -13,7 +13,9 @@ import addFormats from 'ajv-formats';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { systemClock, type Clock } from './domain/clock.ts';
+import { ChangeFeed } from './events/change-feed.ts';
 import { EventBus } from './events/event-bus.ts';
+import { CheckoutStreams } from './checkout/checkout.events.ts';
 import { AntomGateway } from './gateway/antom.gateway.ts';
 import type { GatewayCallLog, PaymentGateway } from './gateway/payment-gateway.ts';
 import { installErrorHandler } from './http/error-handler.ts';
@@ -302,6 +304,18 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     isSandbox: gateway.isSandbox,
     successRedirectSeconds: config.checkout.successRedirectSeconds,
   });
+  const streams = new CheckoutStreams({
+    db,
+    bus,
+    checkout,
+    heartbeatMs: config.sseHeartbeatMs,
+    log: app.log,
+  });
+  // Several instances on one PostgreSQL: changes made on one reach the streams held by the others.
+  const feed = database.signals
+    ? new ChangeFeed({ db, signals: database.signals, bus, clock, log: app.log })
+    : undefined;
+  if (feed) bus.relayTo(feed);
   const notifications = new NotificationService({
     db,
     clock,
@@ -311,7 +325,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     onOutcome: (outcome) => countNotifications({ outcome }),
   });
   const sweeper = new Sweeper({
-    db,
+    database,
     clock,
     payments,
     refunds,
@@ -329,7 +343,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
   );
   const deliverer = config.webhook
     ? new WebhookDeliverer({
-        db,
+        database,
         clock,
         url: config.webhook.url,
         secret: config.webhook.secret,
@@ -360,7 +374,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
       .groupBy('status')
       .execute();
     for (const row of byOrder) gaugeOrders({ status: row.status }, Number(row.n));
-    gaugeSse({}, bus.listenerCount());
+    gaugeSse({}, streams.count);
   });
 
   await app.register(fastifySwagger, {
@@ -415,14 +429,12 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
   const limiter = new RateLimiter(clock);
   await app.register(orderRoutes, { orders, refunds, authenticate: createMerchantAuth(apiKey.key) });
   await app.register(checkoutRoutes, {
-    db,
     clock,
     checkout,
     payments,
     limiter,
-    bus,
+    streams,
     limits: config.rateLimit,
-    heartbeatMs: config.sseHeartbeatMs,
   });
   await app.register(notificationRoutes, { notifications });
   await app.register(shopRoutes, {
@@ -454,6 +466,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     deliverer,
     metrics,
     startWorkers() {
+      feed?.start();
       if (config.sweeper.enabled) sweeperWorker?.start();
       webhookWorker?.start();
     },
@@ -462,6 +475,8 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
       closed = true;
       await sweeperWorker?.stop();
       await webhookWorker?.stop();
+      streams.stop();
+      await feed?.stop();
       await app.close();
       await Promise.allSettled([...pendingWrites]);
       await database.destroy();

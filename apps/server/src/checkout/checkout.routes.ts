@@ -21,10 +21,7 @@ import { hashToken } from '../domain/ids.ts';
 import type { RateLimiter } from '../http/rate-limit.ts';
 import type { PaymentService } from '../payments/payment.service.ts';
 import { pickLanguage, type CheckoutService } from './checkout.service.ts';
-import { streamCheckoutEvents } from './checkout.events.ts';
-import type { EventBus } from '../events/event-bus.ts';
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import type { CheckoutStreams } from './checkout.events.ts';
 
 const errors = {
   400: ErrorBody,
@@ -36,14 +33,12 @@ const errors = {
 };
 
 export interface CheckoutRouteDeps {
-  db: Kysely<DB>;
   clock: Clock;
   checkout: CheckoutService;
   payments: PaymentService;
   limiter: RateLimiter;
-  bus: EventBus;
+  streams: CheckoutStreams;
   limits: { buyerWritesPerMinute: number; checkoutReadsPerMinute: number; notFoundPerMinute: number };
-  heartbeatMs: number;
 }
 
 export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRouteDeps> = async (app, deps) => {
@@ -148,7 +143,7 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRouteDeps> = asyn
     },
     async (request, reply) => {
       const order = await load(request, reply, request.params.token, 'read');
-      await streamCheckoutEvents(request, reply, { ...deps, order });
+      deps.streams.open(request, reply, order);
     },
   );
 

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SelectQueryBuilder } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.ts';
 import { MIGRATIONS, type MigrationTypes } from './migrations.ts';
@@ -19,7 +19,29 @@ export interface Database {
   migrate(): Promise<string[]>;
   /** True when a trivial query answers (for /readyz). */
   ping(): Promise<boolean>;
+  /**
+   * Adds `FOR UPDATE SKIP LOCKED` on PostgreSQL, so instances claiming work each take different rows
+   * instead of queueing on the same ones; SQLite has one writer and needs nothing.
+   */
+  skipLocked<Q extends SelectQueryBuilder<DB, keyof DB, object>>(query: Q): Q;
+  /** Signals between instances sharing the database (PostgreSQL LISTEN/NOTIFY); null on SQLite. */
+  signals: Signals | null;
   destroy(): Promise<void>;
+}
+
+/** A channel between every instance on one PostgreSQL. */
+export interface Signals {
+  /** Queues `payload` on `channel` inside `trx`: it is delivered to listeners if and when `trx` commits. */
+  notify(trx: Kysely<DB>, channel: string, payload: string): Promise<void>;
+  /**
+   * Listens on `channel` over a connection of its own, reconnecting after a loss; `onConnect` runs each
+   * time the listener is (re)established, so the caller can catch up on what it may have missed.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onConnect: () => void): Listener;
+}
+
+export interface Listener {
+  close(): Promise<void>;
 }
 
 // int8 (BIGINT) columns hold millisecond timestamps and counters, all far below 2^53: read them as numbers.
@@ -42,7 +64,7 @@ function openSqlite(path: string): Database {
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: connection }) });
-  return wrap(db, 'sqlite', { autoIncrementPrimaryKey: 'integer primary key autoincrement' });
+  return wrap(db, 'sqlite', { autoIncrementPrimaryKey: 'integer primary key autoincrement' }, null);
 }
 
 function openPostgres(url: string, poolSize: number): Database {
@@ -50,13 +72,69 @@ function openPostgres(url: string, poolSize: number): Database {
   // An idle client that errors (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return wrap(db, 'postgres', { autoIncrementPrimaryKey: 'bigserial primary key' });
+  return wrap(db, 'postgres', { autoIncrementPrimaryKey: 'bigserial primary key' }, postgresSignals(url));
 }
 
-function wrap(db: Kysely<DB>, dialect: DialectName, types: MigrationTypes): Database {
+function postgresSignals(url: string): Signals {
+  return {
+    async notify(trx, channel, payload) {
+      await sql`select pg_notify(${channel}, ${payload})`.execute(trx);
+    },
+    listen(channel, onMessage, onConnect) {
+      let client: pg.Client | undefined;
+      let closed = false;
+      let retry: NodeJS.Timeout | undefined;
+      const connect = async () => {
+        if (closed) return;
+        const next = new pg.Client({ connectionString: url });
+        const lost = () => {
+          if (client !== next) return;
+          client = undefined;
+          next.removeAllListeners('notification');
+          void next.end().catch(() => {});
+          if (!closed) retry = setTimeout(() => void connect(), 1_000);
+        };
+        next.on('error', lost);
+        next.on('end', lost);
+        next.on('notification', (message) => {
+          if (message.channel === channel && message.payload !== undefined) onMessage(message.payload);
+        });
+        client = next;
+        try {
+          await next.connect();
+          await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+          if (closed) return void (await next.end().catch(() => {}));
+          onConnect();
+        } catch {
+          lost();
+        }
+      };
+      void connect();
+      return {
+        async close() {
+          closed = true;
+          clearTimeout(retry);
+          const current = client;
+          client = undefined;
+          await current?.end().catch(() => {});
+        },
+      };
+    },
+  };
+}
+
+function wrap(
+  db: Kysely<DB>,
+  dialect: DialectName,
+  types: MigrationTypes,
+  signals: Signals | null,
+): Database {
   return {
     db,
     dialect,
+    signals,
+    skipLocked: (query) =>
+      dialect === 'postgres' ? (query.forUpdate().skipLocked() as typeof query) : query,
     migrate: () => migrate(db, dialect, types),
     async ping() {
       try {

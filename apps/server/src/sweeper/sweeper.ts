@@ -1,9 +1,8 @@
 // The sweeper settles what routes and notifications left open (issue 4 points 7–9): attempts whose
 // answer was lost, codes being shown (asked on a back-off schedule, one call per attempt however often the
 // buyer polls), timeouts (S19), cancels to resend, refunds to send or ask about, and orders to expire.
-// Each tick does a bounded batch; each item is claimed with a lease, so several instances can share work.
-import type { ExpressionBuilder, Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
+// Each tick does a bounded batch; each item is claimed with a lease (claim.ts), so instances share the work.
+import type { Database } from '../db/database.ts';
 import { inTransaction } from '../db/transaction.ts';
 import type { Clock } from '../domain/clock.ts';
 import { LIVE_ATTEMPT_STATUSES, OPEN_ATTEMPT_STATUSES } from '../domain/state-machine.ts';
@@ -13,7 +12,7 @@ import type { PaymentService } from '../payments/payment.service.ts';
 import type { StateStore } from '../payments/payment.state.ts';
 import type { RefundService } from '../refunds/refund.service.ts';
 import type { Outbox } from '../webhooks/outbox.ts';
-import { eachLimited } from './worker.ts';
+import { eachClaimed } from './claim.ts';
 
 export interface SweepReport {
   attempts: number;
@@ -23,7 +22,7 @@ export interface SweepReport {
 }
 
 export interface SweeperDeps {
-  db: Kysely<DB>;
+  database: Pick<Database, 'db' | 'skipLocked'>;
   clock: Clock;
   payments: PaymentService;
   refunds: RefundService;
@@ -49,7 +48,8 @@ export class Sweeper {
   /** One bounded pass over everything that is due. */
   async sweepOnce(): Promise<SweepReport> {
     const report: SweepReport = { attempts: 0, refunds: 0, expiredOrders: 0, errors: 0 };
-    const { db, clock, batchSize } = this.#d;
+    const { clock, batchSize } = this.#d;
+    const { db } = this.#d.database;
     const now = clock.now();
 
     const attempts = await this.#claimDue('payments', OPEN_ATTEMPT_STATUSES, 8, async (id) => {
@@ -94,8 +94,8 @@ export class Sweeper {
   }
 
   /**
-   * Runs `step` for each due row of `table` in one of `statuses`, at most `lanes` at once. Each row is
-   * claimed first (a compare-and-set on its status and lease), so another instance never runs it too.
+   * Runs `step` for due rows of `table` in one of `statuses`, at most `lanes` at once and `batchSize` in
+   * all, each claimed with a lease first (claim.ts) so no other instance runs it too.
    */
   async #claimDue(
     table: 'payments' | 'refunds',
@@ -103,41 +103,30 @@ export class Sweeper {
     lanes: number,
     step: (id: string) => Promise<void>,
   ): Promise<{ done: number; errors: number }> {
-    const { db, clock, batchSize, leaseMs } = this.#d;
-    const now = clock.now();
-    const free = (eb: ExpressionBuilder<DB, typeof table>) =>
-      eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]);
-    const due = await db
-      .selectFrom(table)
-      .select(['id', 'status'])
-      .where('status', 'in', statuses as never[])
-      .where('next_check_at', '<=', now)
-      .where(free)
-      .orderBy('next_check_at')
-      .limit(batchSize)
-      .execute();
-    const result = { done: 0, errors: 0 };
-    await eachLimited(due, lanes, async ({ id, status }) => {
-      const claimed = await db
-        .updateTable(table)
-        .set({ lease_until: clock.now() + leaseMs })
-        .where('id', '=', id)
-        .where('status', '=', status as never)
-        .where(free)
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) !== 1) return;
-      result.done += 1;
+    const { database, clock, batchSize, leaseMs } = this.#d;
+    let errors = 0;
+    const loop = {
+      database,
+      table,
+      statuses,
+      now: clock.now(),
+      clock: () => clock.now(),
+      leaseMs,
+      lanes,
+      limit: batchSize,
+    };
+    const done = await eachClaimed(loop, async ({ id }) => {
       try {
         await step(id);
       } catch (error) {
-        result.errors += 1;
+        errors += 1;
         this.#d.log.error(
           { err: error, [table === 'payments' ? 'paymentId' : 'refundId']: id },
           `sweeper: ${table} step failed`,
         );
       }
     });
-    return result;
+    return { done, errors };
   }
 
   /**
@@ -145,7 +134,8 @@ export class Sweeper {
    * timed out first, and if it was paid meanwhile the payment wins and the order is PAID.
    */
   async #expire(orderId: string): Promise<boolean> {
-    const { db, clock, state, outbox, publicUrl } = this.#d;
+    const { clock, state, outbox, publicUrl } = this.#d;
+    const { db } = this.#d.database;
     try {
       return await inTransaction(db, async (tx) => {
         const order = await findOrder(tx.trx, orderId);

@@ -54,19 +54,3 @@ export class Worker {
     this.#schedule(again ? 0 : this.#intervalMs);
   }
 }
-
-/** Runs `fn` over `items` with at most `limit` at once. */
-export async function eachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await fn(item);
-    }
-  });
-  await Promise.all(lanes);
-}

@@ -2,10 +2,11 @@
 // `Paydesk-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`, retried with back-off for 24 h
 // (then marked DEAD and left for the operator), at least once and in any order: merchants dedupe on `id`.
 import { createHmac } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Selectable } from 'kysely';
+import type { Database } from '../db/database.ts';
 import type { DB } from '../db/schema.ts';
 import type { Clock } from '../domain/clock.ts';
-import { eachLimited } from '../sweeper/worker.ts';
+import { eachClaimed } from '../sweeper/claim.ts';
 
 const BACKOFF_SECONDS = [10, 30, 60, 300, 900, 1800, 3600, 7200, 14400, 21600];
 const GIVE_UP_AFTER_MS = 24 * 3600_000;
@@ -23,7 +24,7 @@ export interface DeliveryReport {
 }
 
 export interface WebhookDelivererDeps {
-  db: Kysely<DB>;
+  database: Pick<Database, 'db' | 'skipLocked'>;
   clock: Clock;
   url: string;
   secret: string;
@@ -38,63 +39,63 @@ export class WebhookDeliverer {
     this.#d = deps;
   }
 
+  /** Delivers up to `batch` due events, four at a time; each is claimed first (claim.ts). */
   async deliverOnce(batch = 20): Promise<DeliveryReport> {
-    const { db, clock } = this.#d;
-    const now = clock.now();
-    const due = await db
-      .selectFrom('outbox')
-      .selectAll()
-      .where('status', '=', 'PENDING')
-      .where('next_attempt_at', '<=', now)
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
-      .orderBy('next_attempt_at')
-      .limit(batch)
-      .execute();
+    const { clock } = this.#d;
+    const { db } = this.#d.database;
     const report: DeliveryReport = { delivered: 0, failed: 0 };
-    await eachLimited(due, 4, async (event) => {
-      const claimed = await db
-        .updateTable('outbox')
-        .set({ lease_until: now + LEASE_MS })
-        .where('id', '=', event.id)
-        .where('status', '=', 'PENDING')
-        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) !== 1) return;
-      const error = await this.#post(event.payload);
-      this.#d.onResult?.(error === undefined);
-      const attempts = event.attempts + 1;
-      if (error === undefined) {
-        report.delivered += 1;
-        await db
-          .updateTable('outbox')
-          .set({
-            status: 'DELIVERED',
-            attempts,
-            delivered_at: clock.now(),
-            lease_until: null,
-            last_error: null,
-          })
-          .where('id', '=', event.id)
-          .execute();
-        return;
-      }
-      report.failed += 1;
-      const next =
-        clock.now() + (BACKOFF_SECONDS[Math.min(attempts - 1, BACKOFF_SECONDS.length - 1)] ?? 21600) * 1000;
-      const dead = next - event.created_at > GIVE_UP_AFTER_MS;
+    const loop = {
+      database: this.#d.database,
+      table: 'outbox' as const,
+      statuses: ['PENDING'],
+      now: clock.now(),
+    };
+    await eachClaimed(
+      { ...loop, clock: () => clock.now(), leaseMs: LEASE_MS, lanes: 4, limit: batch },
+      async ({ id }) => {
+        const event = await db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+        if (event) await this.#deliver(event, report);
+      },
+    );
+    return report;
+  }
+
+  async #deliver(event: Selectable<DB['outbox']>, report: DeliveryReport): Promise<void> {
+    const { clock } = this.#d;
+    const { db } = this.#d.database;
+    const error = await this.#post(event.payload);
+    this.#d.onResult?.(error === undefined);
+    const attempts = event.attempts + 1;
+    if (error === undefined) {
+      report.delivered += 1;
       await db
         .updateTable('outbox')
         .set({
-          status: dead ? 'DEAD' : 'PENDING',
+          status: 'DELIVERED',
           attempts,
-          next_attempt_at: next,
+          delivered_at: clock.now(),
           lease_until: null,
-          last_error: error.slice(0, 500),
+          last_error: null,
         })
         .where('id', '=', event.id)
         .execute();
-    });
-    return report;
+      return;
+    }
+    report.failed += 1;
+    const next =
+      clock.now() + (BACKOFF_SECONDS[Math.min(attempts - 1, BACKOFF_SECONDS.length - 1)] ?? 21600) * 1000;
+    const dead = next - event.created_at > GIVE_UP_AFTER_MS;
+    await db
+      .updateTable('outbox')
+      .set({
+        status: dead ? 'DEAD' : 'PENDING',
+        attempts,
+        next_attempt_at: next,
+        lease_until: null,
+        last_error: error.slice(0, 500),
+      })
+      .where('id', '=', event.id)
+      .execute();
   }
 
   /** POSTs one event; returns undefined on a 2xx answer, else what went wrong. */

@@ -43,6 +43,11 @@ export interface Stack {
   createOrder(overrides?: Record<string, unknown>): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Confirms payment for a checkout token. */
   confirm(token: string, method?: string, terminalType?: string): Promise<Json>;
+  /**
+   * Starts another instance of the server on the same database and sandbox (issue #7: several instances
+   * on one PostgreSQL). It stops with the stack.
+   */
+  startPeer(config?: DeepPartial<Config>): Promise<{ server: RunningServer; url: string }>;
   close(): Promise<void>;
 }
 
@@ -56,27 +61,22 @@ export interface StackOptions {
 
 const request = jsonRequest;
 
-export async function startStack(options: StackOptions): Promise<Stack> {
+/** The configuration of one test instance on `port`, with the stack's defaults under `overrides`. */
+function stackConfig(
+  port: number,
+  databaseUrl: string,
+  sandboxUrl: string,
+  options: StackOptions,
+  overrides: DeepPartial<Config>,
+): Config {
   const { merchant, gateway } = testKeys();
-  const database = await createTestDatabase(options.dialect);
-  const sandbox = await createSandbox({
-    clientId: CLIENT_ID,
-    merchantPublicKey: merchant.publicKeyPem,
-    gatewayPrivateKey: gateway.privateKeyPem,
-    timeScale: 1000,
-    asyncRefundDelayMs: 200,
-    ...options.sandbox,
-  });
-  const sandboxUrl = await sandbox.listen({ port: 0, host: '127.0.0.1' });
-  const port = await freePort();
-  const overrides = options.config ?? {};
-  const config = loadConfig(
+  return loadConfig(
     {},
     {
       port,
       host: '127.0.0.1',
       publicUrl: `http://127.0.0.1:${port}`,
-      databaseUrl: database.url,
+      databaseUrl,
       merchantApiKey: API_KEY,
       logLevel: 'silent',
       cashierDist: null,
@@ -105,7 +105,24 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       },
     },
   );
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { merchant, gateway } = testKeys();
+  const database = await createTestDatabase(options.dialect);
+  const sandbox = await createSandbox({
+    clientId: CLIENT_ID,
+    merchantPublicKey: merchant.publicKeyPem,
+    gatewayPrivateKey: gateway.privateKeyPem,
+    timeScale: 1000,
+    asyncRefundDelayMs: 200,
+    ...options.sandbox,
+  });
+  const sandboxUrl = await sandbox.listen({ port: 0, host: '127.0.0.1' });
+  const port = await freePort();
+  const config = stackConfig(port, database.url, sandboxUrl, options, options.config ?? {});
   const server = await startServer(config, { logger: false });
+  const peers: RunningServer[] = [];
   const url = `http://127.0.0.1:${port}`;
   const stack: Stack = {
     server,
@@ -132,7 +149,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     },
     confirm: (token, method = 'PROMPTPAY', terminalType = 'WEB') =>
       request(url, 'POST', `/api/v1/checkout/${token}/payments`, { paymentMethodType: method, terminalType }),
+    async startPeer(config = {}) {
+      const peerPort = await freePort();
+      const peer = await startServer(
+        stackConfig(peerPort, database.url, sandboxUrl, options, { ...options.config, ...config }),
+        { logger: false },
+      );
+      peers.push(peer);
+      return { server: peer, url: `http://127.0.0.1:${peerPort}` };
+    },
     async close() {
+      for (const peer of peers) await peer.stop();
       await server.stop();
       await sandbox.close();
       await database.drop();

@@ -1,0 +1,108 @@
+// Live push across instances (issue #7 point 1). Every buyer-visible change is announced with PostgreSQL
+// NOTIFY inside the transaction that makes it, so it is delivered exactly when (and only if) it commits;
+// each instance LISTENs on one connection of its own and hands what other instances announce to its bus.
+// A notification can be lost only while that connection is down, so each (re)connect, and a slow safety
+// pass every few seconds, re-publishes the recent changes of the orders someone here is watching (the
+// streams send nothing they have already sent). SQLite runs one instance: the bus alone is enough.
+import type { Kysely } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import type { Listener, Signals } from '../db/database.ts';
+import type { DB } from '../db/schema.ts';
+import type { Tx } from '../db/transaction.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { ChangeRelay, EventBus } from './event-bus.ts';
+import { BUYER_EVENT_TYPES } from './order-events.ts';
+
+const CHANNEL = 'paydesk_order_changes';
+
+export interface ChangeFeedDeps {
+  db: Kysely<DB>;
+  signals: Signals;
+  bus: EventBus;
+  clock: Clock;
+  /** How often the safety pass runs (ms). */
+  safetyPassMs?: number;
+  /** How far back the safety pass looks (ms): longer than any transaction that records an event. */
+  lookBackMs?: number;
+  log: { warn(obj: object, msg: string): void };
+}
+
+export class ChangeFeed implements ChangeRelay {
+  readonly #d: ChangeFeedDeps;
+  readonly #instance = randomUUID();
+  /** (time, highest event seq seen then): the safety pass starts from the mark `lookBackMs` old. */
+  readonly #marks: { at: number; seq: number }[] = [];
+  #listener: Listener | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #pass: Promise<void> = Promise.resolve();
+
+  constructor(deps: ChangeFeedDeps) {
+    this.#d = deps;
+  }
+
+  async announce(tx: Tx, orderId: string): Promise<void> {
+    await this.#d.signals.notify(tx.trx, CHANNEL, `${this.#instance} ${orderId}`);
+  }
+
+  start(): void {
+    if (this.#listener) return;
+    this.#listener = this.#d.signals.listen(
+      CHANNEL,
+      (payload) => {
+        const [from, orderId] = payload.split(' ');
+        // This instance's own changes were published after their commit already.
+        if (from !== this.#instance && orderId) this.#d.bus.publish(orderId);
+      },
+      () => this.catchUp(),
+    );
+    this.#timer = setInterval(() => this.catchUp(), this.#d.safetyPassMs ?? 5_000);
+    this.#timer.unref();
+  }
+
+  /** Re-publishes the recent changes of the orders watched here (runs one at a time). */
+  catchUp(): Promise<void> {
+    this.#pass = this.#pass.then(() =>
+      this.#catchUp().catch((error) => this.#d.log.warn({ err: error }, 'change feed catch-up failed')),
+    );
+    return this.#pass;
+  }
+
+  async #catchUp(): Promise<void> {
+    const { db, bus, clock } = this.#d;
+    const now = clock.now();
+    if (this.#marks.length === 0) {
+      // The first pass opens the window: streams opened from now on read their own starting state.
+      const top = await db
+        .selectFrom('order_events')
+        .select((eb) => eb.fn.max('seq').as('seq'))
+        .executeTakeFirst();
+      this.#marks.push({ at: now, seq: Number(top?.seq ?? 0) });
+      return;
+    }
+    const lookBack = this.#d.lookBackMs ?? 30_000;
+    while (this.#marks.length > 1 && this.#marks[1]!.at <= now - lookBack) this.#marks.shift();
+    const from = this.#marks[0]!.seq;
+    const rows = await db
+      .selectFrom('order_events')
+      .select('order_id')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .where('seq', '>', from)
+      .where('type', 'in', [...BUYER_EVENT_TYPES])
+      .groupBy('order_id')
+      .execute();
+    let highest = from;
+    for (const row of rows) {
+      highest = Math.max(highest, Number(row.seq));
+      if (bus.has(row.order_id)) bus.publish(row.order_id);
+    }
+    this.#marks.push({ at: now, seq: highest });
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#listener?.close();
+    this.#listener = undefined;
+    await this.#pass;
+  }
+}
