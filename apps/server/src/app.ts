@@ -49,8 +49,6 @@ export interface AppOptions {
   gateway?: PaymentGateway;
   /** Fastify logger options; false for silence. */
   logger?: boolean | object;
-  /** Database pool size on PostgreSQL. */
-  poolSize?: number;
 }
 
 export interface PaydeskApp {
@@ -130,7 +128,7 @@ async function loadOrCreateApiKey(database: Database): Promise<{ key: string; ge
 
 export async function buildApp(config: Readonly<Config>, options: AppOptions = {}): Promise<PaydeskApp> {
   const clock = options.clock ?? systemClock;
-  const database = openDatabase(config.databaseUrl, { poolSize: options.poolSize });
+  const database = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
   await database.migrate();
   const db = database.db;
   const apiKey = config.merchantApiKey

@@ -9,6 +9,8 @@ export interface Config {
   host: string;
   publicUrl: string;
   databaseUrl: string;
+  /** Connections per instance on PostgreSQL (each instance also holds one for LISTEN). */
+  databasePoolSize: number;
   merchantName: string;
   /** Null: generate one at first start and keep it in the database. */
   merchantApiKey: string | null;
@@ -168,6 +170,7 @@ export function loadConfig(env: Env, overrides: DeepPartial<Config> = {}): Reado
     host: overrides.host ?? env.HOST ?? '0.0.0.0',
     publicUrl,
     databaseUrl,
+    databasePoolSize: overrides.databasePoolSize ?? int('DATABASE_POOL_SIZE', 10, 1, 500),
     merchantName: overrides.merchantName ?? env.MERCHANT_NAME ?? 'Paydesk Demo Store',
     merchantApiKey,
     webhook: webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : null,

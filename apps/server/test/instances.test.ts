@@ -68,7 +68,7 @@ describe('two instances on one PostgreSQL', () => {
 
   it('claims past a row another instance holds locked, instead of waiting for it', async () => {
     const orders = await Promise.all([stack.createOrder(), stack.createOrder()]);
-    const attempts = [];
+    const attempts: string[] = [];
     for (const order of orders) attempts.push((await stack.confirm(order.checkoutToken)).body.id as string);
     const { database } = stack.server.paydesk;
     const past = Date.now() - 1_000;
