@@ -29,7 +29,7 @@ import {
   type ForgeryKind,
   type TruthfulNotification,
 } from './notification.forger.ts';
-import { listOrderIds, observe, PayRequestCollector, readOrders } from './run.observer.ts';
+import { listOrderIds, observe, readOrders, RequestCollector } from './run.observer.ts';
 import { SeededRandom } from './seeded.random.ts';
 import {
   CLIENT_ID,
@@ -65,7 +65,7 @@ export interface CampaignOptions {
 export interface CampaignReport {
   seed: number;
   dialect: Dialect;
-  mode: 'in-process' | 'child';
+  mode: StackSettings['mode'];
   orders: number;
   ordersByStatus: Record<string, number>;
   attempts: number;
@@ -101,31 +101,42 @@ export interface CampaignReport {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** How campaign stacks run the server: errors logged, and a catalog with one method Antom cannot refund. */
+export const CAMPAIGN_SERVER = {
+  logLevel: 'error',
+  // This merchant's contract has no refunds for BNI transfers: a duplicate there cannot be given back
+  // through Antom (QRIS cannot be cancelled either), so it must be flagged for an operator (S10).
+  catalog: (base) => base.map((m) => (m.type === 'BANKTRANSFER_BNI' ? { ...m, refund: 'none' as const } : m)),
+} satisfies Partial<StackSettings>;
+
+/** The server's own error log is part of the evidence: a 500 or a failed sweeper step shows up there. */
+export function serverErrorLog(): { lines: string[]; onLog: (text: string) => void } {
+  const lines: string[] = [];
+  return {
+    lines,
+    onLog: (text) => {
+      for (const line of text.split('\n'))
+        if (/"level":(50|60)/.test(line) && lines.length < 50) lines.push(line.slice(0, 4_000));
+    },
+  };
+}
+
 /** Runs one campaign on a fresh stack and returns its report (the stack is closed afterwards). */
 export async function runCampaign(options: CampaignOptions): Promise<CampaignReport> {
   const started = Date.now();
   const log = options.log ?? (() => {});
   const root = new SeededRandom(options.seed);
-  // The server's own error log is part of the evidence: a 500 or a failed sweeper step shows up there.
-  const serverErrors: string[] = [];
-  const keepErrors = (text: string) => {
-    for (const line of text.split('\n'))
-      if (/"level":(50|60)/.test(line) && serverErrors.length < 50) serverErrors.push(line.slice(0, 4_000));
-  };
+  const errors = serverErrorLog();
   const stack = await startReliabilityStack({
     dialect: options.dialect,
     mode: options.crashes ? 'child' : 'in-process',
-    logLevel: 'error',
-    onLog: keepErrors,
-    // This merchant's contract has no refunds for BNI transfers: a duplicate there cannot be given back
-    // through Antom (QRIS cannot be cancelled either), so it must be flagged for an operator (S10).
-    catalog: (base) =>
-      base.map((m) => (m.type === 'BANKTRANSFER_BNI' ? { ...m, refund: 'none' as const } : m)),
+    ...CAMPAIGN_SERVER,
+    onLog: errors.onLog,
     ...options.stack,
   });
   try {
     const report = await campaignOn(stack, options, root, started, log);
-    report.serverErrors.push(...serverErrors);
+    report.serverErrors.push(...errors.lines);
     return report;
   } finally {
     await stack.close();
@@ -147,7 +158,7 @@ async function campaignOn(
   const settings = stack.settings;
   const violations: Violation[] = [];
   const stats = emptyActorStats();
-  const collector = new PayRequestCollector(stack.antom);
+  const collector = new RequestCollector(stack.antom, 'pay');
   collector.start();
 
   const plan = faultPlan(root.fork('faults'), {
@@ -198,9 +209,9 @@ async function campaignOn(
       const held = aim === 'random' ? [] : await inFlight(aim, 10_000);
       const hit = held.length > 0;
       if (workloadDone) break;
-      await stack.crash();
+      const cut = await stack.crash(held.map((h) => h.id));
       if (hit) crashesAimed[aim as 'pay' | 'cancel'] += 1;
-      if (aim === 'pay') cutPays.push(...held);
+      if (aim === 'pay') cutPays.push(...held.filter((h) => !cut || cut.includes(h.id)));
       log(`crash ${stack.crashes} (${hit ? `while ${aim} was in flight` : 'random moment'})`);
       await sleep(crashRng.int(100, 1_000));
       await stack.restart();

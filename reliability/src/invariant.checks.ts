@@ -11,7 +11,9 @@ import {
   REFUND_TRANSITIONS,
 } from '../../apps/server/src/domain/state-machine.ts';
 
-export type InvariantName = 'money' | 'ledger' | 'liveness' | 'history' | 'pay-once' | 'api';
+/** `cancel-once` and `one-handler` are the multi-instance checks of cluster.checks.ts (issue #7). */
+export type InvariantName =
+  'money' | 'ledger' | 'liveness' | 'history' | 'pay-once' | 'api' | 'cancel-once' | 'one-handler';
 
 export interface Violation {
   invariant: InvariantName;

@@ -1,20 +1,24 @@
 // Reads the state of a run from both sides: every order the server has (with payments, refunds and event
 // history, through the Merchant API) and what Antom holds (sandbox ledger, payments, refunds). The
-// sandbox keeps only its latest 10 000 API requests, so `pay` requests are collected while the run goes.
+// sandbox keeps only its latest 10 000 API requests, so `pay` (and other) requests are collected while the
+// run goes.
+import type { AntomApi } from '@paydesk/antom';
 import type { OrderView } from '@paydesk/api';
 import type { RequestRecord } from '@paydesk/sandbox';
 import type { Endpoint } from './http.client.ts';
 import type { Observation } from './invariant.checks.ts';
 
-/** Polls the sandbox request log for `pay` requests and keeps every one it sees (by sequence number). */
-export class PayRequestCollector {
+/** Polls the sandbox request log for one API's requests and keeps every one it sees (by sequence number). */
+export class RequestCollector {
   readonly #antom: Endpoint;
+  readonly #api: AntomApi;
   readonly #seen = new Map<number, RequestRecord>();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> = Promise.resolve();
 
-  constructor(antom: Endpoint) {
+  constructor(antom: Endpoint, api: AntomApi) {
     this.#antom = antom;
+    this.#api = api;
   }
 
   start(everyMs = 1_000): void {
@@ -24,7 +28,7 @@ export class PayRequestCollector {
   }
 
   async poll(): Promise<void> {
-    const answer = await this.#antom.call('GET', '/sandbox/api/requests?api=pay');
+    const answer = await this.#antom.call('GET', `/sandbox/api/requests?api=${this.#api}`);
     for (const record of (answer.body?.requests ?? []) as RequestRecord[]) {
       // A record is updated in place until it is answered; keep the latest view of it.
       this.#seen.set(record.seq, record);

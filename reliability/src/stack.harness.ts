@@ -1,6 +1,7 @@
 // A real stack for reliability runs: the Paydesk sandbox (Antom, with its ledger and fault injection) in
 // this process, and the checkout server either in this process (fast, with direct database access for
 // snapshots) or as a child process that can be killed with SIGKILL and restarted (crash recovery).
+// cluster.harness.ts builds on the pieces exported here to run several child servers on one database.
 import { Writable } from 'node:stream';
 import type { KeyObject } from 'node:crypto';
 import { generateKeyPair, loadPrivateKey, type KeyPairForms } from '@paydesk/antom';
@@ -29,8 +30,11 @@ export const WEBHOOK_SECRET = 'whsec_reliability_0123456789abcdef';
 
 export interface StackSettings {
   dialect: Dialect;
-  /** `child` runs the server as a separate process that `crash()` kills with SIGKILL. */
-  mode: 'in-process' | 'child';
+  /**
+   * `child` runs the server as a separate process that `crash()` kills with SIGKILL; `cluster` (made by
+   * cluster.harness.ts) runs several such processes on one database behind a balancer.
+   */
+  mode: 'in-process' | 'child' | 'cluster';
   /** Every method's code lives this long (the attempt timeout, S19), seconds (≥ 10). */
   methodTimeoutSeconds: number;
   /** Antom's expiry is ours plus this (GATEWAY_EXPIRY_GRACE_SECONDS). */
@@ -88,9 +92,13 @@ export interface ReliabilityStack {
   /** In-process mode only: the app and its database. */
   readonly paydesk: PaydeskApp | undefined;
   readonly db: Kysely<DB> | undefined;
-  /** Child mode: kills the server with SIGKILL (no-op in-process). */
-  crash(): Promise<void>;
-  /** Child mode: starts the server again after a crash. */
+  /**
+   * Child mode: kills the server with SIGKILL (no-op in-process). `holding` names the attempts whose Antom
+   * call the kill is aimed at, so a cluster kills the instance that holds one of them; a cluster resolves
+   * the attempts whose call the kill really cut (a single server cuts every call in flight).
+   */
+  crash(holding?: readonly string[]): Promise<readonly string[] | undefined>;
+  /** Child mode: starts the server (every killed one, in a cluster) again after a crash. */
   restart(): Promise<void>;
   readonly up: boolean;
   readonly crashes: number;
@@ -117,12 +125,22 @@ export function sweepLeaseFor(antomTimeoutMs: number): number {
   return 3 * (antomTimeoutMs * 3 + 1_200) + 2_000;
 }
 
-export async function startReliabilityStack(
-  partial: Partial<StackSettings> & { dialect: Dialect },
-): Promise<ReliabilityStack> {
-  const settings: StackSettings = { ...DEFAULT_SETTINGS, ...partial };
+/** The sandbox (Antom) of a stack, with the keys both sides use and the catalog the server is given. */
+export interface StackGateway {
+  sandbox: Sandbox;
+  sandboxUrl: string;
+  keys: { merchant: KeyPairForms; gateway: KeyPairForms };
+  catalog: CatalogMethod[];
+}
+
+/** Fills in the defaults of a stack's settings. */
+export function stackSettings(partial: Partial<StackSettings> & { dialect: Dialect }): StackSettings {
+  return { ...DEFAULT_SETTINGS, ...partial };
+}
+
+/** Starts the sandbox on an ephemeral port, with the reliability keys and the settings' catalog. */
+export async function startStackGateway(settings: StackSettings): Promise<StackGateway> {
   const keys = reliabilityKeys();
-  const database: TestDatabase = await createTestDatabase(settings.dialect);
   const sandbox = await createSandbox({
     clientId: CLIENT_ID,
     merchantPublicKey: keys.merchant.publicKeyPem,
@@ -132,10 +150,85 @@ export async function startReliabilityStack(
     notifyTimeoutMs: 5_000,
   });
   const sandboxUrl = await sandbox.listen({ port: 0, host: '127.0.0.1' });
-  const port = await freePort();
-  const serverUrl = `http://127.0.0.1:${port}`;
   const base = DEFAULT_CATALOG.map((m) => ({ ...m, timeoutSeconds: settings.methodTimeoutSeconds }));
   const catalog = settings.catalog ? settings.catalog(base) : base;
+  return { sandbox, sandboxUrl, keys, catalog };
+}
+
+/**
+ * The environment of a server child process (`apps/server/src/main.ts`). `publicUrl` is what Antom
+ * notifies (a balancer in a cluster); `gatewayUrl` is where it calls Antom (the sandbox, or a tap on it).
+ */
+export function childServerEnv(
+  settings: StackSettings,
+  gateway: StackGateway,
+  at: { port: number; publicUrl: string; databaseUrl: string; gatewayUrl: string },
+): Record<string, string> {
+  return {
+    PORT: String(at.port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: at.publicUrl,
+    DATABASE_URL: at.databaseUrl,
+    ANTOM_GATEWAY_URL: at.gatewayUrl,
+    ANTOM_CLIENT_ID: CLIENT_ID,
+    ANTOM_PRIVATE_KEY: gateway.keys.merchant.privateKeyPem,
+    ANTOM_PUBLIC_KEY: gateway.keys.gateway.publicKeyPem,
+    ANTOM_SANDBOX: 'true',
+    MERCHANT_API_KEY,
+    SWEEP_INTERVAL_MS: String(settings.sweepIntervalMs),
+    ANTOM_TIMEOUT_MS: String(settings.antomTimeoutMs),
+    GATEWAY_EXPIRY_GRACE_SECONDS: String(settings.gatewayExpiryGraceSeconds),
+    PAYMENT_METHODS: JSON.stringify(gateway.catalog),
+    LOG_LEVEL: settings.logLevel,
+    RATE_LIMIT_BUYER_WRITES: String(settings.rateLimit.buyerWritesPerMinute),
+    RATE_LIMIT_CHECKOUT_READS: String(settings.rateLimit.checkoutReadsPerMinute),
+    RATE_LIMIT_NOT_FOUND: String(settings.rateLimit.notFoundPerMinute),
+    WEBHOOK_INTERVAL_MS: '200',
+    ...(settings.webhookUrl
+      ? { MERCHANT_WEBHOOK_URL: settings.webhookUrl, MERCHANT_WEBHOOK_SECRET: WEBHOOK_SECRET }
+      : {}),
+  };
+}
+
+/**
+ * What every stack offers besides its lifecycle: the actors' endpoints, the keys and the leases. While a
+ * killed server restarts, the actors keep trying (`retryForMs`), as browsers and shop backends do.
+ */
+export function stackBasics(
+  settings: StackSettings,
+  gateway: StackGateway,
+  serverUrl: string,
+  retryForMs: number,
+): Omit<ReliabilityStack, 'paydesk' | 'db' | 'crash' | 'restart' | 'up' | 'crashes' | 'close'> {
+  return {
+    settings,
+    sandbox: gateway.sandbox,
+    sandboxUrl: gateway.sandboxUrl,
+    serverUrl,
+    merchant: endpoint(() => serverUrl, {
+      headers: { authorization: `Bearer ${MERCHANT_API_KEY}` },
+      retryForMs,
+    }),
+    buyer: endpoint(() => serverUrl, { retryForMs }),
+    antom: endpoint(() => gateway.sandboxUrl),
+    raw: endpoint(() => serverUrl),
+    gatewayKey: loadPrivateKey(gateway.keys.gateway.privateKeyPem),
+    keys: gateway.keys,
+    catalog: gateway.catalog,
+    payLeaseMs: payLeaseFor(settings.antomTimeoutMs),
+    sweepLeaseMs: sweepLeaseFor(settings.antomTimeoutMs),
+  };
+}
+
+export async function startReliabilityStack(
+  partial: Partial<StackSettings> & { dialect: Dialect },
+): Promise<ReliabilityStack> {
+  const settings = stackSettings(partial);
+  const database: TestDatabase = await createTestDatabase(settings.dialect);
+  const gateway = await startStackGateway(settings);
+  const { sandbox, sandboxUrl, keys, catalog } = gateway;
+  const port = await freePort();
+  const serverUrl = `http://127.0.0.1:${port}`;
 
   let running: RunningServer | undefined;
   let child: ServerProcess | undefined;
@@ -182,57 +275,23 @@ export async function startReliabilityStack(
     child = new ServerProcess({
       url: serverUrl,
       onOutput: settings.onLog,
-      env: {
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        PUBLIC_URL: serverUrl,
-        DATABASE_URL: database.url,
-        ANTOM_GATEWAY_URL: sandboxUrl,
-        ANTOM_CLIENT_ID: CLIENT_ID,
-        ANTOM_PRIVATE_KEY: keys.merchant.privateKeyPem,
-        ANTOM_PUBLIC_KEY: keys.gateway.publicKeyPem,
-        ANTOM_SANDBOX: 'true',
-        MERCHANT_API_KEY,
-        SWEEP_INTERVAL_MS: String(settings.sweepIntervalMs),
-        ANTOM_TIMEOUT_MS: String(settings.antomTimeoutMs),
-        GATEWAY_EXPIRY_GRACE_SECONDS: String(settings.gatewayExpiryGraceSeconds),
-        PAYMENT_METHODS: JSON.stringify(catalog),
-        LOG_LEVEL: settings.logLevel,
-        RATE_LIMIT_BUYER_WRITES: String(settings.rateLimit.buyerWritesPerMinute),
-        RATE_LIMIT_CHECKOUT_READS: String(settings.rateLimit.checkoutReadsPerMinute),
-        RATE_LIMIT_NOT_FOUND: String(settings.rateLimit.notFoundPerMinute),
-        WEBHOOK_INTERVAL_MS: '200',
-        ...(settings.webhookUrl
-          ? { MERCHANT_WEBHOOK_URL: settings.webhookUrl, MERCHANT_WEBHOOK_SECRET: WEBHOOK_SECRET }
-          : {}),
-      },
+      env: childServerEnv(settings, gateway, {
+        port,
+        publicUrl: serverUrl,
+        databaseUrl: database.url,
+        gatewayUrl: sandboxUrl,
+      }),
     });
     await child.start();
   }
 
-  // While a crashed server restarts, the actors keep trying, as browsers and shop backends do.
-  const retryForMs = settings.mode === 'child' ? 90_000 : 0;
   const stack: ReliabilityStack = {
-    settings,
-    sandbox,
-    sandboxUrl,
-    serverUrl,
-    merchant: endpoint(() => serverUrl, {
-      headers: { authorization: `Bearer ${MERCHANT_API_KEY}` },
-      retryForMs,
-    }),
-    buyer: endpoint(() => serverUrl, { retryForMs }),
-    antom: endpoint(() => sandboxUrl),
-    raw: endpoint(() => serverUrl),
-    gatewayKey: loadPrivateKey(keys.gateway.privateKeyPem),
-    keys,
-    catalog,
-    payLeaseMs: payLeaseFor(settings.antomTimeoutMs),
-    sweepLeaseMs: sweepLeaseFor(settings.antomTimeoutMs),
+    ...stackBasics(settings, gateway, serverUrl, settings.mode === 'child' ? 90_000 : 0),
     paydesk: running?.paydesk,
     db: running?.paydesk.database.db,
     async crash() {
       await child?.kill();
+      return undefined;
     },
     async restart() {
       await child?.start();

@@ -6,18 +6,18 @@ import { loadPrivateKey } from '@paydesk/antom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAll, type LivenessBounds } from '../src/invariant.checks.ts';
 import { forge, sendForged, truthfulNotifications } from '../src/notification.forger.ts';
-import { observe, PayRequestCollector } from '../src/run.observer.ts';
+import { observe, RequestCollector } from '../src/run.observer.ts';
 import { confirm, createOrder, orderUntil, scan, type Markets } from '../src/scenario.steps.ts';
 import { SeededRandom } from '../src/seeded.random.ts';
 import { CLIENT_ID, DIALECTS, startReliabilityStack, type ReliabilityStack } from '../src/stack.harness.ts';
 
 describe.each(DIALECTS)('races on %s', (dialect) => {
   let stack: ReliabilityStack;
-  let collector: PayRequestCollector;
+  let collector: RequestCollector;
 
   beforeAll(async () => {
     stack = await startReliabilityStack({ dialect });
-    collector = new PayRequestCollector(stack.antom);
+    collector = new RequestCollector(stack.antom, 'pay');
     collector.start(500);
   });
   afterAll(async () => {
@@ -186,7 +186,7 @@ describe.each(DIALECTS)('races on %s', (dialect) => {
     }
     await collector.poll();
     observation.payRequests = await collector.stop();
-    collector = new PayRequestCollector(stack.antom);
+    collector = new RequestCollector(stack.antom, 'pay');
     expect(checkAll(observation, limits)).toEqual([]);
     // The races did produce the interesting outcomes, not only the easy ones.
     const states = new Set(observation.orders.flatMap((o) => o.payments.map((p) => p.state)));

@@ -3,7 +3,9 @@
 // (FOR UPDATE SKIP LOCKED), each due attempt is handled once per cycle, and each webhook leaves once.
 // The three-instance campaign with a SIGKILL is in reliability/test/multi-instance.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/db/database.ts';
 import { inTransaction } from '../src/db/transaction.ts';
+import { createTestDatabase } from './helpers/database.ts';
 import { claimNext } from '../src/sweeper/claim.ts';
 import { startReceiver, type Receiver } from './helpers/receiver.ts';
 import { API_KEY, startStack, waitFor, type Stack } from './helpers/stack.ts';
@@ -151,6 +153,19 @@ describe('two instances on one PostgreSQL', () => {
     await deliver();
     const eventIds = receiver.received.map((r) => r.json?.id);
     expect(new Set(eventIds).size).toBe(eventIds.length);
+  });
+
+  // Found by reliability/test/multi-instance.test.ts: three instances starting together on an empty
+  // database collided in `create table if not exists` (run before the advisory lock), and one exited.
+  it('migrates an empty database from three instances starting at once', async () => {
+    for (let round = 0; round < 5; round += 1) {
+      const target = await createTestDatabase('postgres');
+      const instances = [0, 1, 2].map(() => openDatabase(target.url));
+      const results = await Promise.allSettled(instances.map((d) => d.migrate()));
+      for (const instance of instances) await instance.destroy();
+      await target.drop();
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    }
   });
 
   /** How many `inquiryPayment` calls the sandbox has seen per attempt. */

@@ -151,9 +151,14 @@ function wrap(
 /** Numbered migrations shared by both dialects, each in its own transaction, recorded in `migrations`. */
 async function migrate(db: Kysely<DB>, dialect: DialectName, types: MigrationTypes): Promise<string[]> {
   const anyDb = db as unknown as Kysely<Record<string, Record<string, unknown>>>;
-  await sql`create table if not exists paydesk_migrations (name text primary key, applied_at bigint not null)`.execute(
-    db,
-  );
+  // `create table if not exists` is not safe against itself on PostgreSQL (two instances starting together
+  // on an empty database collide on the catalog): it runs under the same advisory lock as the steps.
+  await anyDb.transaction().execute(async (trx) => {
+    if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(7411001)`.execute(trx);
+    await sql`create table if not exists paydesk_migrations (name text primary key, applied_at bigint not null)`.execute(
+      trx,
+    );
+  });
   const applied: string[] = [];
   for (const [name, up] of MIGRATIONS) {
     await anyDb.transaction().execute(async (trx) => {

@@ -1,0 +1,170 @@
+// The stack the server benches drive: the Paydesk sandbox (Antom) in this process, at zero latency, and one
+// or more checkout servers as child processes configured only through their environment, as they are
+// deployed (apps/server/src/main.ts). Several instances share one PostgreSQL database; each names its own
+// URL as PUBLIC_URL, so Antom notifies the instance that sent the `pay` (the notify URL rides on `pay`).
+import type { CreatePaymentResponse, OrderView } from '@paydesk/api';
+import { generateKeyPair, type KeyPairForms } from '@paydesk/antom';
+import { createSandbox } from '@paydesk/sandbox';
+import {
+  createTestDatabase,
+  type Dialect,
+  type TestDatabase,
+} from '../../apps/server/test/helpers/database.ts';
+import { freePort, jsonRequest } from '../../scripts/test-support.ts';
+import { NodeChild } from './child.ts';
+import { ensurePostgres } from './postgres.ts';
+
+export { DIALECTS, type Dialect } from '../../apps/server/test/helpers/database.ts';
+
+export const DIALECT_NAME: Record<Dialect, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
+
+export const CLIENT_ID = 'SANDBOX_PAYDESK_BENCH';
+const MERCHANT_API_KEY = 'bench_merchant_key_0123456789abcdef';
+
+/** Rate limits high enough never to throttle a bench (their ceilings in config.ts). */
+const UNTHROTTLED = {
+  RATE_LIMIT_BUYER_WRITES: '100000',
+  RATE_LIMIT_CHECKOUT_READS: '1000000',
+  RATE_LIMIT_NOT_FOUND: '100000',
+};
+
+let keys: { merchant: KeyPairForms; gateway: KeyPairForms } | undefined;
+/** RSA pairs are slow to make: one merchant pair and one gateway pair per bench run. */
+export function benchKeys(): { merchant: KeyPairForms; gateway: KeyPairForms } {
+  keys ??= { merchant: generateKeyPair(), gateway: generateKeyPair() };
+  return keys;
+}
+
+export interface HttpAnswer<T> {
+  status: number;
+  body: T;
+}
+
+/** One checkout server process. */
+export interface ServerInstance {
+  url: string;
+  process: NodeChild;
+}
+
+export interface BenchStack {
+  sandboxUrl: string;
+  servers: ServerInstance[];
+  /** A Merchant API call (with the key) to `server` (default: the first). */
+  merchant<T>(method: string, path: string, body?: unknown, server?: ServerInstance): Promise<HttpAnswer<T>>;
+  /** A sandbox control API call (what the buyer's wallet does at Antom). */
+  control<T>(method: string, path: string, body?: unknown): Promise<HttpAnswer<T>>;
+  /** Creates a THB 1,500.00 order in Thailand (PromptPay is offered). */
+  createOrder(server?: ServerInstance): Promise<OrderView>;
+  /** The buyer confirms PromptPay on `server`; throws unless the code is shown (201). */
+  confirm(token: string, server?: ServerInstance): Promise<CreatePaymentResponse>;
+  /** The buyer's wallet pays the code; returns Antom's payment id. */
+  payCode(codeValue: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface BenchStackOptions {
+  dialect: Dialect;
+  /** Server processes on the same database (more than one needs PostgreSQL). Default 1. */
+  instances?: number;
+}
+
+/** Starts the sandbox, a fresh database and the server processes; production defaults except rate limits. */
+export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
+  const { merchant, gateway } = benchKeys();
+  if (options.dialect === 'postgres') await ensurePostgres();
+  const database: TestDatabase = await createTestDatabase(options.dialect);
+  const sandbox = await createSandbox({
+    clientId: CLIENT_ID,
+    merchantPublicKey: merchant.publicKeyPem,
+    gatewayPrivateKey: gateway.privateKeyPem,
+  });
+  const sandboxUrl = await sandbox.listen({ port: 0, host: '127.0.0.1' });
+  const servers: ServerInstance[] = [];
+  const close = async () => {
+    await Promise.all(servers.map((server) => server.process.stop()));
+    await sandbox.close();
+    await database.drop();
+  };
+  try {
+    for (let index = 0; index < (options.instances ?? 1); index += 1) {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      const child = await NodeChild.start({
+        name: `server-${options.dialect}-${index}`,
+        script: 'apps/server/src/main.ts',
+        readyUrl: `${url}/readyz`,
+        env: {
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          PUBLIC_URL: url,
+          DATABASE_URL: database.url,
+          ANTOM_GATEWAY_URL: sandboxUrl,
+          ANTOM_CLIENT_ID: CLIENT_ID,
+          ANTOM_PRIVATE_KEY: merchant.privateKeyPem,
+          ANTOM_PUBLIC_KEY: gateway.publicKeyPem,
+          ANTOM_SANDBOX: 'true',
+          MERCHANT_API_KEY,
+          LOG_LEVEL: 'warn',
+          ...UNTHROTTLED,
+        },
+      });
+      servers.push({ url, process: child });
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+
+  const first = servers[0]!;
+  const call = async <T>(base: string, method: string, path: string, body?: unknown, headers = {}) => {
+    const answer = await jsonRequest(base, method, path, body, headers);
+    return { status: answer.status, body: answer.body as T };
+  };
+  const stack: BenchStack = {
+    sandboxUrl,
+    servers,
+    merchant: (method, path, body, server = first) =>
+      call(server.url, method, path, body, { authorization: `Bearer ${MERCHANT_API_KEY}` }),
+    control: (method, path, body) => call(sandboxUrl, method, path, body),
+    async createOrder(server = first) {
+      const answer = await stack.merchant<OrderView>(
+        'POST',
+        '/api/v1/orders',
+        {
+          reference: `B-${Math.random().toString(36).slice(2, 12)}`,
+          amount: { currency: 'THB', value: '150000' },
+          description: 'Jasmine tea ×2',
+          region: 'TH',
+        },
+        server,
+      );
+      if (answer.status !== 201)
+        throw new Error(`create order: ${answer.status} ${JSON.stringify(answer.body)}`);
+      return answer.body;
+    },
+    async confirm(token, server = first) {
+      const answer = await call<CreatePaymentResponse>(
+        server.url,
+        'POST',
+        `/api/v1/checkout/${token}/payments`,
+        {
+          paymentMethodType: 'PROMPTPAY',
+          terminalType: 'WEB',
+        },
+      );
+      if (answer.status !== 201 || !answer.body.code)
+        throw new Error(`confirm: ${answer.status} ${JSON.stringify(answer.body)}`);
+      return answer.body;
+    },
+    async payCode(codeValue) {
+      const answer = await stack.control<{ paymentId: string }>('POST', '/sandbox/api/codes/pay', {
+        codeValue,
+      });
+      if (answer.status !== 200)
+        throw new Error(`wallet pay: ${answer.status} ${JSON.stringify(answer.body)}`);
+      return answer.body.paymentId;
+    },
+    close,
+  };
+  return stack;
+}
