@@ -16,6 +16,7 @@ import { systemClock, type Clock } from './domain/clock.ts';
 import { ChangeFeed } from './events/change-feed.ts';
 import { EventBus } from './events/event-bus.ts';
 import { CheckoutStreams } from './checkout/checkout.events.ts';
+import { StatusCache } from './checkout/status.cache.ts';
 import { AntomGateway } from './gateway/antom.gateway.ts';
 import type { GatewayCallLog, PaymentGateway } from './gateway/payment-gateway.ts';
 import { installErrorHandler } from './http/error-handler.ts';
@@ -293,7 +294,19 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     publicUrl: config.publicUrl,
     defaultTtlSeconds: config.checkout.defaultOrderTtlSeconds,
   });
+  // Several instances on one PostgreSQL: changes made on one reach the others' streams and caches.
+  const feed = database.signals
+    ? new ChangeFeed({ db, signals: database.signals, bus, clock, log: app.log })
+    : undefined;
+  if (feed) bus.relayTo(feed);
+  const statusCache = new StatusCache({
+    ttlMs: 60_000,
+    maxEntries: 50_000,
+    heardSince: feed ? () => feed.heardSince() : () => 0,
+  });
+  bus.subscribeAll((orderId) => statusCache.invalidate(orderId));
   const checkout = new CheckoutService({
+    statusCache,
     db,
     clock,
     methods,
@@ -309,11 +322,6 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     heartbeatMs: config.sseHeartbeatMs,
     log: app.log,
   });
-  // Several instances on one PostgreSQL: changes made on one reach the streams held by the others.
-  const feed = database.signals
-    ? new ChangeFeed({ db, signals: database.signals, bus, clock, log: app.log })
-    : undefined;
-  if (feed) bus.relayTo(feed);
   const notifications = new NotificationService({
     db,
     clock,

@@ -175,7 +175,21 @@ describe.each(DIALECTS)('operations on %s', (dialect) => {
       'first attempt',
     );
     receiver.status = 200;
-    // Move the retry forward instead of waiting for the back-off.
+    // Once the failure is recorded (the receiver sees the request before the deliverer sees the answer),
+    // move the retry forward instead of waiting for the back-off.
+    await waitFor(
+      async () =>
+        (
+          await stack.server.paydesk.database.db
+            .selectFrom('outbox')
+            .select('attempts')
+            .where('order_id', '=', order.id)
+            .where('type', '=', 'order.paid')
+            .executeTakeFirst()
+        )?.attempts === 1,
+      5_000,
+      'the failed attempt recorded',
+    );
     await stack.server.paydesk.database.db
       .updateTable('outbox')
       .set({ next_attempt_at: 0 })

@@ -44,20 +44,21 @@ export interface CheckoutRouteDeps {
 export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRouteDeps> = async (app, deps) => {
   const { checkout, payments, limiter, limits, clock } = deps;
 
-  /** Resolves the token, throttling clients that keep guessing. */
-  async function load(
+  /** Resolves the token (to its order, or with `find`), throttling clients that keep guessing. */
+  async function load<T = OrderRow>(
     request: FastifyRequest,
     reply: FastifyReply,
     token: string,
     kind: 'read' | 'write',
-  ): Promise<OrderRow> {
+    find: (token: string) => Promise<T> = (t) => checkout.orderByToken(t) as Promise<T>,
+  ): Promise<T> {
     const ip = request.ip;
     if (limiter.over(`nf:${ip}`, limits.notFoundPerMinute))
       limiter.hit(`nf:${ip}`, limits.notFoundPerMinute, reply);
     if (kind === 'read') limiter.hit(`read:${ip}`, limits.checkoutReadsPerMinute, reply);
     else limiter.hit(`write:${ip}:${hashToken(token).slice(0, 16)}`, limits.buyerWritesPerMinute, reply);
     try {
-      return await checkout.orderByToken(token);
+      return await find(token);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'CHECKOUT_NOT_FOUND')
         limiter.hit(`nf:${ip}`, Infinity, reply);
@@ -125,8 +126,7 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRouteDeps> = asyn
       },
     },
     async (request, reply) => {
-      const order = await load(request, reply, request.params.token, 'read');
-      return checkout.status(order);
+      return load(request, reply, request.params.token, 'read', (token) => checkout.statusByToken(token));
     },
   );
 

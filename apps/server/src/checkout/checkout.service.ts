@@ -11,6 +11,7 @@ import type { CatalogMethod } from '../methods/catalog.ts';
 import type { MethodService } from '../methods/method.service.ts';
 import { currentPayment, findOrderByTokenHash } from '../orders/order.repository.ts';
 import { paymentReason } from '../orders/order.views.ts';
+import type { StatusCache } from './status.cache.ts';
 
 export const LANGUAGES = ['en', 'zh', 'th', 'id'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -33,6 +34,8 @@ export interface CheckoutServiceDeps {
   presentation: 'overlay' | 'page';
   isSandbox: boolean;
   successRedirectSeconds: number;
+  /** Answers repeated polls from memory (issue #7 point 4); every read goes to the database without. */
+  statusCache?: StatusCache;
 }
 
 export class CheckoutService {
@@ -106,6 +109,20 @@ export class CheckoutService {
       deepLink: showCode ? payment.deep_link : null,
       walletUrl: showCode && this.#d.isSandbox ? payment.wallet_url : null,
     };
+  }
+
+  /** The poll's answer for a token: from the status cache when it holds the order's latest state. */
+  async statusByToken(token: string): Promise<CheckoutStatus> {
+    const { clock, statusCache: cache } = this.#d;
+    const key = hashToken(token);
+    const startedAt = clock.now();
+    const cached = cache?.get(key, startedAt);
+    if (cached) return { ...cached, serverTime: iso(startedAt) };
+    const epoch = cache?.epoch ?? 0;
+    const order = await this.orderByToken(token);
+    const status = await this.status(order);
+    cache?.set(key, order.id, status, epoch, startedAt);
+    return status;
   }
 
   async status(order: OrderRow): Promise<CheckoutStatus> {

@@ -33,6 +33,7 @@ export class ChangeFeed implements ChangeRelay {
   /** (time, highest event seq seen then): the safety pass starts from the mark `lookBackMs` old. */
   readonly #marks: { at: number; seq: number }[] = [];
   #listener: Listener | undefined;
+  #heardSince: number | undefined;
   #timer: NodeJS.Timeout | undefined;
   #pass: Promise<void> = Promise.resolve();
 
@@ -53,10 +54,21 @@ export class ChangeFeed implements ChangeRelay {
         // This instance's own changes were published after their commit already.
         if (from !== this.#instance && orderId) this.#d.bus.publish(orderId);
       },
-      () => this.catchUp(),
+      {
+        onConnect: () => {
+          this.#heardSince = this.#d.clock.now();
+          void this.catchUp();
+        },
+        onLost: () => (this.#heardSince = undefined),
+      },
     );
     this.#timer = setInterval(() => this.catchUp(), this.#d.safetyPassMs ?? 5_000);
     this.#timer.unref();
+  }
+
+  /** Since when every other instance's change has been heard; undefined while the listener is down. */
+  heardSince(): number | undefined {
+    return this.#heardSince;
   }
 
   /** Re-publishes the recent changes of the orders watched here (runs one at a time). */
@@ -103,6 +115,7 @@ export class ChangeFeed implements ChangeRelay {
     this.#timer = undefined;
     await this.#listener?.close();
     this.#listener = undefined;
+    this.#heardSince = undefined;
     await this.#pass;
   }
 }

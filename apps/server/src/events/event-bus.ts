@@ -12,6 +12,7 @@ export interface ChangeRelay {
 
 export class EventBus {
   readonly #listeners = new Map<string, Set<OrderChangeListener>>();
+  readonly #everyOrder = new Set<OrderChangeListener>();
   #relay: ChangeRelay | undefined;
 
   relayTo(relay: ChangeRelay): void {
@@ -37,7 +38,14 @@ export class EventBus {
     };
   }
 
+  /** Listens to every order's changes (the status cache). */
+  subscribeAll(listener: OrderChangeListener): () => void {
+    this.#everyOrder.add(listener);
+    return () => this.#everyOrder.delete(listener);
+  }
+
   publish(orderId: string): void {
+    for (const listener of this.#everyOrder) listener(orderId);
     for (const listener of this.#listeners.get(orderId) ?? []) listener(orderId);
   }
 
