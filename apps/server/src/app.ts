@@ -192,12 +192,13 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
   const gaugeStatus = metrics.gauge('paydesk_payments', 'Payment attempts by state');
   const gaugeOrders = metrics.gauge('paydesk_orders', 'Orders by status');
   const gaugeSse = metrics.gauge('paydesk_sse_clients', 'Open live-status streams');
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     countHttp({
       method: request.method,
       route: request.routeOptions.url ?? 'unknown',
       status: String(reply.statusCode),
     });
+    done();
   });
 
   // Append-only gateway call log (issue 4 point 16), written beside the call, never inside a transaction.
@@ -420,13 +421,14 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
 
   // The Buyer API may be called from the merchant's own pages (the embed), so it answers any origin;
   // it uses no cookies, only the token in the path.
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     if (request.url.startsWith('/api/v1/checkout/')) {
       reply.header('access-control-allow-origin', '*');
       reply.header('access-control-allow-headers', 'content-type, idempotency-key, last-event-id');
       reply.header('access-control-allow-methods', 'GET, POST, OPTIONS');
       reply.header('access-control-max-age', '600');
     }
+    done();
   });
   app.options('/api/v1/checkout/*', { schema: { hide: true } }, async (_request, reply) =>
     reply.status(204).send(),

@@ -33,7 +33,7 @@ function requestHash(request: FastifyRequest): string {
 export function installIdempotency(app: FastifyInstance, deps: { db: Kysely<DB>; clock: Clock }): void {
   const { db, clock } = deps;
 
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+  const preHandler = async (request: FastifyRequest, reply: FastifyReply) => {
     const scopeOf = request.routeOptions.config?.idempotencyScope;
     const header = request.headers['idempotency-key'];
     if (!scopeOf || header === undefined) return;
@@ -104,9 +104,9 @@ export function installIdempotency(app: FastifyInstance, deps: { db: Kysely<DB>;
       .status(stored.response_status)
       .type('application/json')
       .send(stored.response_body ?? '');
-  });
+  };
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  const onSend = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const slot = request.idempotency;
     if (!slot) return payload;
     request.idempotency = undefined;
@@ -136,10 +136,10 @@ export function installIdempotency(app: FastifyInstance, deps: { db: Kysely<DB>;
         .execute();
     }
     return payload;
-  });
+  };
 
   // A request that died before answering must not hold its key for ever.
-  app.addHook('onResponse', async (request) => {
+  const onResponse = async (request: FastifyRequest) => {
     const slot = request.idempotency;
     if (!slot) return;
     await db
@@ -148,5 +148,17 @@ export function installIdempotency(app: FastifyInstance, deps: { db: Kysely<DB>;
       .where('key', '=', slot.key)
       .where('state', '=', 'IN_PROGRESS')
       .execute();
+  };
+
+  // Only the routes that take a key run these hooks: reads (the buyer's poll above all) skip them.
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.idempotencyScope) return;
+    route.preHandler = [...hookList(route.preHandler), preHandler];
+    route.onSend = [...hookList(route.onSend), onSend];
+    route.onResponse = [...hookList(route.onResponse), onResponse];
   });
+}
+
+function hookList<T>(hooks: T | T[] | undefined): T[] {
+  return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
 }

@@ -22,17 +22,14 @@ function findNul(value: unknown, path: string, out: ErrorDetail[], depth = 0): v
 
 /** Refuses any body, query or path value that contains a NUL character, with 400 VALIDATION_FAILED. */
 export function installInputGuard(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     const details: ErrorDetail[] = [];
     findNul(request.params, 'params', details);
     findNul(request.query, 'querystring', details);
     findNul(request.body, 'body', details);
-    if (details.length > 0) {
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        details.map((d) => `${d.field} ${d.message}`).join('; '),
-        details,
-      );
-    }
+    if (details.length === 0) return done();
+    done(
+      new DomainError('VALIDATION_FAILED', details.map((d) => `${d.field} ${d.message}`).join('; '), details),
+    );
   });
 }

@@ -143,13 +143,14 @@ export class NotificationService {
           .execute();
         return { ...ids, outcome: 'APPLIED' as const };
       }
-      const after = await this.#d.payments.settleSuccess(attempt.id, {
-        gatewayPaymentId: n.gatewayPaymentId,
-        paidAt: n.paidAt ?? this.#d.clock.now(),
-      });
+      const after = await this.#d.payments.settleSuccess(
+        attempt.id,
+        { gatewayPaymentId: n.gatewayPaymentId, paidAt: n.paidAt ?? this.#d.clock.now() },
+        { justRead: attempt },
+      );
       return { ...ids, outcome: after.status === before ? ('DUPLICATE' as const) : ('APPLIED' as const) };
     }
-    const after = await this.#d.payments.settleFailure(attempt.id, n.resultCode);
+    const after = await this.#d.payments.settleFailure(attempt.id, n.resultCode, attempt);
     return { ...ids, outcome: after.status === before ? ('DUPLICATE' as const) : ('APPLIED' as const) };
   }
 

@@ -9,10 +9,16 @@ export type Reader = Kysely<DB>;
 /**
  * Takes the order's row lock for the rest of the transaction (PostgreSQL; SQLite runs one transaction at a
  * time anyway). Every transaction that changes an order and its payments starts here, so they queue on
- * the order in one order and cannot deadlock or interleave.
+ * the order in one order and cannot deadlock or interleave. Returns the row as it stands once locked
+ * (no other transaction can change it until this one ends), or undefined when there is no such order.
  */
-export async function lockOrder(tx: Tx, orderId: string, now: number): Promise<void> {
-  await tx.trx.updateTable('orders').set({ updated_at: now }).where('id', '=', orderId).execute();
+export function lockOrder(tx: Tx, orderId: string, now: number): Promise<OrderRow | undefined> {
+  return tx.trx
+    .updateTable('orders')
+    .set({ updated_at: now })
+    .where('id', '=', orderId)
+    .returningAll()
+    .executeTakeFirst();
 }
 
 export function findOrder(db: Reader, id: string): Promise<OrderRow | undefined> {

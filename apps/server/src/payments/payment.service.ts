@@ -108,8 +108,7 @@ export class PaymentService {
       attempt = await inTransaction(db, async (tx) => {
         // Taking the order row first serialises this insert with close, expiry and settlement, which
         // also start from the order row: an order that stopped being OPEN gets no new code.
-        await lockOrder(tx, order.id, clock.now());
-        const fresh = await findOrder(tx.trx, order.id);
+        const fresh = await lockOrder(tx, order.id, clock.now());
         if (!fresh) throw new DomainError('CHECKOUT_NOT_FOUND', 'no such checkout');
         assertPayable(fresh, clock.now());
         return this.#insertAttempt(tx, fresh, method, input);
@@ -140,7 +139,7 @@ export class PaymentService {
       },
       { orderId: order.id, paymentId: attempt.id },
     );
-    return { payment: await this.applyCreateResult(attempt.id, result), created: true };
+    return { payment: await this.applyCreateResult(attempt.id, result, attempt), created: true };
   }
 
   #sameOrRefuse(live: PaymentRow, methodType: string): PaymentRow {
@@ -210,11 +209,22 @@ export class PaymentService {
     return row;
   }
 
-  /** Applies `pay`'s answer to an attempt, whatever state others moved it to meanwhile. */
-  async applyCreateResult(attemptId: string, result: CreatePaymentResult): Promise<PaymentRow> {
+  /**
+   * Applies `pay`'s answer to an attempt, whatever state others moved it to meanwhile. `inserted` is the
+   * PENDING row confirm committed: every write from PENDING below is a compare-and-set on that status, so
+   * it stands in for the first read; if the attempt moved meanwhile, the CAS loses and it is read afresh
+   * (without using up one of the rounds).
+   */
+  async applyCreateResult(
+    attemptId: string,
+    result: CreatePaymentResult,
+    inserted?: PaymentRow,
+  ): Promise<PaymentRow> {
     const { db, clock, state } = this.#d;
-    for (let round = 0; round < 5; round += 1) {
-      const attempt = await this.#mustFindPayment(attemptId);
+    let known = inserted?.status === 'PENDING' ? inserted : undefined;
+    for (let round = known ? -1 : 0; round < 5; round += 1) {
+      const attempt = known ?? (await this.#mustFindPayment(attemptId));
+      known = undefined;
       const now = clock.now();
       if (result.kind === 'succeeded')
         return this.settleSuccess(attemptId, { gatewayPaymentId: result.gatewayPaymentId, paidAt: now });
@@ -498,10 +508,16 @@ export class PaymentService {
     return moved ?? this.#mustFindPayment(attempt.id);
   }
 
-  /** A final failure (notification F, inquiry FAIL). Final and cancelling-by-us attempts keep their state. */
-  async settleFailure(attemptId: string, code: string): Promise<PaymentRow> {
-    for (let round = 0; round < 5; round += 1) {
-      const attempt = await this.#mustFindPayment(attemptId);
+  /**
+   * A final failure (notification F, inquiry FAIL). Final and cancelling-by-us attempts keep their state.
+   * `justRead` is the attempt as the caller read it a moment ago, with nothing decided since: it stands in
+   * for the first read (without using up one of the rounds).
+   */
+  async settleFailure(attemptId: string, code: string, justRead?: PaymentRow): Promise<PaymentRow> {
+    let known = justRead;
+    for (let round = known ? -1 : 0; round < 5; round += 1) {
+      const attempt = known ?? (await this.#mustFindPayment(attemptId));
+      known = undefined;
       if (!['PENDING', 'UNKNOWN', 'PROCESSING', 'CANCELLING', 'ABANDONED'].includes(attempt.status))
         return attempt;
       const reason =
@@ -520,15 +536,19 @@ export class PaymentService {
    * A captured payment. If its order is open, it pays the order (S18). If the order is already paid, or
    * no longer open, the payment is surplus and is given back exactly once (S10): a DUPLICATE refund row
    * with a stable id is written in the same transaction, and the sweeper carries it out.
+   * `options.justRead` is the attempt as the caller read it a moment ago, with nothing decided since: it
+   * stands in for the first read (without using up one of the rounds).
    */
   async settleSuccess(
     attemptId: string,
     info: { gatewayPaymentId: string | null; paidAt: number },
-    options: { cancelRejected?: boolean } = {},
+    options: { cancelRejected?: boolean; justRead?: PaymentRow } = {},
   ): Promise<PaymentRow> {
     const { db, state, clock } = this.#d;
-    for (let round = 0; round < 5; round += 1) {
-      const attempt = await this.#mustFindPayment(attemptId);
+    let known = options.justRead;
+    for (let round = known ? -1 : 0; round < 5; round += 1) {
+      const attempt = known ?? (await this.#mustFindPayment(attemptId));
+      known = undefined;
       if (attempt.status === 'SUCCESS') return attempt;
       // While our cancel is out, Antom's answer to it decides: a paid payment it cancels is refunded by
       // Antom, so only a refused cancel may end on the paid path (issue 4 point 10).
@@ -544,14 +564,14 @@ export class PaymentService {
       const done = await inTransaction(db, async (tx) => {
         const now = clock.now();
         // Order row first, as confirm and close do, so two payments settling together cannot deadlock.
-        await lockOrder(tx, attempt.order_id, now);
+        // The row it returns stays as it is until this transaction ends: nobody else can change it.
+        const order = await lockOrder(tx, attempt.order_id, now);
         const paid = await state.moveAttempt(tx, attempt, 'SUCCESS', {
           paid_at: info.paidAt,
           reason: null,
           ...(info.gatewayPaymentId ? { gateway_payment_id: info.gatewayPaymentId } : {}),
         });
         if (!paid) return undefined;
-        const order = await findOrder(tx.trx, paid.order_id);
         if (!order) throw new Error(`payment ${paid.id} has no order`);
         if (order.status === 'OPEN') {
           const paidOrder = await state.moveOrder(tx, order, 'PAID', {
