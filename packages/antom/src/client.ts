@@ -77,6 +77,11 @@ export interface CallOptions {
   maxRetries?: number;
   /** Aborting ends the call with an AntomTransportError, without retrying. */
   signal?: AbortSignal;
+  /**
+   * Receives each HTTP exchange of this call, after the client's own `onCall`: a caller can tie the
+   * records to its own context (an order, a payment) without threading it through async storage.
+   */
+  onCall?: (record: AntomCallRecord) => void;
 }
 
 const BACKOFF_CAP_MS = 8_000;
@@ -268,10 +273,12 @@ export class AntomClient {
           antomError instanceof AntomTransportError && antomError.httpStatus === 429 ? 'busy' : 'transport';
       } finally {
         record.durationMs = this.#options.now() - started;
-        try {
-          this.#options.onCall?.(record);
-        } catch {
-          // An audit hook must not turn a verified answer into an error (or hide the real one).
+        for (const hook of [this.#options.onCall, options.onCall]) {
+          try {
+            hook?.(record);
+          } catch {
+            // An audit hook must not turn a verified answer into an error (or hide the real one).
+          }
         }
       }
       await this.#options.sleep(this.#backoff(attempt, retryReason === 'busy'));

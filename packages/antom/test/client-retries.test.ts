@@ -316,6 +316,29 @@ describe('the onCall audit hook', () => {
     expect(records[0]?.result).toBeUndefined();
   });
 
+  it('also hands each exchange to the call’s own hook, after the client’s, even if the first throws', async () => {
+    gateway.script(result('U', 'UNKNOWN_EXCEPTION'), result('S', 'SUCCESS'));
+    const order: string[] = [];
+    const { client } = makeClient({
+      onCall: () => {
+        order.push('client');
+        throw new Error('audit store down');
+      },
+    });
+    const mine: AntomCallRecord[] = [];
+    await client.cancel(cancelRequest, {
+      onCall: (record) => {
+        order.push('call');
+        mine.push(record);
+      },
+    });
+    expect(mine.map((r) => [r.api, r.attempt])).toEqual([
+      ['cancel', 1],
+      ['cancel', 2],
+    ]);
+    expect(order).toEqual(['client', 'call', 'client', 'call']);
+  });
+
   it('cannot break a call by throwing', async () => {
     const { client } = makeClient({
       onCall: () => {

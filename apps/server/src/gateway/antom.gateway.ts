@@ -3,7 +3,6 @@
 // REQUEST_TRAFFIC_EXCEED_LIMIT), with the same id and the same bytes; a lost or unverifiable reply is
 // "unknown" and is settled by inquiry, never by a second `pay`. Reads, cancel and refund retry freely:
 // their ids make a resend harmless.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   AntomClient,
   AntomError,
@@ -75,7 +74,6 @@ export class AntomGateway implements PaymentGateway {
   readonly #options: AntomGatewayOptions;
   readonly #notifyPath: string;
   readonly #antomPublicKey;
-  readonly #context = new AsyncLocalStorage<CallContext>();
   readonly #sleep: (ms: number) => Promise<void>;
 
   constructor(options: AntomGatewayOptions) {
@@ -93,7 +91,6 @@ export class AntomGateway implements PaymentGateway {
       timeoutMs: options.timeoutMs ?? 8_000,
       maxRetries: 2,
       backoffMs: 200,
-      onCall: (record) => this.#log(record),
     });
   }
 
@@ -109,9 +106,17 @@ export class AntomGateway implements PaymentGateway {
     );
   }
 
-  #log(record: AntomCallRecord): void {
+  /**
+   * The audit hook of one call, tied to its order and payment. (Passed per call rather than kept in
+   * AsyncLocalStorage, which on Node 20 puts a hook on every promise in the process.)
+   */
+  #logFor(context: CallContext | undefined): (record: AntomCallRecord) => void {
+    return (record) => this.#log(record, context);
+  }
+
+  #log(record: AntomCallRecord, context: CallContext | undefined): void {
     this.#options.onCall?.({
-      context: this.#context.getStore(),
+      context,
       api: record.api,
       attempt: record.attempt,
       requestTime: record.requestTime,
@@ -128,33 +133,31 @@ export class AntomGateway implements PaymentGateway {
 
   async createPayment(input: CreatePaymentInput, context: CallContext): Promise<CreatePaymentResult> {
     const request = this.#payRequest(input);
-    return this.#context.run(context, async () => {
-      for (let sent = 0; ; sent += 1) {
-        let outcome;
-        try {
-          outcome = await this.#client.pay(request, { maxRetries: 0 });
-        } catch (error) {
-          return { kind: 'unknown', code: errorCode(error), message: errorMessage(error) };
-        }
-        switch (outcome.kind) {
-          case 'created':
-            return this.#created(input, outcome.paymentId, outcome.response);
-          case 'succeeded':
-            return { kind: 'succeeded', gatewayPaymentId: outcome.paymentId ?? null };
-          case 'failed':
-            return {
-              kind: 'failed',
-              code: outcome.resultCode,
-              message: outcome.resultMessage ?? outcome.resultCode,
-            };
-          case 'unknown':
-            if (!RETRYABLE_UNKNOWN_CODES.has(outcome.resultCode) || sent >= PAY_RESEND_LIMIT) {
-              return { kind: 'unknown', code: outcome.resultCode, message: outcome.resultMessage ?? '' };
-            }
-            await this.#sleep(300 * 2 ** sent + Math.floor(Math.random() * 200));
-        }
+    for (let sent = 0; ; sent += 1) {
+      let outcome;
+      try {
+        outcome = await this.#client.pay(request, { maxRetries: 0, onCall: this.#logFor(context) });
+      } catch (error) {
+        return { kind: 'unknown', code: errorCode(error), message: errorMessage(error) };
       }
-    });
+      switch (outcome.kind) {
+        case 'created':
+          return this.#created(input, outcome.paymentId, outcome.response);
+        case 'succeeded':
+          return { kind: 'succeeded', gatewayPaymentId: outcome.paymentId ?? null };
+        case 'failed':
+          return {
+            kind: 'failed',
+            code: outcome.resultCode,
+            message: outcome.resultMessage ?? outcome.resultCode,
+          };
+        case 'unknown':
+          if (!RETRYABLE_UNKNOWN_CODES.has(outcome.resultCode) || sent >= PAY_RESEND_LIMIT) {
+            return { kind: 'unknown', code: outcome.resultCode, message: outcome.resultMessage ?? '' };
+          }
+          await this.#sleep(300 * 2 ** sent + Math.floor(Math.random() * 200));
+      }
+    }
   }
 
   #payRequest(input: CreatePaymentInput): PayRequest {
@@ -222,98 +225,99 @@ export class AntomGateway implements PaymentGateway {
   }
 
   async inquirePayment(paymentRequestId: string, context: CallContext): Promise<InquiryResult> {
-    return this.#context.run(context, async () => {
-      try {
-        const outcome = await this.#client.inquiryPayment({ paymentRequestId });
-        if (outcome.kind === 'found') {
-          const response = outcome.response;
-          return {
-            kind: 'found',
-            status: outcome.paymentStatus,
-            gatewayPaymentId: response.paymentId ?? null,
-            resultCode: response.paymentResultCode ?? null,
-            amount: response.paymentAmount ?? null,
-            paidAt: parseTime(response.paymentTime),
-          };
-        }
-        if (outcome.kind === 'failed' && outcome.notFound) return { kind: 'not_found' };
-        return { kind: 'unknown', code: outcome.resultCode };
-      } catch (error) {
-        return { kind: 'unknown', code: errorCode(error) };
+    try {
+      const outcome = await this.#client.inquiryPayment(
+        { paymentRequestId },
+        { onCall: this.#logFor(context) },
+      );
+      if (outcome.kind === 'found') {
+        const response = outcome.response;
+        return {
+          kind: 'found',
+          status: outcome.paymentStatus,
+          gatewayPaymentId: response.paymentId ?? null,
+          resultCode: response.paymentResultCode ?? null,
+          amount: response.paymentAmount ?? null,
+          paidAt: parseTime(response.paymentTime),
+        };
       }
-    });
+      if (outcome.kind === 'failed' && outcome.notFound) return { kind: 'not_found' };
+      return { kind: 'unknown', code: outcome.resultCode };
+    } catch (error) {
+      return { kind: 'unknown', code: errorCode(error) };
+    }
   }
 
   async cancelPayment(paymentRequestId: string, context: CallContext): Promise<CancelResult> {
-    return this.#context.run(context, async () => {
-      try {
-        const outcome = await this.#client.cancel({ paymentRequestId });
-        if (outcome.kind === 'cancelled') return { kind: 'cancelled' };
-        if (outcome.kind === 'failed') {
-          return {
-            kind: 'rejected',
-            code: outcome.resultCode,
-            message: outcome.resultMessage ?? outcome.resultCode,
-          };
-        }
-        return { kind: 'unknown', code: outcome.resultCode };
-      } catch (error) {
-        return { kind: 'unknown', code: errorCode(error) };
+    try {
+      const outcome = await this.#client.cancel({ paymentRequestId }, { onCall: this.#logFor(context) });
+      if (outcome.kind === 'cancelled') return { kind: 'cancelled' };
+      if (outcome.kind === 'failed') {
+        return {
+          kind: 'rejected',
+          code: outcome.resultCode,
+          message: outcome.resultMessage ?? outcome.resultCode,
+        };
       }
-    });
+      return { kind: 'unknown', code: outcome.resultCode };
+    } catch (error) {
+      return { kind: 'unknown', code: errorCode(error) };
+    }
   }
 
   async refund(
     input: { refundRequestId: string; gatewayPaymentId: string; amount: Money; reason: string | null },
     context: CallContext,
   ): Promise<RefundResult> {
-    return this.#context.run(context, async () => {
-      try {
-        const outcome = await this.#client.refund({
+    try {
+      const outcome = await this.#client.refund(
+        {
           refundRequestId: input.refundRequestId,
           paymentId: input.gatewayPaymentId,
           refundAmount: input.amount,
           ...(input.reason ? { refundReason: input.reason.slice(0, 256) } : {}),
           refundNotifyUrl: this.#options.notifyUrl,
-        });
-        switch (outcome.kind) {
-          case 'succeeded':
-            return { kind: 'succeeded', gatewayRefundId: outcome.refundId ?? null };
-          case 'processing':
-            return { kind: 'processing', gatewayRefundId: outcome.refundId ?? null };
-          case 'failed':
-            return {
-              kind: 'rejected',
-              code: outcome.resultCode,
-              message: outcome.resultMessage ?? outcome.resultCode,
-            };
-          default:
-            return { kind: 'unknown', code: outcome.resultCode };
-        }
-      } catch (error) {
-        return { kind: 'unknown', code: errorCode(error) };
+        },
+        { onCall: this.#logFor(context) },
+      );
+      switch (outcome.kind) {
+        case 'succeeded':
+          return { kind: 'succeeded', gatewayRefundId: outcome.refundId ?? null };
+        case 'processing':
+          return { kind: 'processing', gatewayRefundId: outcome.refundId ?? null };
+        case 'failed':
+          return {
+            kind: 'rejected',
+            code: outcome.resultCode,
+            message: outcome.resultMessage ?? outcome.resultCode,
+          };
+        default:
+          return { kind: 'unknown', code: outcome.resultCode };
       }
-    });
+    } catch (error) {
+      return { kind: 'unknown', code: errorCode(error) };
+    }
   }
 
   async inquireRefund(refundRequestId: string, context: CallContext): Promise<RefundInquiryResult> {
-    return this.#context.run(context, async () => {
-      try {
-        const outcome = await this.#client.inquiryRefund({ refundRequestId });
-        if (outcome.kind === 'found') {
-          return {
-            kind: 'found',
-            status: outcome.refundStatus,
-            gatewayRefundId: outcome.response.refundId ?? null,
-            resultCode: outcome.resultCode,
-          };
-        }
-        if (outcome.kind === 'failed' && outcome.notFound) return { kind: 'not_found' };
-        return { kind: 'unknown', code: outcome.resultCode };
-      } catch (error) {
-        return { kind: 'unknown', code: errorCode(error) };
+    try {
+      const outcome = await this.#client.inquiryRefund(
+        { refundRequestId },
+        { onCall: this.#logFor(context) },
+      );
+      if (outcome.kind === 'found') {
+        return {
+          kind: 'found',
+          status: outcome.refundStatus,
+          gatewayRefundId: outcome.response.refundId ?? null,
+          resultCode: outcome.resultCode,
+        };
       }
-    });
+      if (outcome.kind === 'failed' && outcome.notFound) return { kind: 'not_found' };
+      return { kind: 'unknown', code: outcome.resultCode };
+    } catch (error) {
+      return { kind: 'unknown', code: errorCode(error) };
+    }
   }
 
   async consult(input: {
@@ -332,7 +336,7 @@ export class AntomGateway implements PaymentGateway {
             ? { settlementStrategy: { settlementCurrency: this.#options.settlementCurrency } }
             : {}),
         },
-        { maxRetries: 0, timeoutMs: 3_000 },
+        { maxRetries: 0, timeoutMs: 3_000, onCall: this.#logFor(undefined) },
       );
       if (outcome.kind !== 'ok') return undefined;
       return (outcome.response.paymentOptions ?? []).map((option) => ({
