@@ -1,13 +1,11 @@
 // Issue #7 figure 5 — confirm payment: the server's own time per POST /api/v1/checkout/:token/payments,
 // i.e. the request's latency minus the time spent in Antom's `pay`, with a zero-latency sandbox.
-// The `pay` time is the server's own measurement: every gateway call is logged with its duration
-// (gateway_calls.duration_ms, whole milliseconds) and shown in the order's history on the Merchant API,
-// so each confirm is paired with the `pay` it made. Beside it, the baseline: a bare signed `pay` sent to
+// Both come from the server itself: the confirm answer's `Server-Timing` header gives its time on the
+// request (`app`) and its wait on `pay` (`antom`), to the microsecond. Beside it, the baseline: a bare signed `pay` sent to
 // the same sandbox by our AntomClient from this process, interleaved with the confirms. Each confirm gets a
 // fresh order; confirms run one at a time (latency, not throughput). The sweeper runs as in production and
 // asks Antom about the codes left waiting: that background work is part of what a confirm competes with.
 // Target: own time p50 ≤ 3 ms, p99 ≤ 15 ms.
-import type { OrderEventView, OrderView } from '@paydesk/api';
 import { AntomClient } from '@paydesk/antom';
 import { Table } from './support/report.ts';
 import {
@@ -16,10 +14,9 @@ import {
   DIALECT_NAME,
   DIALECTS,
   startBenchStack,
-  type BenchStack,
   type Dialect,
 } from './support/stack.ts';
-import { ms, sleep, summarize, type Summary } from './support/stats.ts';
+import { ms, summarize, type Summary } from './support/stats.ts';
 
 const WARMUP = 20;
 const SAMPLES = 200;
@@ -28,19 +25,6 @@ const TARGET = { p50: 3, p99: 15 };
 const pair = (s: Summary) => `p50 ${ms(s.p50)} / p99 ${ms(s.p99)}`;
 
 /** The duration the server logged for the `pay` calls of one order (retries included), ms. */
-async function payTime(stack: BenchStack, orderId: string): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    // The call log is written beside the call, not inside the request: it may land a moment later.
-    const answer = await stack.merchant<OrderView>('GET', `/api/v1/orders/${orderId}`);
-    const calls = (answer.body.events ?? []).filter(
-      (event: OrderEventView) => event.type === 'gateway.call' && event.data.api === 'pay',
-    );
-    if (calls.length > 0) return calls.reduce((sum, call) => sum + Number(call.data.durationMs), 0);
-    await sleep(20);
-  }
-  throw new Error(`no pay call logged for ${orderId}`);
-}
-
 async function measure(dialect: Dialect) {
   const stack = await startBenchStack({ dialect });
   try {
@@ -72,21 +56,20 @@ async function measure(dialect: Dialect) {
 
     const endToEnd: number[] = [];
     const bare: number[] = [];
-    const orders: string[] = [];
+    const own: number[] = [];
+    const pay: number[] = [];
     for (let n = 0; n < WARMUP + SAMPLES; n += 1) {
       const order = await stack.createOrder();
       const started = performance.now();
-      await stack.confirm(order.checkoutToken);
+      const timing = await stack.confirmTimed(order.checkoutToken);
       const took = performance.now() - started;
       const bareTook = await barePay(n);
       if (n < WARMUP) continue;
       endToEnd.push(took);
       bare.push(bareTook);
-      orders.push(order.id);
+      own.push(timing.app - timing.antom);
+      pay.push(timing.antom);
     }
-    const pay: number[] = [];
-    for (const id of orders) pay.push(await payTime(stack, id));
-    const own = endToEnd.map((took, i) => took - pay[i]!);
     return {
       endToEnd: summarize(endToEnd),
       pay: summarize(pay),
@@ -119,10 +102,10 @@ export async function run(): Promise<void> {
     });
   }
   table.note(
-    "own time = each confirm's latency here minus the duration its own `pay` call logged in the server",
+    'own time = the server’s time on the request minus its wait on Antom’s `pay`, both from its Server-Timing header',
   );
   table.note(
-    '(whole milliseconds, so each own-time sample carries ±0.5 ms); the bare pay runs from this process',
+    'end to end adds this process’s HTTP client and the loopback; the bare pay runs from this process',
   );
   table.print();
 }

@@ -57,6 +57,8 @@ export interface BenchStack {
   createOrder(server?: ServerInstance): Promise<OrderView>;
   /** The buyer confirms PromptPay on `server`; throws unless the code is shown (201). */
   confirm(token: string, server?: ServerInstance): Promise<CreatePaymentResponse>;
+  /** Confirms and reads the server's own account of the time (`Server-Timing: app, antom`), in ms. */
+  confirmTimed(token: string): Promise<{ app: number; antom: number }>;
   /** The buyer's wallet pays the code; returns Antom's payment id. */
   payCode(codeValue: string): Promise<string>;
   close(): Promise<void>;
@@ -120,6 +122,16 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     const answer = await jsonRequest(base, method, path, body, headers);
     return { status: answer.status, body: answer.body as T };
   };
+  const confirmOn = async (server: ServerInstance, token: string) => {
+    const answer = await jsonRequest(server.url, 'POST', `/api/v1/checkout/${token}/payments`, {
+      paymentMethodType: 'PROMPTPAY',
+      terminalType: 'WEB',
+    });
+    const body = answer.body as CreatePaymentResponse;
+    if (answer.status !== 201 || !body.code)
+      throw new Error(`confirm: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer;
+  };
   const stack: BenchStack = {
     sandboxUrl,
     servers,
@@ -143,18 +155,12 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       return answer.body;
     },
     async confirm(token, server = first) {
-      const answer = await call<CreatePaymentResponse>(
-        server.url,
-        'POST',
-        `/api/v1/checkout/${token}/payments`,
-        {
-          paymentMethodType: 'PROMPTPAY',
-          terminalType: 'WEB',
-        },
-      );
-      if (answer.status !== 201 || !answer.body.code)
-        throw new Error(`confirm: ${answer.status} ${JSON.stringify(answer.body)}`);
-      return answer.body;
+      return (await confirmOn(server, token)).body as CreatePaymentResponse;
+    },
+    async confirmTimed(token) {
+      const timing = (await confirmOn(first, token)).headers.get('server-timing') ?? '';
+      const dur = (name: string) => Number(new RegExp(`${name};dur=([\\d.]+)`).exec(timing)?.[1] ?? NaN);
+      return { app: dur('app'), antom: dur('antom') };
     },
     async payCode(codeValue) {
       const answer = await stack.control<{ paymentId: string }>('POST', '/sandbox/api/codes/pay', {

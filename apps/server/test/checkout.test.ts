@@ -146,8 +146,15 @@ describe.each(DIALECTS)('Buyer API on %s', (dialect) => {
     it('gives the same live payment to a second confirm and refuses another method while it is live (S11)', async () => {
       const order = await stack.createOrder();
       const first = await stack.confirm(order.checkoutToken);
+      // The confirm that sent `pay` says where its time went: ours, and the wait on Antom.
+      const timing = /^app;dur=([\d.]+), antom;dur=([\d.]+);desc="Antom pay"$/.exec(
+        first.headers.get('server-timing') ?? '',
+      );
+      expect(Number(timing?.[1])).toBeGreaterThan(Number(timing?.[2]));
+      expect(Number(timing?.[2])).toBeGreaterThan(0);
       const second = await stack.confirm(order.checkoutToken);
       expect(second.status).toBe(200);
+      expect(second.headers.get('server-timing')).toBeNull();
       expect(second.body.id).toBe(first.body.id);
       expect(second.body.code).toEqual(first.body.code);
       const other = await stack.confirm(order.checkoutToken, 'TRUEMONEY');

@@ -106,7 +106,14 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRouteDeps> = asyn
     },
     async (request, reply) => {
       const order = await load(request, reply, request.params.token, 'write');
-      const { payment, created } = await payments.confirm(order, request.body);
+      const { payment, created, antomMs } = await payments.confirm(order, request.body);
+      // Where the time went (shown by browsers' developer tools): ours, and waiting on Antom's `pay`.
+      if (antomMs !== undefined) {
+        reply.header(
+          'server-timing',
+          `app;dur=${reply.elapsedTime.toFixed(2)}, antom;dur=${antomMs.toFixed(2)};desc="Antom pay"`,
+        );
+      }
       return reply
         .status(created ? 201 : 200)
         .send({ ...checkout.payment(payment), serverTime: iso(clock.now()) });

@@ -79,7 +79,7 @@ export class PaymentService {
   async confirm(
     order: OrderRow,
     input: { paymentMethodType: string; terminalType: 'WEB' | 'WAP' | 'APP'; osType?: 'IOS' | 'ANDROID' },
-  ): Promise<{ payment: PaymentRow; created: boolean }> {
+  ): Promise<{ payment: PaymentRow; created: boolean; antomMs?: number }> {
     const { db, clock } = this.#d;
     assertPayable(order, clock.now());
     const available = await this.#d.methods.availableFor(
@@ -122,6 +122,7 @@ export class PaymentService {
       return { payment: this.#sameOrRefuse(winner, input.paymentMethodType), created: false };
     }
 
+    const sent = performance.now();
     const result = await this.#d.gateway.createPayment(
       {
         paymentRequestId: attempt.id,
@@ -139,7 +140,8 @@ export class PaymentService {
       },
       { orderId: order.id, paymentId: attempt.id },
     );
-    return { payment: await this.applyCreateResult(attempt.id, result, attempt), created: true };
+    const antomMs = performance.now() - sent;
+    return { payment: await this.applyCreateResult(attempt.id, result, attempt), created: true, antomMs };
   }
 
   #sameOrRefuse(live: PaymentRow, methodType: string): PaymentRow {
