@@ -299,7 +299,6 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
   const feed = database.signals
     ? new ChangeFeed({ db, signals: database.signals, bus, clock, log: app.log })
     : undefined;
-  if (feed) bus.relayTo(feed);
   const statusCache = new StatusCache({
     ttlMs: 60_000,
     maxEntries: 50_000,

@@ -2,13 +2,14 @@
 // Kysely builder. SQLite runs in WAL mode through better-sqlite3 on one connection (Kysely serialises
 // transactions on it); PostgreSQL uses a pool, and concurrency is held by compare-and-set updates and
 // unique indexes that both dialects enforce.
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SelectQueryBuilder } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.ts';
-import { MIGRATIONS, type MigrationTypes } from './migrations.ts';
+import { MIGRATIONS, ORDER_CHANGES_CHANNEL, type MigrationTypes } from './migrations.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -29,18 +30,15 @@ export interface Database {
   destroy(): Promise<void>;
 }
 
-/** A channel between every instance on one PostgreSQL. */
+/** What instances on one PostgreSQL tell each other. */
 export interface Signals {
-  /** Queues `payload` on `channel` inside `trx`: it is delivered to listeners if and when `trx` commits. */
-  notify(trx: Kysely<DB>, channel: string, payload: string): Promise<void>;
   /**
-   * Listens on `channel` over a connection of its own, reconnecting after a loss. `onConnect` runs each
-   * time the listener is (re)established, so the caller can catch up on what it may have missed, and
-   * `onLost` when messages may start being missed.
+   * Hears, over a connection of its own, of every order event another instance commits (announced by the
+   * database's change trigger). Reconnects after a loss: `onLost` runs when changes may start being missed,
+   * `onConnect` each time the listener is (re)established, so the caller can catch up.
    */
-  listen(
-    channel: string,
-    onMessage: (payload: string) => void,
+  listenOrderChanges(
+    onOrderChanged: (orderId: string) => void,
     hooks: { onConnect: () => void; onLost: () => void },
   ): Listener;
 }
@@ -84,29 +82,39 @@ function openSqlite(path: string): Database {
     },
   };
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cached }) });
-  return wrap(db, 'sqlite', { autoIncrementPrimaryKey: 'integer primary key autoincrement' }, null);
+  return wrap(
+    db,
+    'sqlite',
+    { autoIncrementPrimaryKey: 'integer primary key autoincrement', dialect: 'sqlite' },
+    null,
+  );
 }
 
 function openPostgres(url: string, poolSize: number): Database {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // The pool's sessions carry this instance's name: the change trigger (migration 0002) puts it in each
+  // announcement, so an instance can tell its own changes from the others'.
+  const instance = `paydesk-${randomUUID().slice(0, 8)}`;
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: instance });
   // An idle client that errors (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return wrap(db, 'postgres', { autoIncrementPrimaryKey: 'bigserial primary key' }, postgresSignals(url));
+  return wrap(
+    db,
+    'postgres',
+    { autoIncrementPrimaryKey: 'bigserial primary key', dialect: 'postgres' },
+    postgresSignals(url, instance),
+  );
 }
 
-function postgresSignals(url: string): Signals {
+function postgresSignals(url: string, instance: string): Signals {
   return {
-    async notify(trx, channel, payload) {
-      await sql`select pg_notify(${channel}, ${payload})`.execute(trx);
-    },
-    listen(channel, onMessage, { onConnect, onLost }) {
+    listenOrderChanges(onOrderChanged, { onConnect, onLost }) {
       let client: pg.Client | undefined;
       let closed = false;
       let retry: NodeJS.Timeout | undefined;
       const connect = async () => {
         if (closed) return;
-        const next = new pg.Client({ connectionString: url });
+        const next = new pg.Client({ connectionString: url, application_name: `${instance}-listen` });
         const lost = () => {
           if (client !== next) return;
           client = undefined;
@@ -118,12 +126,15 @@ function postgresSignals(url: string): Signals {
         next.on('error', lost);
         next.on('end', lost);
         next.on('notification', (message) => {
-          if (message.channel === channel && message.payload !== undefined) onMessage(message.payload);
+          if (message.channel !== ORDER_CHANGES_CHANNEL || !message.payload) return;
+          const [from, orderId] = message.payload.split(' ');
+          // This instance's own changes were published after their commit already.
+          if (from !== instance && orderId) onOrderChanged(orderId);
         });
         client = next;
         try {
           await next.connect();
-          await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+          await next.query(`LISTEN ${pg.escapeIdentifier(ORDER_CHANGES_CHANNEL)}`);
           if (closed) return void (await next.end().catch(() => {}));
           onConnect();
         } catch {

@@ -5,7 +5,12 @@ import { sql, type Kysely } from 'kysely';
 /** The few column types that differ by dialect, supplied by database.ts. */
 export interface MigrationTypes {
   autoIncrementPrimaryKey: string;
+  /** PostgreSQL-only features (the change trigger) are skipped on SQLite. */
+  dialect: 'sqlite' | 'postgres';
 }
+
+/** Where PostgreSQL announces every new order event: `<application_name> <order id>` (database.ts). */
+export const ORDER_CHANGES_CHANNEL = 'paydesk_order_changes';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Migration = (db: Kysely<any>, types: MigrationTypes) => Promise<void>;
@@ -219,6 +224,24 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
         .addColumn('key', 'text', (c) => c.primaryKey())
         .addColumn('value', 'text', (c) => c.notNull())
         .execute();
+    },
+  ],
+  [
+    '0002_order_change_notify',
+    async (db, types) => {
+      if (types.dialect !== 'postgres') return;
+      // Every order event is announced to the other instances by the database itself, in the inserting
+      // transaction (delivered on commit, never on rollback), at no extra round trip (issue #7 point 1).
+      // The sender's application_name tells each instance which announcements are its own.
+      await sql`
+        create or replace function paydesk_announce_order_change() returns trigger language plpgsql as $$
+        begin
+          perform pg_notify('${sql.raw(ORDER_CHANGES_CHANNEL)}', current_setting('application_name') || ' ' || new.order_id);
+          return null;
+        end $$`.execute(db);
+      await sql`
+        create trigger order_events_announce after insert on order_events
+        for each row execute function paydesk_announce_order_change()`.execute(db);
     },
   ],
 ];

@@ -1,19 +1,16 @@
-// Live push across instances (issue #7 point 1). Every buyer-visible change is announced with PostgreSQL
-// NOTIFY inside the transaction that makes it, so it is delivered exactly when (and only if) it commits;
-// each instance LISTENs on one connection of its own and hands what other instances announce to its bus.
+// Live push across instances (issue #7 point 1). Every order event is announced with PostgreSQL NOTIFY by
+// a trigger, inside the transaction that records it, so it is delivered exactly when (and only if) it
+// commits; each instance LISTENs on one connection of its own and hands what other instances announce to
+// its bus.
 // A notification can be lost only while that connection is down, so each (re)connect, and a slow safety
 // pass every few seconds, re-publishes the recent changes of the orders someone here is watching (the
 // streams send nothing they have already sent). SQLite runs one instance: the bus alone is enough.
 import type { Kysely } from 'kysely';
-import { randomUUID } from 'node:crypto';
 import type { Listener, Signals } from '../db/database.ts';
 import type { DB } from '../db/schema.ts';
-import type { Tx } from '../db/transaction.ts';
 import type { Clock } from '../domain/clock.ts';
-import type { ChangeRelay, EventBus } from './event-bus.ts';
+import type { EventBus } from './event-bus.ts';
 import { BUYER_EVENT_TYPES } from './order-events.ts';
-
-const CHANNEL = 'paydesk_order_changes';
 
 export interface ChangeFeedDeps {
   db: Kysely<DB>;
@@ -27,9 +24,8 @@ export interface ChangeFeedDeps {
   log: { warn(obj: object, msg: string): void };
 }
 
-export class ChangeFeed implements ChangeRelay {
+export class ChangeFeed {
   readonly #d: ChangeFeedDeps;
-  readonly #instance = randomUUID();
   /** (time, highest event seq seen then): the safety pass starts from the mark `lookBackMs` old. */
   readonly #marks: { at: number; seq: number }[] = [];
   #listener: Listener | undefined;
@@ -41,27 +37,15 @@ export class ChangeFeed implements ChangeRelay {
     this.#d = deps;
   }
 
-  async announce(tx: Tx, orderId: string): Promise<void> {
-    await this.#d.signals.notify(tx.trx, CHANNEL, `${this.#instance} ${orderId}`);
-  }
-
   start(): void {
     if (this.#listener) return;
-    this.#listener = this.#d.signals.listen(
-      CHANNEL,
-      (payload) => {
-        const [from, orderId] = payload.split(' ');
-        // This instance's own changes were published after their commit already.
-        if (from !== this.#instance && orderId) this.#d.bus.publish(orderId);
+    this.#listener = this.#d.signals.listenOrderChanges((orderId) => this.#d.bus.publish(orderId), {
+      onConnect: () => {
+        this.#heardSince = this.#d.clock.now();
+        void this.catchUp();
       },
-      {
-        onConnect: () => {
-          this.#heardSince = this.#d.clock.now();
-          void this.catchUp();
-        },
-        onLost: () => (this.#heardSince = undefined),
-      },
-    );
+      onLost: () => (this.#heardSince = undefined),
+    });
     this.#timer = setInterval(() => this.catchUp(), this.#d.safetyPassMs ?? 5_000);
     this.#timer.unref();
   }

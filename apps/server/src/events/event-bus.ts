@@ -1,27 +1,15 @@
-// In-process push of order changes to live listeners (the SSE streams), after commit. With several
-// instances on one PostgreSQL, a relay (events/change-feed.ts) carries each change to the other instances,
-// whose own bus then publishes it to their listeners.
+// In-process push of order changes to live listeners (the SSE streams, the status cache), after commit.
+// With several instances on one PostgreSQL, the change feed (events/change-feed.ts) publishes here what
+// the other instances commit.
 import type { Tx } from '../db/transaction.ts';
 
 export type OrderChangeListener = (orderId: string) => void;
 
-/** Carries a change to other instances, inside the transaction that makes it (so only if it commits). */
-export interface ChangeRelay {
-  announce(tx: Tx, orderId: string): Promise<void>;
-}
-
 export class EventBus {
   readonly #listeners = new Map<string, Set<OrderChangeListener>>();
   readonly #everyOrder = new Set<OrderChangeListener>();
-  #relay: ChangeRelay | undefined;
-
-  relayTo(relay: ChangeRelay): void {
-    this.#relay = relay;
-  }
-
   /** Records, inside `tx`, that the order changed: listeners here hear of it after the commit. */
-  async changed(tx: Tx, orderId: string): Promise<void> {
-    await this.#relay?.announce(tx, orderId);
+  changed(tx: Tx, orderId: string): void {
     tx.afterCommit(() => this.publish(orderId));
   }
 

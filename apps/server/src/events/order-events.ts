@@ -34,5 +34,5 @@ export async function recordEvent(
     .insertInto('order_events')
     .values({ id: newId('evt', now), order_id: orderId, type, data: JSON.stringify(data), created_at: now })
     .execute();
-  if (BUYER_EVENT_TYPES.has(type)) await bus.changed(tx, orderId);
+  if (BUYER_EVENT_TYPES.has(type)) bus.changed(tx, orderId);
 }
