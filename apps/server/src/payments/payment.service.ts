@@ -568,42 +568,43 @@ export class PaymentService {
         // Order row first, as confirm and close do, so two payments settling together cannot deadlock.
         // The row it returns stays as it is until this transaction ends: nobody else can change it.
         const order = await lockOrder(tx, attempt.order_id, now);
+        if (!order) throw new Error(`payment ${attempt.id} has no order`);
+        // An open order (held by our lock) is paid by this payment, which it keeps.
+        const keeps = order.status === 'OPEN';
         const paid = await state.moveAttempt(tx, attempt, 'SUCCESS', {
           paid_at: info.paidAt,
           reason: null,
+          ...(keeps ? { kept: 1 } : {}),
           ...(info.gatewayPaymentId ? { gateway_payment_id: info.gatewayPaymentId } : {}),
         });
         if (!paid) return undefined;
-        if (!order) throw new Error(`payment ${paid.id} has no order`);
-        if (order.status === 'OPEN') {
+        if (keeps) {
           const paidOrder = await state.moveOrder(tx, order, 'PAID', {
             paid_at: info.paidAt,
             paid_payment_id: paid.id,
           });
-          if (paidOrder) {
-            const kept = (await state.patchAttempt(tx, paid, { kept: 1 })) ?? paid;
-            // Another code may still be live (a buyer who left a non-cancellable one and then paid it):
-            // close it now so it cannot be paid as well; the sweeper does it at once.
-            await tx.trx
-              .updateTable('payments')
-              .set({ next_check_at: now })
-              .where('order_id', '=', order.id)
-              .where('id', '!=', paid.id)
-              .where('status', 'in', ['PENDING', 'UNKNOWN', 'PROCESSING'])
-              .execute();
-            tx.afterCommit(this.#d.wake);
-            await this.#d.outbox.enqueue(
-              tx,
-              'order.paid',
-              order.id,
-              { order: orderSummary(paidOrder, this.#d.publicUrl), payment: paymentView(kept) },
-              now,
-            );
-            return kept;
-          }
+          // Under our lock nobody else can have moved the order; if it did, roll everything back.
+          if (!paidOrder) throw new Error(`order ${order.id} changed under its lock`);
+          // Another code may still be live (a buyer who left a non-cancellable one and then paid it):
+          // close it now so it cannot be paid as well; the sweeper does it at once.
+          const others = await tx.trx
+            .updateTable('payments')
+            .set({ next_check_at: now })
+            .where('order_id', '=', order.id)
+            .where('id', '!=', paid.id)
+            .where('status', 'in', ['PENDING', 'UNKNOWN', 'PROCESSING'])
+            .executeTakeFirst();
+          if (Number(others.numUpdatedRows) > 0) tx.afterCommit(this.#d.wake);
+          await this.#d.outbox.enqueue(
+            tx,
+            'order.paid',
+            order.id,
+            { order: orderSummary(paidOrder, this.#d.publicUrl), payment: paymentView(paid) },
+            now,
+          );
+          return paid;
         }
-        const current = (await findOrder(tx.trx, paid.order_id)) ?? order;
-        return this.#giveBack(tx, current, paid, now);
+        return this.#giveBack(tx, order, paid, now);
       });
       if (done) return done;
     }
