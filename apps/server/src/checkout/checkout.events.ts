@@ -136,10 +136,11 @@ export class CheckoutStreams {
       .then(async () => {
         group.queued = false;
         if (group.streams.size === 0) return;
-        const seq = await this.#latestSeq(group.orderId);
-        const behind = [...group.streams].filter((s) => s.lastSent < seq || s.lastData !== undefined);
-        if (behind.length === 0) return;
-        const fresh = await findOrder(this.#d.db, group.orderId);
+        // Side by side (two pool connections on PostgreSQL): the newest event id, and the order.
+        const [seq, fresh] = await Promise.all([
+          this.#latestSeq(group.orderId),
+          findOrder(this.#d.db, group.orderId),
+        ]);
         if (!fresh) return;
         const data = JSON.stringify(await this.#d.checkout.status(fresh));
         const message = `id: ${seq}\nevent: status\ndata: ${data}\n\n`;
