@@ -19,6 +19,8 @@ export interface ChildOptions {
   name: string;
   /** The entry module, relative to the repository root. */
   script: string;
+  /** Node flags before the entry (the server runs with the ones README.md gives for production). */
+  nodeFlags?: readonly string[];
   env: Record<string, string>;
   /** Polled until it answers 200; the child counts as started then. */
   readyUrl: string;
@@ -61,6 +63,7 @@ export class NodeChild {
       process.execPath,
       [
         ...(profile ? ['--cpu-prof', '--cpu-prof-dir', join(profile, options.name)] : []),
+        ...(options.nodeFlags ?? []),
         '--import',
         'tsx',
         options.script,
