@@ -229,6 +229,38 @@ describe.each(DIALECTS)('regressions of refunds on %s', (dialect) => {
     expect(ledger).toMatchObject({ captured: '25000000', refunded: '25000000', net: '0' });
   });
 
+  // Found by the CI run of the forged-notification suite: a REFUND_RESULT read its refund while PENDING,
+  // the refund's own answer moved it to PROCESSING, and the result's compare-and-set lost: the result was
+  // acknowledged but dropped, and only the sweeper's inquiry could still settle the refund.
+  it('applies a refund result even when the refund moved between the read and the write', async () => {
+    await stack.control('DELETE', '/sandbox/api/faults');
+    const order = await stack.createOrder({ amount: { currency: 'SGD', value: '5000' }, region: 'SG' });
+    const payment = await stack.confirm(order.checkoutToken, 'PAYNOW');
+    await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: payment.body.code.value });
+    await waitFor(async () => (await view(order.id)).status === 'PAID', 10_000, 'PAID');
+    // Antom's own REFUND_RESULT is held back, so only the notification below can settle it.
+    await stack.control('PUT', '/sandbox/api/faults', { seed: 1, notifications: { drop: 1 } });
+    const refund = await stack.merchant('POST', `/api/v1/orders/${order.id}/refunds`, {
+      amount: { currency: 'SGD', value: '2000' },
+    });
+    expect(refund.body.status).toBe('PROCESSING');
+    const { db } = stack.server.paydesk.database;
+    const row = await db
+      .selectFrom('refunds')
+      .selectAll()
+      .where('id', '=', refund.body.id)
+      .executeTakeFirstOrThrow();
+    const readWhilePending = { ...row, status: 'PENDING' as const };
+    const after = await stack.server.paydesk.services.refunds.applyNotification(
+      readWhilePending,
+      true,
+      'SUCCESS',
+      'gw_refund_1',
+    );
+    expect(after.status).toBe('SUCCEEDED');
+    await stack.control('DELETE', '/sandbox/api/faults');
+  });
+
   // Found in review of the cashier (issue #5): once an order was paid by an attempt the buyer had left,
   // the newer attempt kept its payable code. The sweeper now closes it at once.
   it('closes any other live code as soon as the order is paid', async () => {

@@ -243,8 +243,14 @@ export class RefundService {
     code: string,
     gatewayRefundId: string,
   ): Promise<RefundRow> {
-    if (refund.status !== 'PENDING' && refund.status !== 'PROCESSING') return refund;
-    return succeeded ? this.#succeed(refund, gatewayRefundId) : this.#fail(refund, code);
+    // The refund's own answer may move it (PENDING → PROCESSING) between our read and our compare-and-set:
+    // then the result is applied to the row as it is now, never dropped (found by the CI campaign).
+    let current = refund;
+    for (let round = 0; round < 5; round += 1) {
+      if (current.status !== 'PENDING' && current.status !== 'PROCESSING') return current;
+      current = succeeded ? await this.#succeed(current, gatewayRefundId) : await this.#fail(current, code);
+    }
+    return current;
   }
 
   async #succeed(refund: RefundRow, gatewayRefundId: string | null): Promise<RefundRow> {
