@@ -82,10 +82,6 @@ export class StatusCache {
     if (key !== undefined) this.#drop(key, orderId);
   }
 
-  get size(): number {
-    return this.#entries.size;
-  }
-
   #drop(key: string, orderId: string): void {
     this.#entries.delete(key);
     if (this.#keyOf.get(orderId) === key) this.#keyOf.delete(orderId);

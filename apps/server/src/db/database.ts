@@ -82,12 +82,7 @@ function openSqlite(path: string): Database {
     },
   };
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cached }) });
-  return wrap(
-    db,
-    'sqlite',
-    { autoIncrementPrimaryKey: 'integer primary key autoincrement', dialect: 'sqlite' },
-    null,
-  );
+  return wrap(db, { autoIncrementPrimaryKey: 'integer primary key autoincrement', dialect: 'sqlite' }, null);
 }
 
 function openPostgres(url: string, poolSize: number): Database {
@@ -100,7 +95,6 @@ function openPostgres(url: string, poolSize: number): Database {
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return wrap(
     db,
-    'postgres',
     { autoIncrementPrimaryKey: 'bigserial primary key', dialect: 'postgres' },
     postgresSignals(url, instance),
   );
@@ -155,19 +149,15 @@ function postgresSignals(url: string, instance: string): Signals {
   };
 }
 
-function wrap(
-  db: Kysely<DB>,
-  dialect: DialectName,
-  types: MigrationTypes,
-  signals: Signals | null,
-): Database {
+function wrap(db: Kysely<DB>, types: MigrationTypes, signals: Signals | null): Database {
+  const { dialect } = types;
   return {
     db,
     dialect,
     signals,
     skipLocked: (query) =>
       dialect === 'postgres' ? (query.forUpdate().skipLocked() as typeof query) : query,
-    migrate: () => migrate(db, dialect, types),
+    migrate: () => migrate(db, types),
     async ping() {
       try {
         await sql`select 1`.execute(db);
@@ -181,7 +171,8 @@ function wrap(
 }
 
 /** Numbered migrations shared by both dialects, each in its own transaction, recorded in `migrations`. */
-async function migrate(db: Kysely<DB>, dialect: DialectName, types: MigrationTypes): Promise<string[]> {
+async function migrate(db: Kysely<DB>, types: MigrationTypes): Promise<string[]> {
+  const { dialect } = types;
   const anyDb = db as unknown as Kysely<Record<string, Record<string, unknown>>>;
   // `create table if not exists` is not safe against itself on PostgreSQL (two instances starting together
   // on an empty database collide on the catalog): it runs under the same advisory lock as the steps.

@@ -1,12 +1,13 @@
 // Numbered migrations, typed Kysely<any> and shared by SQLite and PostgreSQL (STYLE point 3). Money is
 // stored as minor-unit strings (up to 16 digits do not fit a double), times as epoch milliseconds.
 import { sql, type Kysely } from 'kysely';
+import type { DialectName } from './database.ts';
 
 /** The few column types that differ by dialect, supplied by database.ts. */
 export interface MigrationTypes {
   autoIncrementPrimaryKey: string;
   /** PostgreSQL-only features (the change trigger) are skipped on SQLite. */
-  dialect: 'sqlite' | 'postgres';
+  dialect: DialectName;
 }
 
 /** Where PostgreSQL announces every new order event: `<application_name> <order id>` (database.ts). */

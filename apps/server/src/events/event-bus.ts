@@ -41,10 +41,4 @@ export class EventBus {
   has(orderId: string): boolean {
     return this.#listeners.has(orderId);
   }
-
-  listenerCount(): number {
-    let count = 0;
-    for (const set of this.#listeners.values()) count += set.size;
-    return count;
-  }
 }

@@ -214,8 +214,7 @@ export class PaymentService {
   /**
    * Applies `pay`'s answer to an attempt, whatever state others moved it to meanwhile. `inserted` is the
    * PENDING row confirm committed: every write from PENDING below is a compare-and-set on that status, so
-   * it stands in for the first read; if the attempt moved meanwhile, the CAS loses and it is read afresh
-   * (without using up one of the rounds).
+   * it stands in for the first read; if the attempt moved meanwhile, the CAS loses and it is read afresh.
    */
   async applyCreateResult(
     attemptId: string,
@@ -223,10 +222,10 @@ export class PaymentService {
     inserted?: PaymentRow,
   ): Promise<PaymentRow> {
     const { db, clock, state } = this.#d;
-    let known = inserted?.status === 'PENDING' ? inserted : undefined;
-    for (let round = known ? -1 : 0; round < 5; round += 1) {
-      const attempt = known ?? (await this.#mustFindPayment(attemptId));
-      known = undefined;
+    for await (const attempt of this.#rounds(
+      attemptId,
+      inserted?.status === 'PENDING' ? inserted : undefined,
+    )) {
       const now = clock.now();
       if (result.kind === 'succeeded')
         return this.settleSuccess(attemptId, { gatewayPaymentId: result.gatewayPaymentId, paidAt: now });
@@ -301,8 +300,7 @@ export class PaymentService {
    * attempts are returned as they are.
    */
   async requestCancel(attemptId: string, reason: CancelReason): Promise<PaymentRow> {
-    for (let round = 0; round < 5; round += 1) {
-      const attempt = await this.#mustFindPayment(attemptId);
+    for await (const attempt of this.#rounds(attemptId)) {
       if (attempt.status === 'CANCELLING') return this.runCancel(attempt);
       if (!['PENDING', 'UNKNOWN', 'PROCESSING'].includes(attempt.status)) return attempt;
       const moved = await inTransaction(this.#d.db, (tx) =>
@@ -512,14 +510,10 @@ export class PaymentService {
 
   /**
    * A final failure (notification F, inquiry FAIL). Final and cancelling-by-us attempts keep their state.
-   * `justRead` is the attempt as the caller read it a moment ago, with nothing decided since: it stands in
-   * for the first read (without using up one of the rounds).
+   * `justRead` is the attempt as the caller read it a moment ago, with nothing decided since.
    */
   async settleFailure(attemptId: string, code: string, justRead?: PaymentRow): Promise<PaymentRow> {
-    let known = justRead;
-    for (let round = known ? -1 : 0; round < 5; round += 1) {
-      const attempt = known ?? (await this.#mustFindPayment(attemptId));
-      known = undefined;
+    for await (const attempt of this.#rounds(attemptId, justRead)) {
       if (!['PENDING', 'UNKNOWN', 'PROCESSING', 'CANCELLING', 'ABANDONED'].includes(attempt.status))
         return attempt;
       const reason =
@@ -538,8 +532,7 @@ export class PaymentService {
    * A captured payment. If its order is open, it pays the order (S18). If the order is already paid, or
    * no longer open, the payment is surplus and is given back exactly once (S10): a DUPLICATE refund row
    * with a stable id is written in the same transaction, and the sweeper carries it out.
-   * `options.justRead` is the attempt as the caller read it a moment ago, with nothing decided since: it
-   * stands in for the first read (without using up one of the rounds).
+   * `options.justRead` is the attempt as the caller read it a moment ago, with nothing decided since.
    */
   async settleSuccess(
     attemptId: string,
@@ -547,10 +540,7 @@ export class PaymentService {
     options: { cancelRejected?: boolean; justRead?: PaymentRow } = {},
   ): Promise<PaymentRow> {
     const { db, state, clock } = this.#d;
-    let known = options.justRead;
-    for (let round = known ? -1 : 0; round < 5; round += 1) {
-      const attempt = known ?? (await this.#mustFindPayment(attemptId));
-      known = undefined;
+    for await (const attempt of this.#rounds(attemptId, options.justRead)) {
       if (attempt.status === 'SUCCESS') return attempt;
       // While our cancel is out, Antom's answer to it decides: a paid payment it cancels is refunded by
       // Antom, so only a refused cancel may end on the paid path (issue 4 point 10).
@@ -716,6 +706,15 @@ export class PaymentService {
       paymentId: attempt.id,
     });
     return this.applyInquiry(attempt.id, inquiry);
+  }
+
+  /**
+   * The attempt for one more compare-and-set round, five times at most: read afresh each time, except
+   * that a row the caller has just read (with nothing decided since) stands in for the first read.
+   */
+  async *#rounds(attemptId: string, justRead?: PaymentRow): AsyncGenerator<PaymentRow> {
+    if (justRead) yield justRead;
+    for (let round = 0; round < 5; round += 1) yield await this.#mustFindPayment(attemptId);
   }
 
   async #mustFindPayment(id: string): Promise<PaymentRow> {

@@ -3,9 +3,10 @@
 // several instances on one PostgreSQL each claim takes a row nobody else holds, without waiting on the
 // others (issue #7 point 1); the lease keeps it from every other instance until it runs out, so a row is
 // handled once per cycle, and a process killed mid-step gives its rows back when their leases end.
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { DB } from '../db/schema.ts';
+import type { Clock } from '../domain/clock.ts';
 
 /** The tables whose rows are claimed, by the column that says when a row is next due. */
 const DUE_COLUMN = {
@@ -23,27 +24,23 @@ interface ClaimRow {
   due: number;
 }
 
-export interface Claim {
-  id: string;
-  status: string;
-}
-
 /**
- * Leases the most overdue free row of `table` in one of `statuses` until `leaseUntil`, or returns
- * undefined when nothing is due. `now` decides both what is due and which leases have run out.
+ * Leases the most overdue free row of `table` in one of `statuses` until `leaseUntil`, and returns it as
+ * it now stands, or undefined when nothing is due. `now` decides both what is due and which leases have
+ * run out.
  */
-export async function claimNext(
+export async function claimNext<T extends ClaimTable>(
   database: Pick<Database, 'db' | 'skipLocked'>,
-  table: ClaimTable,
+  table: T,
   statuses: readonly string[],
   now: number,
   leaseUntil: number,
-): Promise<Claim | undefined> {
+): Promise<Selectable<DB[T]> | undefined> {
   // One table at a time under a common shape, its due column under the name `due`.
   const db = database.db as unknown as Kysely<Record<ClaimTable, ClaimRow>>;
   const due = DUE_COLUMN[table] as unknown as 'due';
   const next = db
-    .selectFrom(table)
+    .selectFrom(table as ClaimTable)
     .select('id')
     .where('status', 'in', statuses)
     .where(due, '<=', now)
@@ -52,22 +49,20 @@ export async function claimNext(
     .limit(1);
   const locked = database.skipLocked(next as unknown as SelectQueryBuilder<DB, keyof DB, object>);
   const row = await db
-    .updateTable(table)
+    .updateTable(table as ClaimTable)
     .set({ lease_until: leaseUntil })
     .where('id', '=', locked as unknown as typeof next)
-    .returning(['id', 'status'])
+    .returningAll()
     .executeTakeFirst();
-  return row;
+  return row as Selectable<DB[T]> | undefined;
 }
 
-export interface ClaimLoop {
+export interface ClaimLoop<T extends ClaimTable> {
   database: Pick<Database, 'db' | 'skipLocked'>;
-  table: ClaimTable;
+  table: T;
   statuses: readonly string[];
-  /** What is due, and which leases have run out, is decided at this time. */
-  now: number;
-  /** The clock for each lease, which lasts `leaseMs` from its claim. */
-  clock: () => number;
+  /** What is due is decided when the loop starts; each lease lasts `leaseMs` from its own claim. */
+  clock: Clock;
   leaseMs: number;
   /** Steps running at once. */
   lanes: number;
@@ -79,22 +74,21 @@ export interface ClaimLoop {
  * Runs `step` for due rows, `lanes` at once and `limit` in all. Each lane claims its next row just
  * before running it, so the lease covers one step, never a queue of them. Returns how many ran.
  */
-export async function eachClaimed(loop: ClaimLoop, step: (claim: Claim) => Promise<void>): Promise<number> {
+export async function eachClaimed<T extends ClaimTable>(
+  loop: ClaimLoop<T>,
+  step: (row: Selectable<DB[T]>) => Promise<void>,
+): Promise<number> {
+  const { database, table, statuses, clock, leaseMs } = loop;
+  const now = clock.now();
   let taken = 0;
   let ran = 0;
   const lane = async () => {
     while (taken < loop.limit) {
       taken += 1;
-      const claim = await claimNext(
-        loop.database,
-        loop.table,
-        loop.statuses,
-        loop.now,
-        loop.clock() + loop.leaseMs,
-      );
-      if (!claim) return;
+      const row = await claimNext(database, table, statuses, now, clock.now() + leaseMs);
+      if (!row) return;
       ran += 1;
-      await step(claim);
+      await step(row);
     }
   };
   await Promise.all(Array.from({ length: loop.lanes }, lane));

@@ -105,16 +105,7 @@ export class Sweeper {
   ): Promise<{ done: number; errors: number }> {
     const { database, clock, batchSize, leaseMs } = this.#d;
     let errors = 0;
-    const loop = {
-      database,
-      table,
-      statuses,
-      now: clock.now(),
-      clock: () => clock.now(),
-      leaseMs,
-      lanes,
-      limit: batchSize,
-    };
+    const loop = { database, table, statuses, clock, leaseMs, lanes, limit: batchSize };
     const done = await eachClaimed(loop, async ({ id }) => {
       try {
         await step(id);

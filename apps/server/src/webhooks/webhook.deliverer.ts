@@ -41,22 +41,10 @@ export class WebhookDeliverer {
 
   /** Delivers up to `batch` due events, four at a time; each is claimed first (claim.ts). */
   async deliverOnce(batch = 20): Promise<DeliveryReport> {
-    const { clock } = this.#d;
-    const { db } = this.#d.database;
     const report: DeliveryReport = { delivered: 0, failed: 0 };
-    const loop = {
-      database: this.#d.database,
-      table: 'outbox' as const,
-      statuses: ['PENDING'],
-      now: clock.now(),
-    };
-    await eachClaimed(
-      { ...loop, clock: () => clock.now(), leaseMs: LEASE_MS, lanes: 4, limit: batch },
-      async ({ id }) => {
-        const event = await db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
-        if (event) await this.#deliver(event, report);
-      },
-    );
+    const { database, clock } = this.#d;
+    const loop = { database, table: 'outbox' as const, statuses: ['PENDING'], clock, leaseMs: LEASE_MS };
+    await eachClaimed({ ...loop, lanes: 4, limit: batch }, (event) => this.#deliver(event, report));
     return report;
   }
 
