@@ -3,7 +3,7 @@
 // go through (it is every instance's PUBLIC_URL), and each calling Antom through its own tap, so every
 // Antom call is known by the instance that made it and whether its answer got back. The stack is a
 // ReliabilityStack, so the campaign engine runs on it unchanged.
-import { ServerProcess } from './server.process.ts';
+import { childServerPort, ServerProcess } from './server.process.ts';
 import { Forwarder, type Exchange } from './balancer.ts';
 import {
   childServerEnv,
@@ -15,7 +15,6 @@ import {
   type StackSettings,
 } from './stack.harness.ts';
 import { createTestDatabase } from '../../apps/server/test/helpers/database.ts';
-import { freePort } from '../../apps/server/test/helpers/stack.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -57,7 +56,11 @@ export async function startClusterStack(
   const settings = stackSettings({ ...rest, mode: 'cluster' });
   const database = await createTestDatabase(settings.dialect);
   const gateway = await startStackGateway(settings);
-  const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
+  const ports: number[] = [];
+  while (ports.length < count) {
+    const port = await childServerPort();
+    if (!ports.includes(port)) ports.push(port);
+  }
   const balancer = new Forwarder({ upstreams: ports.map((port) => `http://127.0.0.1:${port}`) });
   const balancerUrl = await balancer.listen();
   const instances: ClusterInstance[] = await Promise.all(

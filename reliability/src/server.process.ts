@@ -2,6 +2,7 @@
 // configured only through its environment, so a SIGKILL stops it at any instruction — between a `pay`
 // and its commit included — and a restart recovers from the database alone.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -13,6 +14,24 @@ export interface ServerProcessOptions {
   /** Receives the process's stdout and stderr (for the log-secrecy check). */
   onOutput?: (text: string) => void;
   startTimeoutMs?: number;
+}
+
+/**
+ * A port for a child server, free now, from 20000–29999: below the kernel's ephemeral range (32768+),
+ * where every other suite's `freePort()` picks. A child binds its port a second or two after it is chosen;
+ * an ephemeral port could be taken meanwhile by another suite's server running in parallel, which would
+ * then answer /readyz in the child's place (seen once in a full `npm test`).
+ */
+export async function childServerPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
 }
 
 /** Starts, kills (SIGKILL) and restarts one server process. */

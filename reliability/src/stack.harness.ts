@@ -20,7 +20,7 @@ import {
 } from '../../apps/server/test/helpers/database.ts';
 import { freePort } from '../../apps/server/test/helpers/stack.ts';
 import { endpoint, type Endpoint } from './http.client.ts';
-import { ServerProcess } from './server.process.ts';
+import { childServerPort, ServerProcess } from './server.process.ts';
 
 export { DIALECTS, type Dialect } from '../../apps/server/test/helpers/database.ts';
 
@@ -227,7 +227,7 @@ export async function startReliabilityStack(
   const database: TestDatabase = await createTestDatabase(settings.dialect);
   const gateway = await startStackGateway(settings);
   const { sandbox, sandboxUrl, keys, catalog } = gateway;
-  const port = await freePort();
+  const port = settings.mode === 'in-process' ? await freePort() : await childServerPort();
   const serverUrl = `http://127.0.0.1:${port}`;
 
   let running: RunningServer | undefined;
