@@ -21,6 +21,7 @@ import { AntomGateway } from './gateway/antom.gateway.ts';
 import type { GatewayCallLog, PaymentGateway } from './gateway/payment-gateway.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { createMerchantAuth } from './http/auth.ts';
+import { installConnectionGuard } from './http/connection-guard.ts';
 import { installIdempotency } from './http/idempotency.ts';
 import { installInputGuard } from './http/input-guard.ts';
 import { RateLimiter } from './http/rate-limit.ts';
@@ -177,6 +178,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     }),
   }).withTypeProvider<TypeBoxTypeProvider>();
+  const connections = installConnectionGuard(app, config.limits.http, config.trustProxy);
   app.setValidatorCompiler(validatorFactory());
   // The API speaks JSON only: any other body is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');
@@ -192,6 +194,12 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
   const gaugeStatus = metrics.gauge('paydesk_payments', 'Payment attempts by state');
   const gaugeOrders = metrics.gauge('paydesk_orders', 'Orders by status');
   const gaugeSse = metrics.gauge('paydesk_sse_clients', 'Open live-status streams');
+  const gaugeConnections = metrics.gauge('paydesk_http_connections', 'Open HTTP connections');
+  const countRefused = metrics.counter(
+    'paydesk_http_connections_refused_total',
+    'Connections dropped at once because a cap was reached',
+  );
+  let refusedReported = 0;
   app.addHook('onResponse', (request, reply, done) => {
     countHttp({
       method: request.method,
@@ -320,6 +328,8 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     bus,
     checkout,
     heartbeatMs: config.sseHeartbeatMs,
+    clock,
+    limits: config.limits.streams,
     log: app.log,
   });
   const notifications = new NotificationService({
@@ -381,6 +391,9 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
       .execute();
     for (const row of byOrder) gaugeOrders({ status: row.status }, Number(row.n));
     gaugeSse({}, streams.count);
+    gaugeConnections({}, connections.open);
+    countRefused({}, connections.refused - refusedReported);
+    refusedReported = connections.refused;
   });
 
   await app.register(fastifySwagger, {
@@ -434,7 +447,12 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
   );
 
   const limiter = new RateLimiter(clock);
-  await app.register(orderRoutes, { orders, refunds, authenticate: createMerchantAuth(apiKey.key) });
+  await app.register(orderRoutes, {
+    orders,
+    refunds,
+    authenticate: createMerchantAuth(apiKey.key),
+    allowLoopbackHttp: config.profile === 'development',
+  });
   await app.register(checkoutRoutes, {
     clock,
     checkout,

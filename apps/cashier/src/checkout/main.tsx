@@ -8,6 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { PaymentMethodView } from '@paydesk/api';
 import { checkoutApi } from '../api.ts';
 import { asLang, pickLanguage, type Lang } from '../lib/i18n.ts';
+import { safeReturnUrl } from '../lib/safe-url.ts';
 import { detectTerminal, osTypeOf } from '../lib/terminal.ts';
 import { CheckoutApp, type Route } from './checkout-app.tsx';
 
@@ -66,7 +67,7 @@ function Hosted() {
       osType={osType}
       route={route}
       navigate={navigate}
-      finish={(returnUrl) => location.assign(returnUrl ?? pathOf('result'))}
+      finish={(returnUrl) => location.assign(safeReturnUrl(returnUrl) ?? pathOf('result'))}
       methodNames={methodNames}
     />
   );
