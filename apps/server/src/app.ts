@@ -20,7 +20,7 @@ import { StatusCache } from './checkout/status.cache.ts';
 import { AntomGateway } from './gateway/antom.gateway.ts';
 import type { GatewayCallLog, PaymentGateway } from './gateway/payment-gateway.ts';
 import { installErrorHandler } from './http/error-handler.ts';
-import { createMerchantAuth } from './http/auth.ts';
+import { createMerchantAuth, keyDigest } from './http/auth.ts';
 import { installConnectionGuard } from './http/connection-guard.ts';
 import { installIdempotency } from './http/idempotency.ts';
 import { installInputGuard } from './http/input-guard.ts';
@@ -447,10 +447,12 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
   );
 
   const limiter = new RateLimiter(clock);
+  const merchantDigests = [keyDigest(apiKey.key)];
+  const metricsDigests = config.metricsToken ? [keyDigest(config.metricsToken)] : merchantDigests;
   await app.register(orderRoutes, {
     orders,
     refunds,
-    authenticate: createMerchantAuth(apiKey.key),
+    authenticate: createMerchantAuth(() => merchantDigests),
     allowLoopbackHttp: config.profile === 'development',
   });
   await app.register(checkoutRoutes, {
@@ -466,7 +468,11 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     merchantApiKey: () => apiKey.key,
     orderTtlSeconds: config.checkout.defaultOrderTtlSeconds,
   });
-  await app.register(opsRoutes, { ready: () => database.ping(), metrics });
+  await app.register(opsRoutes, {
+    ready: () => database.ping(),
+    metrics,
+    metricsTokens: () => metricsDigests,
+  });
   if (config.cashierDist && existsSync(config.cashierDist)) {
     await app.register(fastifyStatic, {
       root: config.cashierDist,
