@@ -59,6 +59,38 @@ export function holdStream(
   });
 }
 
+/**
+ * POSTs `body` as fast as the connection takes it and resolves with the status (0 when the server closed
+ * the connection before answering, as it may when it refuses a body it will not read).
+ */
+export function postRaw(
+  url: string,
+  body: Buffer | string,
+  options: { localAddress?: string; headers?: Record<string, string> } = {},
+): Promise<number> {
+  return new Promise((resolve) => {
+    const clientRequest = request(url, {
+      method: 'POST',
+      agent: false,
+      localAddress: options.localAddress,
+      headers: {
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(body)),
+        ...options.headers,
+      },
+    });
+    let answered = 0;
+    clientRequest.on('response', (response) => {
+      answered = response.statusCode ?? 0;
+      response.resume();
+      response.on('end', () => resolve(answered));
+      response.on('error', () => resolve(answered));
+    });
+    clientRequest.on('error', () => resolve(answered));
+    clientRequest.end(body);
+  });
+}
+
 export interface SlowClient {
   /** Resolves when the server closes the connection: with its status code if it answered, and when. */
   closed: Promise<{ status: number | null; at: number }>;

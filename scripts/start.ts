@@ -83,8 +83,13 @@ async function main(): Promise<void> {
     await sandbox?.close();
   });
 
-  const key = server.paydesk.merchantApiKey;
-  const shown = config.merchantApiKey ? `${key.slice(0, 6)}… (from MERCHANT_API_KEY)` : key;
+  // Only the key's digest is kept (issue 10 finding 7): a generated key is shown this once, never again.
+  const { merchantApiKey: key, merchantApiKeyGenerated: generated } = server.paydesk;
+  const shown = config.merchantApiKey
+    ? 'from MERCHANT_API_KEY'
+    : generated && key
+      ? `${key}\n                     (generated now and shown only this once: keep it; only its digest is stored)`
+      : 'stored as a digest; lost it? see README "Security"';
   console.log(`
   Paydesk is running
     Demo shop        ${config.publicUrl}/

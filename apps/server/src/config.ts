@@ -239,7 +239,7 @@ export function loadConfig(env: Env, overrides: DeepPartial<Config> = {}): Reado
         overrides.limits?.notify?.failuresPerMinute ?? int('NOTIFY_FAILURES_PER_MINUTE', 20, 1, 100_000),
       rejectedRecordsPerMinute:
         overrides.limits?.notify?.rejectedRecordsPerMinute ??
-        int('NOTIFY_REJECTED_RECORDS_PER_MINUTE', 60, 0, 100_000),
+        int('NOTIFY_REJECTED_RECORDS_PER_MINUTE', 20, 0, 100_000),
       rejectedRetentionDays:
         overrides.limits?.notify?.rejectedRetentionDays ?? int('NOTIFY_REJECTED_RETENTION_DAYS', 7, 1, 3_650),
     },

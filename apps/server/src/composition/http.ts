@@ -1,6 +1,7 @@
 // Tier 3 of the composition (app.ts): what the HTTP server answers — the OpenAPI document, the shared
 // hooks (errors, input guard, security headers, idempotency, CORS for the Buyer API), then the routes
 // of each API and the pages.
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -82,9 +83,13 @@ export async function registerHttp(infra: Infrastructure, domain: Domain): Promi
     reply.status(204).send(),
   );
 
-  const apiKey = infra.merchantApiKey.key;
-  const merchantDigests = [keyDigest(apiKey)];
-  const metricsDigests = config.metricsToken ? [keyDigest(config.metricsToken)] : merchantDigests;
+  // The demo shop calls the Merchant API in-process with a key of its own, made for this process and
+  // never shown: the merchant's key is not at hand (only its digest is stored).
+  const shopKey = `pk_shop_${randomBytes(24).toString('base64url')}`;
+  const merchantDigests = [infra.merchantApiKey.digest, keyDigest(shopKey)];
+  const metricsDigests = config.metricsToken
+    ? [keyDigest(config.metricsToken)]
+    : [infra.merchantApiKey.digest];
   await app.register(orderRoutes, {
     orders: domain.orders,
     refunds: domain.refunds,
@@ -99,9 +104,12 @@ export async function registerHttp(infra: Infrastructure, domain: Domain): Promi
     streams: domain.streams,
     limits: config.rateLimit,
   });
-  await app.register(notificationRoutes, { notifications: domain.notifications });
+  await app.register(notificationRoutes, {
+    notifications: domain.notifications,
+    bodyLimitBytes: config.limits.notify.bodyLimitBytes,
+  });
   await app.register(shopRoutes, {
-    merchantApiKey: () => apiKey,
+    merchantApiKey: () => shopKey,
     orderTtlSeconds: config.checkout.defaultOrderTtlSeconds,
   });
   await app.register(opsRoutes, {

@@ -17,7 +17,8 @@ import { insertGatewayCall } from '../gateway/gateway-call.repository.ts';
 import type { GatewayCallLog, PaymentGateway } from '../gateway/payment-gateway.ts';
 import { NOTIFY_PATH } from '../notifications/notification.routes.ts';
 import { Metrics } from '../ops/metrics.ts';
-import { readSetting, writeSettingOnce } from '../settings/settings.repository.ts';
+import { keyDigest } from '../http/auth.ts';
+import { deleteSetting, readSetting, writeSettingOnce } from '../settings/settings.repository.ts';
 
 export interface Infrastructure {
   config: Readonly<Config>;
@@ -28,9 +29,21 @@ export interface Infrastructure {
   meters: Meters;
   gateway: PaymentGateway;
   bus: EventBus;
-  merchantApiKey: { key: string; generated: boolean };
+  merchantApiKey: MerchantApiKey;
   /** Gateway-call log writes still in flight (awaited on close). */
   pendingWrites: Set<Promise<unknown>>;
+}
+
+/**
+ * The Merchant API key: only its digest is kept (issue 10 finding 7); the key itself is known only when it
+ * came from MERCHANT_API_KEY or was generated at this start (then shown once).
+ */
+export interface MerchantApiKey {
+  key: string | null;
+  /** Hex SHA-256 of the key: what the Merchant API compares with. */
+  digest: string;
+  /** True when the key was generated at this start. */
+  generated: boolean;
 }
 
 /** The counters the domain and HTTP tiers bump. */
@@ -48,8 +61,8 @@ export async function buildInfrastructure(
   const clock = options.clock ?? systemClock;
   const database = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
   await database.migrate();
-  const merchantApiKey = config.merchantApiKey
-    ? { key: config.merchantApiKey, generated: false }
+  const merchantApiKey: MerchantApiKey = config.merchantApiKey
+    ? { key: config.merchantApiKey, digest: keyDigest(config.merchantApiKey), generated: false }
     : await loadOrCreateApiKey(database);
   const http = createHttpServer(config, options);
   const connections = installConnectionGuard(http, config.limits.http, config.trustProxy);
@@ -192,11 +205,24 @@ function validatorFactory() {
     (httpPart === 'querystring' || httpPart === 'params' ? coercing : strict).compile(schema);
 }
 
-async function loadOrCreateApiKey(database: Database): Promise<{ key: string; generated: boolean }> {
-  const stored = await readSetting(database.db, 'merchant_api_key');
-  if (stored) return { key: stored, generated: false };
+const KEY_DIGEST = 'merchant_api_key_sha256';
+/** Where versions before issue 10 kept the generated key itself. */
+const LEGACY_KEY = 'merchant_api_key';
+
+async function loadOrCreateApiKey(database: Database): Promise<MerchantApiKey> {
+  const db = database.db;
+  const stored = await readSetting(db, KEY_DIGEST);
+  if (stored) return { key: null, digest: stored, generated: false };
+  // A key stored in plain text by an earlier version: keep its digest, drop the key.
+  const legacy = await readSetting(db, LEGACY_KEY);
+  if (legacy) {
+    const digest = await writeSettingOnce(db, KEY_DIGEST, keyDigest(legacy));
+    await deleteSetting(db, LEGACY_KEY);
+    return { key: null, digest, generated: false };
+  }
   const key = `pk_${randomBytes(24).toString('base64url')}`;
   // Several instances may start together: the first writer's key is everyone's.
-  const winner = await writeSettingOnce(database.db, 'merchant_api_key', key);
-  return { key: winner, generated: winner === key };
+  const digest = await writeSettingOnce(db, KEY_DIGEST, keyDigest(key));
+  const generated = digest === keyDigest(key);
+  return { key: generated ? key : null, digest, generated };
 }
