@@ -108,6 +108,8 @@ export const RULES = [
     (_, n) => `docs/style.md §${n}`,
   ),
   regexRule('PRODUCT.md → docs/product.md', /\bPRODUCT\.md\b/g, 'docs/product.md'),
+  // A citation that resolves but names the wrong thing: the languages are issue 5 point 9, not S9.
+  regexRule('(S9 languages: …) → (D5.9 languages: …)', /\(S9 languages:/g, '(D5.9 languages:'),
   regexRule(
     '../shared/antom vectors → the repository fixture',
     /\(a verbatim copy of \.\.\/shared\/antom\/antom-signature-vectors\.json\)|(?<=The openssl-made vectors in )\.\.\/shared\/antom(?= are)/g,

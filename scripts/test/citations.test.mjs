@@ -187,6 +187,7 @@ describe('rewriteText', () => {
       '// Codes follow docs/antom-notes.md §6; unknown (docs/antom-notes.md §10.1)',
     ],
     ['// as RFC 9112 §3.2.2 says', '// as RFC 9112 §3.2.2 says'],
+    ['/** Picks a language (S9 languages: en, zh) */', '/** Picks a language (D5.9 languages: en, zh) */'],
     ["it('times out (S19, issue 4 point 9)', () => {});", "it('times out (S19, D4.9)', () => {});"],
   ])('rewrites %j', (before, after) => {
     expect(rewrite(before)).toBe(after);
