@@ -334,7 +334,6 @@ describe.each(DIALECTS)('issue 10 on %s', (dialect) => {
     beforeAll(async () => {
       stack = await startStack({
         dialect,
-        workers: false,
         config: { limits: { streams: { perAddress: 5, perCheckout: 3, total: 12 } } },
       });
     });
@@ -377,7 +376,38 @@ describe.each(DIALECTS)('issue 10 on %s', (dialect) => {
       // Closing gives the places back.
       for (const stream of held.filter((s) => s.status === 200)) stream.close();
       await waitFor(async () => (await openStreams()) === 0, 10_000, 'streams to close');
-      expect((await open(tokens[0]!, '127.0.0.6')).status).toBe(200);
+      const reopened = await open(tokens[0]!, '127.0.0.6');
+      expect(reopened.status).toBe(200);
+      reopened.close();
+      await waitFor(async () => (await openStreams()) === 0, 10_000, 'streams to close');
+    });
+
+    it('keeps no stream for a settled checkout: it ends after the last status, and a reconnect gets 204', async () => {
+      const url = (token: string) => `${stack.url}/api/v1/checkout/${token}/events`;
+      // Closed without a payment: settled at once.
+      const closed = await stack.createOrder();
+      const before = await open(closed.checkoutToken, '127.0.0.20');
+      await waitFor(async () => before.text.includes('event: status'), 5_000, 'the first status');
+      expect((await stack.merchant('POST', `/api/v1/orders/${closed.id}/close`)).status).toBe(200);
+      const last = await before.ended;
+      expect(last).toMatch(/"orderStatus":"CLOSED".*"settled":true/);
+      expect(last).toMatch(/retry: \d+\n\n$/);
+      const lastId = [...last.matchAll(/^id: (\d+)$/gm)].pop()![1]!;
+      const reconnect = await holdStream(url(closed.checkoutToken), { headers: { 'last-event-id': lastId } });
+      expect(reconnect.status).toBe(204);
+      // A page opening it afresh gets the final status once, then the end.
+      const fresh = await holdStream(url(closed.checkoutToken));
+      expect(fresh.status).toBe(200);
+      expect(await fresh.ended).toMatch(/"settled":true[\s\S]*retry: \d+\n\n$/);
+      // Paid: the stream carries the payment to SUCCESS and ends once nothing can change any more.
+      const order = await stack.createOrder();
+      const paying = await open(order.checkoutToken, '127.0.0.21');
+      const confirm = await stack.confirm(order.checkoutToken);
+      await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: confirm.body.code.value });
+      const story = await paying.ended;
+      expect(story).toContain('"status":"PROCESSING"');
+      expect(story).toMatch(/"orderStatus":"PAID"[^\n]*"settled":true/);
+      await waitFor(async () => (await openStreams()) === 0, 10_000, 'no stream left');
     });
   });
 

@@ -9,7 +9,6 @@
 // client address, per checkout and in all (429 TOO_MANY_STREAMS; the page polls instead), a maximum
 // lifetime after which the stream ends with a `retry` hint (the browser reconnects, resuming after its
 // Last-Event-ID), and no stream kept for a settled checkout (nothing about it can change any more).
-import type { CheckoutStatus } from '@paydesk/api';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Limits } from '../config.ts';
@@ -37,11 +36,6 @@ export interface CheckoutStreamsDeps {
 /** How long a browser waits before reconnecting a stream we ended (ms), spread so they do not return at once. */
 export function retryHintMs(random: () => number = Math.random): number {
   return 1_000 + Math.floor(random() * 4_000);
-}
-
-/** True when nothing about the checkout can change any more (issue 11): the page stops listening. */
-function settledOf(status: CheckoutStatus): boolean {
-  return (status as CheckoutStatus & { settled?: boolean }).settled === true;
 }
 
 interface Stream {
@@ -93,7 +87,7 @@ export class CheckoutStreams {
 
     if (lastSent >= 0) {
       const [seq, status] = await Promise.all([this.#latestSeq(order.id), this.#d.checkout.status(order)]);
-      if (settledOf(status) && lastSent >= seq) return void reply.status(204).send();
+      if (status.settled && lastSent >= seq) return void reply.status(204).send();
     }
     const address = request.ip;
     this.#admit(reply, address, order.id);
@@ -111,9 +105,13 @@ export class CheckoutStreams {
     });
     res.write('retry: 2000\n\n');
 
+    let ended = false;
     const stream: Stream = {
-      write: (chunk) => res.write(chunk),
+      // Nothing is written after the end (a write after end would be an error on the response).
+      write: (chunk) => void (ended || res.write(chunk)),
       end: (retryMs) => {
+        if (ended) return;
+        ended = true;
         // The connection goes too: an ended stream's socket would otherwise idle until keep-alive ends.
         res.end(`retry: ${retryMs}\n\n`, () => res.socket?.end());
       },
@@ -219,14 +217,14 @@ export class CheckoutStreams {
         const status = await this.#d.checkout.status(fresh);
         const data = JSON.stringify(status);
         const message = `id: ${seq}\nevent: status\ndata: ${data}\n\n`;
-        const settled = settledOf(status);
+        const settled = status.settled;
         for (const stream of [...group.streams]) {
           // New to this stream: a newer event, or (with an event committed out of order) other content.
-          const fresh = !(
+          const news = !(
             stream.lastSent >= seq &&
             (stream.lastData === undefined || stream.lastData === data)
           );
-          if (fresh) {
+          if (news) {
             stream.lastSent = Math.max(stream.lastSent, seq);
             stream.lastData = data;
             stream.write(message);

@@ -246,7 +246,14 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
     },
   ],
   [
-    '0003_notification_digest',
+    '0003_payment_reversal',
+    async (db) => {
+      // A payment captured and then reversed by a cancel keeps both times (issue 11): paid_at, reversed_at.
+      await db.schema.alterTable('payments').addColumn('reversed_at', 'bigint').execute();
+    },
+  ],
+  [
+    '0004_notification_digest',
     async (db) => {
       // A refused notification is kept as a bounded record (issue 10 finding 1): its headers, size, hash
       // and a short prefix, never its whole body; refused ones are deleted after a retention period.

@@ -53,7 +53,10 @@ export interface PaymentsTable {
   gateway_expires_at: number;
   created_at: number;
   updated_at: number;
+  /** When Antom captured it; on a CANCELLING or CANCELLED attempt, a capture reported but not settled. */
   paid_at: number | null;
+  /** When a cancel returned a captured payment to the buyer (REVERSED, issue 11). */
+  reversed_at: Generated<number | null>;
   final_at: number | null;
   next_check_at: number | null;
   check_count: Generated<number>;
@@ -118,9 +121,9 @@ export interface NotificationsTable {
   headers: string;
   /** The raw body as text; for a refused notification only its first bytes (issue 10). */
   body: string;
-  /** Size of the raw body in bytes (null on rows older than migration 0003). */
+  /** Size of the raw body in bytes (null on rows older than migration 0004). */
   body_bytes: number | null;
-  /** Hex SHA-256 of the raw body (null on rows older than migration 0003). */
+  /** Hex SHA-256 of the raw body (null on rows older than migration 0004). */
   body_sha256: string | null;
   verified: number;
   outcome: string;
