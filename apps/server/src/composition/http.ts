@@ -90,10 +90,11 @@ export async function registerHttp(infra: Infrastructure, domain: Domain): Promi
   const metricsDigests = config.metricsToken
     ? [keyDigest(config.metricsToken)]
     : [infra.merchantApiKey.digest];
+  const authenticate = createMerchantAuth(() => merchantDigests);
   await app.register(orderRoutes, {
     orders: domain.orders,
     refunds: domain.refunds,
-    authenticate: createMerchantAuth(() => merchantDigests),
+    authenticate,
     allowLoopbackHttp: config.profile === 'development',
   });
   await app.register(checkoutRoutes, {
@@ -116,6 +117,8 @@ export async function registerHttp(infra: Infrastructure, domain: Domain): Promi
     ready: () => database.ping(),
     metrics,
     metricsTokens: () => metricsDigests,
+    gatewayHealth: infra.gatewayHealth,
+    authenticate,
   });
   if (config.cashierDist && existsSync(config.cashierDist)) {
     await app.register(fastifyStatic, {

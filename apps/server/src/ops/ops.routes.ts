@@ -1,9 +1,11 @@
 // Liveness, readiness and metrics (PRODUCT.md "Pages"): /healthz says the process runs, /readyz that the
-// database answers and migrations ran, /metrics exposes Prometheus series. /metrics needs a bearer token
-// (Prometheus' `bearer_token`): it told anyone the business volume (issue 10 finding 7).
+// database answers and migrations ran and that Antom accepts our credentials (issue 11), /metrics exposes
+// Prometheus series. The ops console reads the same health through the Merchant API. /metrics needs a
+// bearer token (Prometheus' `bearer_token`): it told anyone the business volume (issue 10 finding 7).
 import type {} from '@fastify/swagger';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/errors.ts';
+import type { GatewayHealth } from '../gateway/gateway-health.ts';
 import { bearerMatches } from '../http/auth.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -14,13 +16,45 @@ export async function opsRoutes(
     metrics: Metrics;
     /** Digests of the tokens /metrics accepts: METRICS_TOKEN's, else the Merchant API key's. */
     metricsTokens: () => readonly string[];
+    gatewayHealth: GatewayHealth;
+    authenticate: (request: FastifyRequest) => Promise<void>;
   },
 ): Promise<void> {
+  const health = async () => {
+    const database = await deps.ready();
+    const fault = deps.gatewayHealth.fault;
+    return { database, gateway: fault ? { status: 'fault' as const, fault } : { status: 'ok' as const } };
+  };
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
-    const ok = await deps.ready();
-    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not ready' });
-  });
+  // Not ready while the database is down or Antom refuses our credentials: such an instance cannot take a
+  // payment (a misconfigured one leaves the balancer). `?check=database` asks about the database only.
+  app.get<{ Querystring: { check?: string } }>(
+    '/readyz',
+    { schema: { hide: true } },
+    async (request, reply) => {
+      const { database, gateway } = await health();
+      const ok = database && (request.query.check === 'database' || gateway.status === 'ok');
+      return reply.status(ok ? 200 : 503).send({
+        status: ok ? 'ready' : 'not ready',
+        database: database ? 'ok' : 'down',
+        gateway,
+      });
+    },
+  );
+  app.get(
+    '/api/v1/ops/health',
+    {
+      onRequest: deps.authenticate,
+      schema: {
+        tags: ['Merchant API'],
+        summary: 'Database and Antom integration health (for the ops console)',
+      },
+    },
+    async () => {
+      const { database, gateway } = await health();
+      return { database: database ? 'ok' : 'down', gateway };
+    },
+  );
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     if (!bearerMatches(request, deps.metricsTokens())) {
       reply.header('www-authenticate', 'Bearer realm="metrics"');
