@@ -81,10 +81,21 @@ export interface ConsultRequest {
   merchantAccountId?: string;
 }
 
+/** One limit of a method (Java SDK `model/ams/AmountLimit`): the bounds of a payment, and what is left. */
 export interface AmountLimit {
   minAmount?: Amount;
   maxAmount?: Amount;
   remainAmount?: Amount;
+}
+
+/**
+ * A method's limits in one currency (Java SDK `model/ams/AmountLimitInfo`): per payment, per day, per
+ * month. consult answers `amountLimitInfoMap: { <currency>: AmountLimitInfo }`.
+ */
+export interface AmountLimitInfo {
+  singleLimit?: AmountLimit;
+  dayLimit?: AmountLimit;
+  monthLimit?: AmountLimit;
 }
 
 export interface PaymentOption {
@@ -95,7 +106,7 @@ export interface PaymentOption {
   paymentMethodRegion?: string[];
   supportedCurrencies?: string[];
   logo?: { logoName?: string; logoUrl?: string };
-  amountLimitInfoMap?: Record<string, AmountLimit>;
+  amountLimitInfoMap?: Record<string, AmountLimitInfo>;
   preferred?: string | boolean;
 }
 
@@ -127,6 +138,10 @@ export interface PayRequest {
   extendInfo?: string;
 }
 
+/**
+ * One rendering of the payment code (PROTOCOL §4): `TEXT` is the raw value (a QR payload to draw, or a
+ * number to type); `SMALLIMAGE`, `MIDDLEIMAGE`, `BIGIMAGE` (and `IMAGE`) carry an image of the code.
+ */
 export interface CodeDetail {
   codeValue: string;
   displayType: DisplayType;
