@@ -1,7 +1,7 @@
 // The payment methods the sandbox offers, as one data table (PROTOCOL §5.2, §5.3, §7.1, §7.5). The checkout
 // server's tests and docs read it too, so every rule the sandbox enforces per method lives here and nowhere
 // else. Limits marked "sandbox choice" are not published by Antom; they are plausible, and documented.
-import type { Amount, PaymentMethodCategory } from '@paydesk/antom';
+import type { AmountLimitInfo, PaymentMethodCategory } from '@paydesk/antom';
 
 /** How the buyer receives the code: a QR payload to scan, or a number to type (VA / payment code). */
 export type CodeDisplay = 'QR' | 'TEXT';
@@ -42,6 +42,11 @@ export interface PaymentMethod {
   cancel: CancelRule;
   refund: RefundRule;
   display: CodeDisplay;
+  /**
+   * Which `codeDetails` the pay answer carries (codes.ts): the text value, the text and three images, or
+   * images only. Default: text and images for QR methods, text for the others.
+   */
+  codeDetails?: 'TEXT' | 'TEXT_AND_IMAGES' | 'IMAGES_ONLY';
   /** Digits that start every generated VA / payment number (TEXT methods only). */
   codePrefix?: string;
   /** Total digits of a generated VA / payment number (TEXT methods only). */
@@ -129,6 +134,8 @@ export const PAYMENT_METHODS: readonly PaymentMethod[] = Object.freeze<PaymentMe
     cancel: 'UNTIL_T1_0015_UTC8',
     refund: { supported: true, partial: true, multiple: true, windowDays: 180, mode: 'SYNC' },
     display: 'QR',
+    // Images only, no TEXT entry (sandbox choice): the one method whose code the merchant cannot draw.
+    codeDetails: 'IMAGES_ONLY',
     color: '#0a5bd3',
   },
   {
@@ -202,12 +209,14 @@ export function findMethod(paymentMethodType: string): PaymentMethod | undefined
   return PAYMENT_METHODS.find((method) => method.paymentMethodType === paymentMethodType);
 }
 
-/** The method's limits for a currency as Antom amounts (consult's `amountLimitInfoMap`). */
-export function methodLimits(
-  method: PaymentMethod,
-  currency: string,
-): { minAmount: Amount; maxAmount: Amount } | undefined {
+/**
+ * The method's limits for a currency in consult's shape (`amountLimitInfoMap[currency]`, Java SDK
+ * `AmountLimitInfo`): the per-payment bounds as `singleLimit`. No day or month limit is kept per buyer here.
+ */
+export function methodLimits(method: PaymentMethod, currency: string): AmountLimitInfo | undefined {
   const limit = method.limits[currency];
   if (!limit) return undefined;
-  return { minAmount: { currency, value: limit.min }, maxAmount: { currency, value: limit.max } };
+  return {
+    singleLimit: { minAmount: { currency, value: limit.min }, maxAmount: { currency, value: limit.max } },
+  };
 }

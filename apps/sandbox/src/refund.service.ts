@@ -6,9 +6,10 @@ import { newRefundId } from './ids.ts';
 import { ledgerOf } from './ledger.ts';
 import { findMethod } from './methods.ts';
 import type { PaymentService, ServiceContext } from './payment.service.ts';
-import { ControlError, failure, inProcess, paramIllegal, success, type AntomAnswer } from './results.ts';
+import { failure, inProcess, paramIllegal, success, type AntomAnswer } from './results.ts';
 import type { RefundRecord } from './store.ts';
 import { formatAntomTime } from './time.ts';
+import { moveRefund } from './transitions.ts';
 import { FieldChecker, nonStringScalars } from './validation.ts';
 
 const DAY = 86_400_000;
@@ -78,7 +79,7 @@ export class RefundService {
       return failure(
         'ORDER_STATUS_INVALID',
         payment.status === 'CANCELLED'
-          ? 'the payment was cancelled (a paid payment is refunded in full by the cancel)'
+          ? 'the payment was cancelled (a cancel after payment gave the money back in full)'
           : `the payment is not paid (status ${payment.status})`,
       );
     }
@@ -98,7 +99,7 @@ export class RefundService {
     const ledger = ledgerOf(payment, refunds);
     const refundable = subtractMinor(
       subtractMinor(subtractMinor(ledger.captured, ledger.refunded), ledger.pendingRefund),
-      ledger.cancelled,
+      ledger.reversed,
     );
     if (compareMinor(amount!.value, refundable) > 0) {
       return failure(
@@ -221,16 +222,13 @@ export class RefundService {
     }
   }
 
-  /** Settles a processing refund now (control API). Throws a 409 ControlError when it is already final. */
+  /** Settles a processing refund now (control API). Throws SandboxRuleError when it is already final. */
   settleNow(
     refund: RefundRecord,
     outcome: 'SUCCESS' | 'FAIL',
     resultCode?: string,
     resultMessage?: string,
   ): RefundRecord {
-    if (refund.status !== 'PROCESSING') {
-      throw new ControlError(409, 'REFUND_ALREADY_FINAL', `the refund is already ${refund.status}`);
-    }
     this.#settle(refund, outcome, resultCode, resultMessage);
     return refund;
   }
@@ -241,12 +239,13 @@ export class RefundService {
     resultCode?: string,
     resultMessage?: string,
   ): void {
-    refund.status = outcome;
-    refund.finishedAt = this.#ctx.now();
-    refund.settlesAt = undefined;
-    refund.resultCode = outcome === 'SUCCESS' ? 'SUCCESS' : (resultCode ?? 'PROCESS_FAIL');
-    refund.resultMessage =
-      outcome === 'SUCCESS' ? 'success' : (resultMessage ?? 'The refund failed at the payment method.');
+    moveRefund(refund, outcome === 'SUCCESS' ? 'SETTLED' : 'FAILED', {
+      finishedAt: this.#ctx.now(),
+      settlesAt: undefined,
+      resultCode: outcome === 'SUCCESS' ? 'SUCCESS' : (resultCode ?? 'PROCESS_FAIL'),
+      resultMessage:
+        outcome === 'SUCCESS' ? 'success' : (resultMessage ?? 'The refund failed at the payment method.'),
+    });
     this.#ctx.store.changed();
     if (!refund.notifyUrl) return;
     const record = this.#ctx.notifier.enqueue({
@@ -266,7 +265,7 @@ export class RefundService {
         refundId: refund.refundId,
         paymentId: refund.paymentId,
         refundAmount: refund.amount,
-        ...(outcome === 'SUCCESS' ? { refundTime: formatAntomTime(refund.finishedAt) } : {}),
+        ...(outcome === 'SUCCESS' ? { refundTime: formatAntomTime(refund.finishedAt!) } : {}),
       },
     });
     refund.notificationIds.push(record.id);

@@ -135,3 +135,28 @@ export class FieldChecker {
     return value;
   }
 }
+
+export const TERMINAL_TYPES = ['WEB', 'WAP', 'APP', 'MINI_APP'] as const;
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** An optional array of strings (each matching `pattern` when given); records a problem otherwise. */
+export function stringList(
+  check: FieldChecker,
+  body: Record<string, unknown>,
+  field: string,
+  pattern?: RegExp,
+): string[] | undefined {
+  const value = body[field];
+  if (value == null) return undefined;
+  if (
+    !Array.isArray(value) ||
+    value.some((item) => typeof item !== 'string' || (pattern && !pattern.test(item)))
+  ) {
+    check.add(`${field} must be an array of ${pattern ? 'region codes' : 'strings'}`);
+    return undefined;
+  }
+  return value as string[];
+}

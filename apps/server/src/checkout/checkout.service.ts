@@ -1,6 +1,12 @@
 // What the buyer's pages are told (S2, S15–S17): everything comes from our database; the gateway is never
 // asked on a buyer's behalf, so polling costs no gateway calls (issue 4 point 8).
-import type { CheckoutPayment, CheckoutStatus, CheckoutView, PaymentMethodView } from '@paydesk/api';
+import type {
+  CheckoutPayment,
+  CheckoutStatus,
+  CheckoutView,
+  PaymentLinks,
+  PaymentMethodView,
+} from '@paydesk/api';
 import type { Kysely } from 'kysely';
 import type { DB, OrderRow, PaymentRow } from '../db/schema.ts';
 import { iso, type Clock } from '../domain/clock.ts';
@@ -107,6 +113,7 @@ export class CheckoutService {
         : null,
       expiresAt: iso(payment.expires_at),
       deepLink: showCode ? payment.deep_link : null,
+      links: showCode ? paymentLinks(payment.links) : null,
       walletUrl: showCode && this.#d.isSandbox ? payment.wallet_url : null,
     };
   }
@@ -143,4 +150,11 @@ export class CheckoutService {
       returnUrl: order.return_url,
     };
   }
+}
+
+/** The stored links of an attempt (JSON written from the gateway's answer), or null. */
+function paymentLinks(stored: string | null): PaymentLinks | null {
+  if (!stored) return null;
+  const links = JSON.parse(stored) as Partial<PaymentLinks>;
+  return { app: links.app ?? null, scheme: links.scheme ?? null, normal: links.normal ?? null };
 }

@@ -28,13 +28,27 @@ export interface CreatePaymentInput {
   redirectUrl: string;
 }
 
+/**
+ * The links Antom gives for a payment (PROTOCOL §4; issue 13 point 9): `app` (applinkUrl, a universal
+ * link), `scheme` (schemeUrl, the wallet's own scheme) and `normal` (normalUrl, a web page). A phone
+ * opens the wallet on the same device with them instead of scanning its own screen (S1).
+ */
+export interface GatewayLinks {
+  app: string | null;
+  scheme: string | null;
+  normal: string | null;
+}
+
 export type CreatePaymentResult =
   | {
       kind: 'created';
       gatewayPaymentId: string;
       code: { kind: 'qr' | 'text' | 'image'; value: string } | null;
       codeExpiresAt: number | null;
+      /** The link a phone should open first (app link, else scheme URL), for WAP and APP terminals. */
       deepLink: string | null;
+      /** Every link Antom gave, for WAP and APP terminals; null for WEB. */
+      links: GatewayLinks | null;
       walletUrl: string | null;
     }
   | { kind: 'succeeded'; gatewayPaymentId: string | null }
@@ -50,6 +64,11 @@ export type InquiryResult =
       resultCode: string | null;
       amount: Money | null;
       paidAt: number | null;
+      /**
+       * Antom reports that this payment was captured and then cancelled, the money going back to the
+       * buyer (contract-11; docs/antom/reversal.md); `at` is when, if Antom says. Null otherwise.
+       */
+      reversal: { at: number | null } | null;
     }
   | { kind: 'not_found' }
   | { kind: 'unknown'; code: string };
@@ -78,6 +97,11 @@ export type RefundInquiryResult =
 export interface GatewayMethodOption {
   paymentMethodType: string;
   enabled: boolean;
+  /**
+   * The gateway's own per-payment limits in the consulted currency (minor units; null where it gives no
+   * bound), or null when it gives none: they then win over the catalog's (issue 13 point 6).
+   */
+  limits: { min: string | null; max: string | null } | null;
 }
 
 export type GatewayNotification =
@@ -98,6 +122,17 @@ export type GatewayNotification =
       refundRequestId: string;
       gatewayRefundId: string;
       amount: Money;
+    }
+  /**
+   * A verified notification of a type we do not act on (e.g. OFFLINE_PAYMENT_CODE): record it and
+   * acknowledge it, or Antom resends it for a day (issue 13 point 5; contract-11).
+   */
+  | {
+      type: 'other';
+      notifyType: string;
+      paymentRequestId: string | null;
+      gatewayPaymentId: string | null;
+      resultCode: string | null;
     };
 
 export type VerifiedNotification =

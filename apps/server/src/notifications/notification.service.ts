@@ -25,7 +25,9 @@ export type NotificationOutcome =
   | 'REJECTED_MALFORMED'
   | 'UNKNOWN_PAYMENT'
   | 'UNKNOWN_REFUND'
-  | 'MISMATCH';
+  | 'MISMATCH'
+  /** A verified notification of a type we do not act on: kept and acknowledged (issue 13 point 5). */
+  | 'RECORDED';
 
 const KEPT_HEADERS = ['client-id', 'request-time', 'signature', 'content-type', 'user-agent'];
 
@@ -78,7 +80,11 @@ export class NotificationService {
     }
     const notification = verified.notification;
     const result: Handled =
-      notification.type === 'payment' ? await this.#payment(notification) : await this.#refund(notification);
+      notification.type === 'payment'
+        ? await this.#payment(notification)
+        : notification.type === 'refund'
+          ? await this.#refund(notification)
+          : await this.#other(notification);
     await this.#keep(rawBody, headers, {
       verified: true,
       outcome: result.outcome,
@@ -87,13 +93,15 @@ export class NotificationService {
       paymentId: result.paymentId ?? null,
       refundId: result.refundId ?? null,
       notifyType:
-        notification.type === 'refund'
-          ? 'REFUND_RESULT'
-          : notification.final
-            ? 'PAYMENT_RESULT'
-            : 'PAYMENT_PENDING',
+        notification.type === 'other'
+          ? notification.notifyType.slice(0, 64)
+          : notification.type === 'refund'
+            ? 'REFUND_RESULT'
+            : notification.final
+              ? 'PAYMENT_RESULT'
+              : 'PAYMENT_PENDING',
     });
-    if (result.outcome === 'APPLIED' || result.outcome === 'DUPLICATE') {
+    if (result.outcome === 'APPLIED' || result.outcome === 'DUPLICATE' || result.outcome === 'RECORDED') {
       return { status: 200, body: verified.ack, contentType: 'application/json' };
     }
     const status = result.outcome === 'MISMATCH' ? 400 : 404;
@@ -152,6 +160,15 @@ export class NotificationService {
     }
     const after = await this.#d.payments.settleFailure(attempt.id, n.resultCode, attempt);
     return { ...ids, outcome: after.status === before ? ('DUPLICATE' as const) : ('APPLIED' as const) };
+  }
+
+  /** Kept against its payment when it names one of ours; nothing else changes. */
+  async #other(n: Extract<GatewayNotification, { type: 'other' }>): Promise<Handled> {
+    const attempt = n.paymentRequestId ? await findPayment(this.#d.db, n.paymentRequestId) : undefined;
+    return {
+      outcome: 'RECORDED',
+      ...(attempt ? { orderId: attempt.order_id, paymentId: attempt.id } : {}),
+    };
   }
 
   async #refund(n: Extract<GatewayNotification, { type: 'refund' }>) {
