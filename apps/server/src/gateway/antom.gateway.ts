@@ -70,7 +70,7 @@ const IMAGE_PREFERENCE = ['BIGIMAGE', 'MIDDLEIMAGE', 'IMAGE', 'SMALLIMAGE'] as c
  * Antom's largest image (`image`). A value that is neither a URL nor a data URL is taken as base64 PNG,
  * as the SDK models allow ("an image URL, plain or base64-encoded"). Without any, the normalUrl as a QR.
  */
-function codeOf(
+export function codeOf(
   response: PayResponse,
   display: 'qr' | 'text',
 ): { kind: 'qr' | 'text' | 'image'; value: string } | null {
