@@ -165,16 +165,14 @@ export class RefundService {
       );
     }
     this.#settleIfDue(refund);
+    // The fields of Antom's inquiryRefund answer (Java SDK AlipayInquiryRefundResponse): no paymentId and
+    // no reason code for a failed refund — a merchant learns a failure, not why, from this call.
     return success({
       refundId: refund.refundId,
       refundRequestId: refund.refundRequestId,
-      paymentId: refund.paymentId,
       refundAmount: refund.amount,
       refundStatus: refund.status,
       ...(refund.status === 'SUCCESS' ? { refundTime: formatAntomTime(refund.finishedAt!) } : {}),
-      ...(refund.status === 'FAIL'
-        ? { refundResultCode: refund.resultCode, refundResultMessage: refund.resultMessage }
-        : {}),
     });
   }
 
@@ -263,7 +261,6 @@ export class RefundService {
         refundStatus: outcome,
         refundRequestId: refund.refundRequestId,
         refundId: refund.refundId,
-        paymentId: refund.paymentId,
         refundAmount: refund.amount,
         ...(outcome === 'SUCCESS' ? { refundTime: formatAntomTime(refund.finishedAt!) } : {}),
       },

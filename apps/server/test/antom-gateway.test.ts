@@ -11,6 +11,7 @@ import type { Money } from '@paydesk/api';
 import { AntomGateway, codeOf } from '../src/gateway/antom.gateway.ts';
 import type {
   CreatePaymentInput,
+  GatewayCallLog,
   GatewayMethodOption,
   PaymentGateway,
   VerifiedNotification,
@@ -18,6 +19,7 @@ import type {
 import { ManualClock } from '../src/domain/clock.ts';
 import { DEFAULT_CATALOG } from '../src/methods/catalog.ts';
 import { MethodService } from '../src/methods/method.service.ts';
+import { loadSamples, shapeProblems } from '../../../packages/antom/test/helpers/samples.helper.ts';
 import { DIALECTS } from './helpers/database.ts';
 import { CLIENT_ID, startStack, testKeys, waitFor, type Stack } from './helpers/stack.ts';
 
@@ -37,9 +39,13 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
-function antomGateway(notifyUrl = 'https://shop.example/api/v1/antom/notify'): AntomGateway {
+function antomGateway(
+  notifyUrl = 'https://shop.example/api/v1/antom/notify',
+  onCall?: (log: GatewayCallLog) => void,
+): AntomGateway {
   const { merchant, gateway } = testKeys();
   return new AntomGateway({
+    ...(onCall ? { onCall } : {}),
     clientId: CLIENT_ID,
     privateKey: merchant.privateKeyPem,
     antomPublicKey: gateway.publicKeyPem,
@@ -128,6 +134,70 @@ describe('the code and links a created payment carries (issue 13 points 7 and 9)
       },
     });
     expect(app.kind === 'created' && app.deepLink).toBe(app.kind === 'created' && app.links!.app);
+  });
+});
+
+describe("the server's requests against Antom's samples (issue 13)", () => {
+  it('sends every field a custom cashier must, each of a field Antom’s models have, in its type', async () => {
+    const calls: GatewayCallLog[] = [];
+    const gateway = antomGateway(undefined, (log) => calls.push(log));
+    const input = payment({
+      items: [
+        {
+          name: 'Jasmine tea',
+          quantity: 2,
+          unitAmount: { currency: 'THB', value: '7500' },
+          reference: 'sku-1',
+        },
+      ],
+      buyer: { id: 'buyer-1', email: 'a@shop.example', phone: '+66800000000', name: 'Somchai' },
+      terminalType: 'WAP',
+      osType: 'ANDROID',
+      userRegion: 'TH',
+    });
+    const created = await gateway.createPayment(input, context);
+    await gateway.inquirePayment(input.paymentRequestId, context);
+    await control('POST', '/sandbox/api/codes/pay', {
+      codeValue: created.kind === 'created' ? created.code!.value : '',
+    });
+    const paid = await gateway.inquirePayment(input.paymentRequestId, context);
+    const refundRequestId = `ref_gw_${input.paymentRequestId}`;
+    await gateway.refund(
+      {
+        refundRequestId,
+        gatewayPaymentId: paid.kind === 'found' ? paid.gatewayPaymentId! : '',
+        amount: { currency: 'THB', value: '100' },
+        reason: 'one cup broken',
+      },
+      context,
+    );
+    await gateway.inquireRefund(refundRequestId, context);
+    const unpaid = payment();
+    await gateway.createPayment(unpaid, context);
+    await gateway.cancelPayment(unpaid.paymentRequestId, context);
+    await gateway.consult({ amount: { currency: 'THB', value: '15000' }, region: 'TH', terminalType: 'WEB' });
+
+    const samples = loadSamples();
+    const apis = new Set(calls.map((call) => call.api));
+    expect([...apis].sort()).toEqual([
+      'cancel',
+      'consult',
+      'inquiryPayment',
+      'inquiryRefund',
+      'pay',
+      'refund',
+    ]);
+    for (const call of calls) {
+      const sample = samples[call.api]!;
+      const body = JSON.parse(call.requestBody) as Record<string, unknown>;
+      expect(shapeProblems(body, sample.requestShape, { strict: true }), call.api).toEqual([]);
+      const missing = sample.requiredForCustomCashier.filter(
+        (path) =>
+          path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown>)?.[key], body) ===
+          undefined,
+      );
+      expect(missing, call.api).toEqual([]);
+    }
   });
 });
 
@@ -344,6 +414,11 @@ describe.each(DIALECTS)('through the app, on %s', (dialect) => {
       }),
     ];
     for (const answer of answers) expect(answer).toEqual({ status: 200, text: NOTIFICATION_ACK });
+    expect(
+      shapeProblems(JSON.parse(answers[0]!.text), loadSamples().notifyPayment!.responseShape, {
+        strict: true,
+      }),
+    ).toEqual([]);
     const rows = await stack.server.paydesk.database.db
       .selectFrom('notifications')
       .select(['notify_type', 'outcome', 'verified', 'payment_id', 'order_id'])

@@ -283,7 +283,6 @@ export interface RefundNotificationBody {
   refundStatus: 'SUCCESS' | 'FAIL';
   refundRequestId: string;
   refundId: string;
-  paymentId?: string;
   refundAmount: Amount;
   refundTime?: string;
   actualRefundAmount?: Amount;
