@@ -75,13 +75,16 @@ export class RefundService {
     if (!method.refund.supported) {
       return failure('REFUND_NOT_SUPPORTED', `${method.paymentMethodType} payments cannot be refunded`);
     }
-    if (payment.status !== 'SUCCESS') {
+    // Antom's refund tables name both (seen as DPOS_PAYMENT_ORDER_IS_CANCELED and …_ORDER_STATUS_INVALID
+    // in docs.antom.com/ac/omnichannel/inquiryRefund): a cancelled payment, or one in progress or failed.
+    if (payment.status === 'CANCELLED') {
       return failure(
-        'ORDER_STATUS_INVALID',
-        payment.status === 'CANCELLED'
-          ? 'the payment was cancelled (a cancel after payment gave the money back in full)'
-          : `the payment is not paid (status ${payment.status})`,
+        'ORDER_IS_CANCELED',
+        'the payment was cancelled (a cancel after payment gave the money back in full); it cannot be refunded',
       );
+    }
+    if (payment.status !== 'SUCCESS') {
+      return failure('ORDER_STATUS_INVALID', `the payment is not paid (status ${payment.status})`);
     }
     if (amount!.currency !== payment.amount.currency) {
       return paramIllegal([

@@ -249,7 +249,7 @@ describe('POST /ams/sandbox/api/v1/payments/cancel', () => {
     const refund = await h
       .client()
       .refund({ refundRequestId: `r-${paymentId}`, paymentId, refundAmount: amount });
-    expect(refund.resultCode).toBe('ORDER_STATUS_INVALID');
+    expect(refund.resultCode).toBe('ORDER_IS_CANCELED');
     expect((await h.control('POST', `/sandbox/api/payments/${paymentId}/pay`)).status).toBe(409);
   });
 

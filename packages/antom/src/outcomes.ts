@@ -200,7 +200,9 @@ export function refundOutcome(response: RefundResponse): RefundOutcome {
   const b = base(response);
   if (b.status === 'S') return { ...b, kind: 'succeeded', refundId: response.refundId };
   if (b.status === 'F') return failed(response);
-  if (IN_PROCESS_CODES.has(b.resultCode)) return { ...b, kind: 'processing', refundId: response.refundId };
+  // Only the refund's own in-process code: a U PAYMENT_IN_PROCESS here would be about the payment (not paid
+  // yet, Antom's refund tables: "wait; do not refund a failed payment"), and no refund exists then.
+  if (b.resultCode === 'REFUND_IN_PROCESS') return { ...b, kind: 'processing', refundId: response.refundId };
   return { ...b, kind: 'unknown' };
 }
 

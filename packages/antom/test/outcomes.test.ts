@@ -192,6 +192,10 @@ describe('cancel, refund, inquiryRefund and consult outcomes', () => {
     expect(cancelOutcome({ result: r('U', 'UNKNOWN_EXCEPTION') }).kind).toBe('unknown');
   });
 
+  it('refund: U PAYMENT_IN_PROCESS is unknown, not a processing refund (no refund exists yet)', () => {
+    expect(refundOutcome({ result: r('U', 'PAYMENT_IN_PROCESS') }).kind).toBe('unknown');
+  });
+
   it('refund: S succeeded, U REFUND_IN_PROCESS processing, other U unknown, F failed', () => {
     expect(refundOutcome({ result: r('S', 'SUCCESS'), refundId: 'r1' })).toMatchObject({
       kind: 'succeeded',
