@@ -197,6 +197,49 @@ describe('the state file', () => {
   });
 });
 
+describe('a state file written before the reversal was named', () => {
+  it('reads its cancelledAmount as the reversed amount', async () => {
+    const stateFile = join(tempDir(), 'state', 'sandbox.json');
+    const first = await startSandbox({ stateFile });
+    const paid = await createPayment(
+      first.client(),
+      payRequest({ paymentMethod: { paymentMethodType: 'TRUEMONEY' } }),
+    );
+    await first.control('POST', `/sandbox/api/payments/${paid.paymentId}/pay`);
+    await first.client().cancel({ paymentId: paid.paymentId });
+    await first.close();
+    // Rewrite it the way the previous version stored a reversed payment.
+    const snapshot = JSON.parse(readFileSync(stateFile, 'utf8')) as {
+      payments: Record<string, unknown>[];
+    };
+    for (const payment of snapshot.payments) {
+      payment.cancelledAmount = payment.reversedAmount;
+      delete payment.reversedAmount;
+    }
+    writeFileSync(stateFile, JSON.stringify(snapshot));
+
+    const second = await startSandbox({ stateFile });
+    try {
+      const { body } = await second.control<{ payments: Record<string, string>[] }>(
+        'GET',
+        '/sandbox/api/ledger',
+      );
+      expect(body.payments.find((p) => p.paymentId === paid.paymentId)).toMatchObject({
+        captured: '150000',
+        reversed: '150000',
+        net: '0',
+      });
+      const inquiry = await second.client().inquiryPayment({ paymentId: paid.paymentId });
+      expect(inquiry).toMatchObject({
+        paymentStatus: 'CANCELLED',
+        reversal: { amount: { value: '150000' } },
+      });
+    } finally {
+      await second.close();
+    }
+  });
+});
+
 describe('npm run sandbox (src/main.ts)', () => {
   const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
   const repo = fileURLToPath(new URL('../../..', import.meta.url));
