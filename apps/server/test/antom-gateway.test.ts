@@ -372,6 +372,7 @@ describe('notifications (issue 13 points 4 and 5)', () => {
         type: 'other',
         notifyType: 'OFFLINE_PAYMENT_CODE',
         paymentRequestId: 'att_x',
+        refundRequestId: null,
         gatewayPaymentId: 'P1',
         resultCode: null,
       },

@@ -70,6 +70,7 @@ export interface OtherNotificationEvent {
   result: AntomResult | undefined;
   paymentRequestId: string | undefined;
   paymentId: string | undefined;
+  refundRequestId: string | undefined;
   body: Record<string, unknown>;
 }
 
@@ -266,6 +267,7 @@ export function parseNotification(input: unknown): AntomNotification {
         result: wellFormedResult(body),
         paymentRequestId: optionalString(body, 'paymentRequestId'),
         paymentId: optionalString(body, 'paymentId'),
+        refundRequestId: optionalString(body, 'refundRequestId'),
         body,
       };
   }

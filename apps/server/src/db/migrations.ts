@@ -246,7 +246,14 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
     },
   ],
   [
-    '0003_payment_links',
+    '0003_payment_reversal',
+    async (db) => {
+      // A payment captured and then reversed by a cancel keeps both times (issue 11): paid_at, reversed_at.
+      await db.schema.alterTable('payments').addColumn('reversed_at', 'bigint').execute();
+    },
+  ],
+  [
+    '0004_payment_links',
     async (db) => {
       // Every link Antom gives a phone (applinkUrl, schemeUrl, normalUrl) as JSON, beside deep_link
       // (issue 13 point 9): the cashier offers the wallet app on the same device.

@@ -48,14 +48,17 @@ export interface PaymentsTable {
   code_kind: string | null;
   code_value: string | null;
   deep_link: string | null;
-  /** JSON `{ app, scheme, normal }` of the links Antom gave for a phone (migration 0003), or null. */
+  /** JSON `{ app, scheme, normal }` of the links Antom gave for a phone (migration 0004), or null. */
   links: string | null;
   wallet_url: string | null;
   expires_at: number;
   gateway_expires_at: number;
   created_at: number;
   updated_at: number;
+  /** When Antom captured it; on a CANCELLING or CANCELLED attempt, a capture reported but not settled. */
   paid_at: number | null;
+  /** When a cancel returned a captured payment to the buyer (REVERSED, issue 11). */
+  reversed_at: Generated<number | null>;
   final_at: number | null;
   next_check_at: number | null;
   check_count: Generated<number>;

@@ -421,6 +421,7 @@ export class AntomGateway implements PaymentGateway {
             type: 'other',
             notifyType: event.notifyType,
             paymentRequestId: event.paymentRequestId ?? null,
+            refundRequestId: event.refundRequestId ?? null,
             gatewayPaymentId: event.paymentId ?? null,
             resultCode: event.result?.resultCode ?? null,
           },

@@ -47,8 +47,8 @@ export type CreatePaymentResult =
       codeExpiresAt: number | null;
       /** The link a phone should open first (app link, else scheme URL), for WAP and APP terminals. */
       deepLink: string | null;
-      /** Every link Antom gave, for WAP and APP terminals; null for WEB. */
-      links: GatewayLinks | null;
+      /** Every link Antom gave, for WAP and APP terminals; null for WEB. (Optional for test doubles.) */
+      links?: GatewayLinks | null;
       walletUrl: string | null;
     }
   | { kind: 'succeeded'; gatewayPaymentId: string | null }
@@ -65,10 +65,11 @@ export type InquiryResult =
       amount: Money | null;
       paidAt: number | null;
       /**
-       * Antom reports that this payment was captured and then cancelled, the money going back to the
-       * buyer (contract-11; docs/antom/reversal.md); `at` is when, if Antom says. Null otherwise.
+       * Antom reports the payment was captured and then cancelled, the funds returned to the buyer (a
+       * reversal, issue 11; docs/antom/reversal.md); `at` is when, if Antom says. Null when there was no
+       * such cancel. (Optional for test doubles; the Antom adapter always sets it.)
        */
-      reversal: { at: number | null } | null;
+      reversal?: { at: number | null } | null;
     }
   | { kind: 'not_found' }
   | { kind: 'unknown'; code: string };
@@ -131,6 +132,7 @@ export type GatewayNotification =
       type: 'other';
       notifyType: string;
       paymentRequestId: string | null;
+      refundRequestId: string | null;
       gatewayPaymentId: string | null;
       resultCode: string | null;
     };

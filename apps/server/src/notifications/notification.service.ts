@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { GatewayNotification, PaymentGateway } from '../gateway/payment-gateway.ts';
-import { findPayment, makeDue } from '../payments/payment.repository.ts';
+import { findPayment } from '../payments/payment.repository.ts';
 import { findRefund } from '../refunds/refund.repository.ts';
 import { insertNotification } from './notification.repository.ts';
 import type { PaymentService } from '../payments/payment.service.ts';
@@ -28,7 +28,7 @@ export type NotificationOutcome =
   | 'UNKNOWN_PAYMENT'
   | 'UNKNOWN_REFUND'
   | 'MISMATCH'
-  /** A verified notification of a type we do not act on: kept and acknowledged (issue 13 point 5). */
+  /** Verified, of a type we do not act on: kept and acknowledged, so Antom stops resending it. */
   | 'RECORDED';
 
 const KEPT_HEADERS = ['client-id', 'request-time', 'signature', 'content-type', 'user-agent'];
@@ -132,35 +132,27 @@ export class NotificationService {
         error: 'paymentId is not the one Antom gave for this payment',
       };
     }
-    const before = attempt.status;
-    if (!n.final) {
-      // PAYMENT_PENDING: the buyer acted; ask Antom soon rather than wait for the schedule.
-      await makeDue(this.#d.db, attempt.id, ['PROCESSING', 'UNKNOWN', 'ABANDONED'], this.#d.clock.now());
-      return { ...ids, outcome: 'APPLIED' as const };
-    }
-    if (n.succeeded) {
-      if (attempt.status === 'CANCELLING') {
-        // Our cancel is in flight; Antom's answer to it decides (a paid cancel is refunded by Antom).
-        await makeDue(this.#d.db, attempt.id, ['CANCELLING'], this.#d.clock.now());
-        return { ...ids, outcome: 'APPLIED' as const };
-      }
-      const after = await this.#d.payments.settleSuccess(
-        attempt.id,
-        { gatewayPaymentId: n.gatewayPaymentId, paidAt: n.paidAt ?? this.#d.clock.now() },
-        { justRead: attempt },
-      );
-      return { ...ids, outcome: after.status === before ? ('DUPLICATE' as const) : ('APPLIED' as const) };
-    }
-    const after = await this.#d.payments.settleFailure(attempt.id, n.resultCode, attempt);
-    return { ...ids, outcome: after.status === before ? ('DUPLICATE' as const) : ('APPLIED' as const) };
+    // The lifecycle decides (payments/lifecycle.ts): a success is settled, kept as evidence while our
+    // cancel is out, or checked against a reversal; never dropped (issue 11).
+    const after = await this.#d.payments.notified(attempt.id, {
+      type: 'notified',
+      outcome: !n.final ? 'PENDING' : n.succeeded ? 'SUCCESS' : 'FAIL',
+      resultCode: n.resultCode,
+      gatewayPaymentId: n.gatewayPaymentId,
+      paidAt: n.paidAt,
+    });
+    const changed = after.status !== attempt.status || after.paid_at !== attempt.paid_at || !n.final;
+    return { ...ids, outcome: changed ? ('APPLIED' as const) : ('DUPLICATE' as const) };
   }
 
-  /** Kept against its payment when it names one of ours; nothing else changes. */
   async #other(n: Extract<GatewayNotification, { type: 'other' }>): Promise<Handled> {
     const attempt = n.paymentRequestId ? await findPayment(this.#d.db, n.paymentRequestId) : undefined;
+    const refund = n.refundRequestId ? await findRefund(this.#d.db, n.refundRequestId) : undefined;
     return {
       outcome: 'RECORDED',
-      ...(attempt ? { orderId: attempt.order_id, paymentId: attempt.id } : {}),
+      orderId: attempt?.order_id ?? refund?.order_id,
+      paymentId: attempt?.id ?? refund?.payment_id,
+      refundId: refund?.id,
     };
   }
 
