@@ -1,7 +1,7 @@
-// The Antom protocol surface (PROTOCOL §1.2, §2): the six APIs under `/ams/api/v1/payments/…` (live client
-// ids) and `/ams/sandbox/api/v1/payments/…` (`SANDBOX_…` ids). Each request's signature is checked over the
-// raw bytes received and the request's path (an absolute-form target is reduced to it in app.ts); each
-// answer — including refusals — is HTTP 200, signed with the gateway key over
+// The Antom protocol surface (docs/antom-notes.md §1.2, §2): the six APIs under `/ams/api/v1/payments/…`
+// (live client ids) and `/ams/sandbox/api/v1/payments/…` (`SANDBOX_…` ids). Each request's signature is
+// checked over the raw bytes received and the request's path (an absolute-form target is reduced to it in
+// app.ts); each answer — including refusals — is HTTP 200, signed with the gateway key over
 // `POST <request path>\n<client-id>.<response-time>.<body>`. Faults are applied here, around the services.
 import type { KeyObject } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -213,9 +213,9 @@ export async function antomRoutes(app: FastifyInstance, options: AntomRoutesOpti
 }
 
 /**
- * Checks client id, request-time, key version and signature (PROTOCOL §2.1–2.3); returns the F answer when
- * refused. A `SANDBOX_…` client id exists only on the sandbox paths and any other id only on the live
- * ones (PROTOCOL §1.1), so a request on the wrong prefix names no client Antom knows there.
+ * Checks client id, request-time, key version and signature (docs/antom-notes.md §2.1–2.3); returns the F
+ * answer when refused. A `SANDBOX_…` client id exists only on the sandbox paths and any other id only on the
+ * live ones (docs/antom-notes.md §1.1), so a request on the wrong prefix names no client Antom knows there.
  */
 function authenticate(
   request: FastifyRequest,
@@ -255,7 +255,7 @@ function authenticate(
       error instanceof AntomSignatureError ? error.message : 'the signature header is malformed',
     );
   }
-  // An omitted keyVersion means the latest key bound to the client id (PROTOCOL §2.1).
+  // An omitted keyVersion means the latest key bound to the client id (docs/antom-notes.md §2.1).
   if (keyVersion !== undefined && keyVersion !== options.keyVersion) {
     return failure('KEY_NOT_FOUND', `no public key with keyVersion ${keyVersion} for client-id ${clientId}`);
   }

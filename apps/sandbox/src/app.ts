@@ -1,6 +1,6 @@
 // Builds the sandbox: keys, clock, state, services and the three route plugins (protocol, control, pages)
-// on one Fastify instance. It does not listen by itself (STYLE point 1): `main.ts` and the product launcher
-// call `listen`, tests either listen on port 0 or use `app.inject`.
+// on one Fastify instance. It does not listen by itself (docs/style.md §1): `main.ts` and the product
+// launcher call `listen`, tests either listen on port 0 or use `app.inject`.
 import { createPublicKey } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { generateKeyPair, loadPrivateKey, loadPublicKey, type KeyInput } from '@paydesk/antom';
@@ -247,8 +247,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
 
 /**
  * The origin form of a request target (RFC 9112 §3.2): an absolute-form target, as the Python SDK writes
- * (`POST http://host/ams/…`), is reduced to its path and query, which is also what Antom signs (PROTOCOL
- * §2.2). Anything else is left as it came.
+ * (`POST http://host/ams/…`), is reduced to its path and query, which is also what Antom signs
+ * (docs/antom-notes.md §2.2). Anything else is left as it came.
  */
 export function originForm(target: string): string {
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return target;

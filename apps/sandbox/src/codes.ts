@@ -1,4 +1,4 @@
-// The code a merchant renders (PROTOCOL §4; issue 13 point 7): `orderCodeForm.codeDetails` holds up to four
+// The code a merchant renders (docs/antom-notes.md §4; D13.7): `orderCodeForm.codeDetails` holds up to four
 // entries, `TEXT` being the raw value and `SMALLIMAGE` / `MIDDLEIMAGE` / `BIGIMAGE` an image URL of the
 // same code. QR methods answer the text and three images, bank transfers the text only, and one method
 // (GCash, see methods.ts) images only, so a merchant's image-only path is exercised here before it meets

@@ -1,6 +1,7 @@
-// consult (PROTOCOL §5.5): the methods table filtered by currency, region and the merchant's allow and
-// block lists. Limits come back in Antom's shape, `amountLimitInfoMap: { <currency>: { singleLimit:
-// { minAmount, maxAmount } } }` (Java SDK `PaymentOption` / `AmountLimitInfo`; issue 13 point 6).
+// consult (docs/antom-notes.md §5.5): the methods table filtered by currency, region and the merchant's allow
+// and block lists. Limits come back in Antom's shape,
+// `amountLimitInfoMap: { <currency>: { singleLimit: { minAmount, maxAmount } } }` (Java SDK `PaymentOption` /
+// `AmountLimitInfo`; D13.6).
 import { compareMinor } from '@paydesk/antom';
 import { methodLimits, PAYMENT_METHODS } from './methods.ts';
 import { paramIllegal, success, type AntomAnswer } from './results.ts';

@@ -1,4 +1,4 @@
-// The control API (issue #3, "For tests"): JSON routes under /sandbox/api that play the buyer (pay,
+// The control API (D3.9): JSON routes under /sandbox/api that play the buyer (pay,
 // decline, scan a code), move time (expire), show the money truth (ledger) and every gateway call
 // (requests), and set fault injection. Bad input is a 4xx `{ error: { code, message } }` that changes nothing.
 import type { FastifyInstance, FastifyRequest } from 'fastify';

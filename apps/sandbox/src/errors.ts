@@ -1,5 +1,5 @@
 // Domain errors of the sandbox: the services say what rule refused an action, in a stable code and no
-// HTTP (issue 12 point 4); the control and wallet routes turn them into statuses (control.routes.ts).
+// HTTP (D12.4); the control and wallet routes turn them into statuses (control.routes.ts).
 
 /** A buyer or operator action the sandbox's rules refuse (e.g. paying a cancelled code). */
 export class SandboxRuleError extends Error {

@@ -1,4 +1,4 @@
-// Fault injection (issue #3, "For tests"): what real networks and a real Antom do to a merchant — slow
+// Fault injection (D3.9): what real networks and a real Antom do to a merchant — slow
 // answers, 5xx, U answers, rate limits, replies lost after the work was done, bad signatures, and
 // notifications dropped, duplicated, delayed or reordered. Draws come from a seeded PRNG (mulberry32), so
 // the same seed and the same sequence of requests give the same faults every run.

@@ -1,4 +1,4 @@
-// HTTP-shaped errors live with the routes (issue 12 point 4): the services throw domain errors
+// HTTP-shaped errors live with the routes (D12.4): the services throw domain errors
 // (errors.ts) and the control and wallet routes turn them into a status and `{ error: { code, message } }`.
 import { FaultConfigError, SandboxRuleError } from './errors.ts';
 

@@ -1,5 +1,5 @@
-// The money truth per payment (issue #3, control API): what the buyer paid, what came back through refunds
-// and through a cancel of a paid payment (the reversal, issue 11), and what the merchant keeps. Integer
+// The money truth per payment (D3.9): what the buyer paid, what came back through refunds
+// and through a cancel of a paid payment (the reversal, D11), and what the merchant keeps. Integer
 // minor-unit strings only.
 import { addMinor, subtractMinor } from '@paydesk/antom';
 import type { PaymentRecord, RefundRecord } from './store.ts';

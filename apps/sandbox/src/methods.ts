@@ -1,18 +1,23 @@
-// The payment methods the sandbox offers, as one data table (PROTOCOL §5.2, §5.3, §7.1, §7.5). The checkout
-// server's tests and docs read it too, so every rule the sandbox enforces per method lives here and nowhere
-// else. Limits marked "sandbox choice" are not published by Antom; they are plausible, and documented.
+// The payment methods the sandbox offers, as one data table (docs/antom-notes.md §5.2, §5.3, §7.1, §7.5). The
+// checkout server's tests and docs read it too, so every rule the sandbox enforces per method lives here and
+// nowhere else. Limits marked "sandbox choice" are not published by Antom; they are plausible, and
+// documented.
 import type { AmountLimitInfo, PaymentMethodCategory } from '@paydesk/antom';
 
 /** How the buyer receives the code: a QR payload to scan, or a number to type (VA / payment code). */
 export type CodeDisplay = 'QR' | 'TEXT';
 
 /**
- * When `cancel` is accepted (PROTOCOL §5.2): never (Indonesian methods), only before the buyer pays (Thai
- * bank transfers; PromptPay by our choice, §10.9), or until 00:15 UTC+8 on the day after payment (others).
+ * When `cancel` is accepted (docs/antom-notes.md §5.2): never (Indonesian methods), only before the buyer
+ * pays (Thai bank transfers; PromptPay by our choice, docs/antom-notes.md §10.9), or until 00:15 UTC+8 on the
+ * day after payment (others).
  */
 export type CancelRule = 'NEVER' | 'BEFORE_PAYMENT' | 'UNTIL_T1_0015_UTC8';
 
-/** Refund capability (PROTOCOL §5.3): wallets refund synchronously, banks and bank QR schemes asynchronously. */
+/**
+ * Refund capability (docs/antom-notes.md §5.3): wallets refund synchronously, banks and bank QR schemes
+ * asynchronously.
+ */
 export interface RefundRule {
   supported: boolean;
   /** A refund of less than what is left is allowed. */
@@ -35,9 +40,11 @@ export interface PaymentMethod {
   currencies: readonly string[];
   /** Inclusive limits per currency, minor-unit strings. */
   limits: Readonly<Record<string, { min: string; max: string }>>;
-  /** Code lifetime when the merchant sends no `paymentExpiryTime` (PROTOCOL §7.5). */
+  /** Code lifetime when the merchant sends no `paymentExpiryTime` (docs/antom-notes.md §7.5). */
   defaultExpiryMs: number;
-  /** The furthest `paymentExpiryTime` accepted, counted from the request (PROTOCOL §3 and §10.4). */
+  /**
+   * The furthest `paymentExpiryTime` accepted, counted from the request (docs/antom-notes.md §3 and §10.4).
+   */
   maxExpiryMs: number;
   cancel: CancelRule;
   refund: RefundRule;
@@ -60,8 +67,8 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 // Antom's docs say a custom paymentExpiryTime must be < 10 min after the request for non-bank-transfer
-// methods even though the default is 14 min (PROTOCOL §10.4). We enforce the documented limit: code that
-// passes here cannot be refused by Antom for it.
+// methods even though the default is 14 min (docs/antom-notes.md §10.4). We enforce the documented limit:
+// code that passes here cannot be refused by Antom for it.
 const QR_MAX_EXPIRY = 10 * MINUTE;
 
 /** Every method the sandbox knows, in display order. */

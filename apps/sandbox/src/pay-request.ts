@@ -1,4 +1,4 @@
-// What a `pay` request must hold before the sandbox creates anything (PROTOCOL §3; issue 13): every
+// What a `pay` request must hold before the sandbox creates anything (docs/antom-notes.md §3; D13): every
 // problem names its field, and they are answered together as one PARAM_ILLEGAL. Rules that depend on
 // the method (currency, limits, expiry ceiling) are checked afterwards, against the methods table.
 import type { Amount, TerminalType } from '@paydesk/antom';

@@ -1,6 +1,6 @@
 // The payment rules: pay (idempotency, codes), inquiryPayment, cancel (and the reversal of a paid payment),
-// and what the buyer does in the wallet (pay, decline) — PROTOCOL §3–§5, §7. Every status change goes
-// through the transition table (transitions.ts); every read checks expiry first, so a status is never
+// and what the buyer does in the wallet (pay, decline) — docs/antom-notes.md §3–§5, §7. Every status change
+// goes through the transition table (transitions.ts); every read checks expiry first, so a status is never
 // stale even if the expiry timer has not fired yet. Refusals of buyer actions are SandboxRuleErrors; the
 // routes decide what HTTP makes of them.
 import { compareMinor } from '@paydesk/antom';
@@ -33,7 +33,7 @@ export interface ServiceContext {
 // A little slack on the expiry ceiling, for clock skew between merchant and gateway.
 const EXPIRY_SLACK_MS = 5_000;
 
-/** Result messages for the decline codes the wallet offers (PROTOCOL §6.2). */
+/** Result messages for the decline codes the wallet offers (docs/antom-notes.md §6.2). */
 export const DECLINE_CODES: Readonly<Record<string, string>> = Object.freeze({
   USER_BALANCE_NOT_ENOUGH: 'The user balance is not enough for this payment.',
   RISK_REJECT: 'The payment was rejected by risk control.',
@@ -51,7 +51,7 @@ export class PaymentService {
     this.#ctx = ctx;
   }
 
-  // ---- pay (PROTOCOL §3, §4, §7.4)
+  // ---- pay (docs/antom-notes.md §3, §4, §7.4)
 
   pay(body: unknown): AntomAnswer {
     if (!isObject(body)) return paramIllegal(['the body must be a JSON object']);
@@ -132,9 +132,9 @@ export class PaymentService {
   }
 
   /**
-   * The U PAYMENT_IN_PROCESS answer of a new payment (PROTOCOL §4): the code in every rendering the method
-   * has, and the links a phone opens — `normalUrl` always (the wallet page, as Antom's QR page for WEB),
-   * `applinkUrl` for WAP and APP, and `schemeUrl` for APP (issue 13 point 9).
+   * The U PAYMENT_IN_PROCESS answer of a new payment (docs/antom-notes.md §4): the code in every rendering
+   * the method has, and the links a phone opens — `normalUrl` always (the wallet page, as Antom's QR page for
+   * WEB), `applinkUrl` for WAP and APP, and `schemeUrl` for APP (D13.9).
    */
   #createdAnswer(payment: PaymentRecord, method: PaymentMethod): Record<string, unknown> {
     const wallet = this.walletUrl(payment.token);
@@ -158,7 +158,7 @@ export class PaymentService {
     });
   }
 
-  /** A pay with a known paymentRequestId (PROTOCOL §7.4): the same answer, or why not. */
+  /** A pay with a known paymentRequestId (docs/antom-notes.md §7.4): the same answer, or why not. */
   #repeat(existing: PaymentRecord, body: Record<string, unknown>): AntomAnswer {
     const same =
       pick(body, 'paymentAmount.currency') === existing.amount.currency &&
@@ -173,7 +173,8 @@ export class PaymentService {
     const payment = this.refresh(existing);
     if (payment.status === 'PROCESSING') return payment.payAnswer as AntomAnswer;
     if (payment.status === 'SUCCESS') {
-      // Already paid: say so with S rather than show a code again (PROTOCOL §4, "S → already paid").
+      // Already paid: say so with S rather than show a code again (docs/antom-notes.md §4, "S → already
+      // paid").
       return success({
         paymentRequestId: payment.paymentRequestId,
         paymentId: payment.paymentId,
@@ -201,7 +202,7 @@ export class PaymentService {
     return `${this.#ctx.publicUrl()}/wallet/c/${token}`;
   }
 
-  // ---- inquiryPayment (PROTOCOL §5.1)
+  // ---- inquiryPayment (docs/antom-notes.md §5.1)
 
   inquiryPayment(body: unknown): AntomAnswer {
     const found = this.#lookup(body);
@@ -216,8 +217,8 @@ export class PaymentService {
       paymentId: payment.paymentId,
       paymentAmount: payment.amount,
       paymentCreateTime: formatAntomTime(payment.createdAt),
-      // Only for SUCCESS (PROTOCOL §5.1): a reversed payment reads CANCELLED and the capture shows in
-      // its CANCEL transaction instead.
+      // Only for SUCCESS (docs/antom-notes.md §5.1): a reversed payment reads CANCELLED and the capture shows
+      // in its CANCEL transaction instead.
       ...(payment.status === 'SUCCESS' ? { paymentTime: formatAntomTime(payment.paidAt!) } : {}),
       paymentMethodType: payment.paymentMethodType,
       ...(transactions.length > 0 ? { transactions } : {}),
@@ -225,9 +226,10 @@ export class PaymentService {
   }
 
   /**
-   * The payment's follow-up transactions (PROTOCOL §5.1): one REFUND per refund, and one CANCEL when a
-   * cancel gave a capture back (the reversal, docs/antom/reversal.md). A cancel of an unpaid code moved
-   * no money and lists nothing, as the docs say transactions are present "when a refund or capture exists".
+   * The payment's follow-up transactions (docs/antom-notes.md §5.1): one REFUND per refund, and one CANCEL
+   * when a cancel gave a capture back (the reversal, docs/antom/reversal.md). A cancel of an unpaid code
+   * moved no money and lists nothing, as the docs say transactions are present "when a refund or capture
+   * exists".
    */
   #transactions(payment: PaymentRecord): Record<string, unknown>[] {
     const list: Record<string, unknown>[] = this.#ctx.store.refundsOf(payment.paymentId).map((refund) => ({
@@ -257,7 +259,7 @@ export class PaymentService {
     return list;
   }
 
-  // ---- cancel (PROTOCOL §5.2; docs.antom.com/ac/cashierpay/cancel)
+  // ---- cancel (docs/antom-notes.md §5.2; docs.antom.com/ac/cashierpay/cancel)
 
   cancel(body: unknown): AntomAnswer {
     const found = this.#lookup(body);
@@ -333,7 +335,7 @@ export class PaymentService {
     check.string('merchantAccountId', { max: 32 });
     if (check.ok && !paymentId && !paymentRequestId) check.add('paymentId or paymentRequestId is required');
     if (!check.ok) return paramIllegal(check.problems);
-    // paymentId wins when both are given (PROTOCOL §5.1).
+    // paymentId wins when both are given (docs/antom-notes.md §5.1).
     const payment = paymentId
       ? this.#ctx.store.payment(paymentId)
       : this.#ctx.store.paymentByRequestId(paymentRequestId!);

@@ -1,6 +1,6 @@
-// The refund rules (PROTOCOL §5.3, §5.4): by Antom's paymentId, idempotent on refundRequestId, partial and
-// multiple refunds up to what was paid, per-method capability and window, synchronous for wallets and
-// asynchronous (U REFUND_IN_PROCESS, then a REFUND_RESULT notification) for banks and bank QR schemes.
+// The refund rules (docs/antom-notes.md §5.3, §5.4): by Antom's paymentId, idempotent on refundRequestId,
+// partial and multiple refunds up to what was paid, per-method capability and window, synchronous for wallets
+// and asynchronous (U REFUND_IN_PROCESS, then a REFUND_RESULT notification) for banks and bank QR schemes.
 import { compareMinor, subtractMinor } from '@paydesk/antom';
 import { newRefundId } from './ids.ts';
 import { ledgerOf } from './ledger.ts';
@@ -155,7 +155,7 @@ export class RefundService {
     check.string('merchantAccountId', { max: 32 });
     if (check.ok && !refundId && !refundRequestId) check.add('refundId or refundRequestId is required');
     if (!check.ok) return paramIllegal(check.problems);
-    // refundId wins when both are given (PROTOCOL §5.4).
+    // refundId wins when both are given (docs/antom-notes.md §5.4).
     const refund = refundId
       ? this.#ctx.store.refund(refundId)
       : this.#ctx.store.refundByRequestId(refundRequestId!);

@@ -35,7 +35,7 @@ export interface PaymentRecord {
   token: string;
   notifyUrl?: string;
   redirectUrl: string;
-  /** The body of the first `pay` answer, replayed for an identical retry (PROTOCOL §7.4). */
+  /** The body of the first `pay` answer, replayed for an identical retry (docs/antom-notes.md §7.4). */
   payAnswer: Record<string, unknown>;
   notificationIds: string[];
 }

@@ -1,5 +1,5 @@
-// Antom datetimes are ISO-8601 with an offset (PROTOCOL §7.3). The sandbox writes them in UTC+8, Antom's
-// home zone, so merchant code that ignores the offset fails here rather than in production.
+// Antom datetimes are ISO-8601 with an offset (docs/antom-notes.md §7.3). The sandbox writes them in UTC+8,
+// Antom's home zone, so merchant code that ignores the offset fails here rather than in production.
 
 const UTC8_MS = 8 * 3_600_000;
 
@@ -21,7 +21,7 @@ export function parseAntomTime(value: string): number | undefined {
 
 /**
  * The default cancel deadline for a payment completed at `paidAt`: 00:15 (UTC+8) on the next calendar day
- * in UTC+8 (PROTOCOL §5.2, "all other methods").
+ * in UTC+8 (docs/antom-notes.md §5.2, "all other methods").
  */
 export function cancelDeadlineAfterPayment(paidAt: number): number {
   const local = new Date(paidAt + UTC8_MS);
@@ -34,9 +34,9 @@ export function antomDate(ms: number): string {
   return new Date(ms + UTC8_MS).toISOString().slice(0, 10).replaceAll('-', '');
 }
 
-// `request-time` as Antom's pages and the official SDKs write it (PROTOCOL §2.1): epoch milliseconds
-// (the docs' example `1685599933871`; Java and Go SDKs), or ISO-8601 with a zone (`2019-01-01T01:01:01Z`
-// in the Java WebhookTool; Python `+00:00`, PHP `+0000`, .NET seven fraction digits).
+// `request-time` as Antom's pages and the official SDKs write it (docs/antom-notes.md §2.1): epoch
+// milliseconds (the docs' example `1685599933871`; Java and Go SDKs), or ISO-8601 with a zone
+// (`2019-01-01T01:01:01Z` in the Java WebhookTool; Python `+00:00`, PHP `+0000`, .NET seven fraction digits).
 const EPOCH_MS = /^\d{13}$/;
 const ISO_REQUEST_TIME =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):?(\d{2}))$/;

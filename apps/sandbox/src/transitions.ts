@@ -1,4 +1,4 @@
-// The sandbox's state machine as data (issue 12 point 4; STYLE point 5): which event may move a payment or
+// The sandbox's state machine as data (D12.4; docs/style.md §5): which event may move a payment or
 // a refund from which status to which. Every status change in the services goes through `movePayment` /
 // `moveRefund`, so a rule such as "a cancelled code can no longer be paid" lives in one table, not in
 // scattered `if`s, and a refused move says which status and event it was.
@@ -6,7 +6,7 @@ import { SandboxRuleError } from './errors.ts';
 import type { PaymentRecord, RefundRecord, SandboxPaymentStatus, SandboxRefundStatus } from './store.ts';
 
 /**
- * What can happen to a payment (PROTOCOL §5, docs.antom.com/ac/cashierpay/cancel):
+ * What can happen to a payment (docs/antom-notes.md §5, docs.antom.com/ac/cashierpay/cancel):
  * - `PAID` / `DECLINED`: the buyer pays or the payment fails in the wallet;
  * - `EXPIRED`: the code runs out unpaid (Antom answers FAIL + ORDER_IS_CLOSED);
  * - `CANCELLED`: the merchant cancels an unpaid code;

@@ -1,4 +1,4 @@
-// Configuration and running (issue #3 point 10): SANDBOX_* parsing with every problem listed, the
+// Configuration and running (D3.10): SANDBOX_* parsing with every problem listed, the
 // development key file, the state file across a restart, and `npm run sandbox` as a real process.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';

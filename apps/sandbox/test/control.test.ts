@@ -1,4 +1,4 @@
-// The control API (issue #3 point 9): shapes the tests of other parts rely on, filters, the ledger, the
+// The control API (D3.9): shapes the tests of other parts rely on, filters, the ledger, the
 // request log, reset, and that bad input is a 4xx that changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPayment, payRequest, startSandbox, uniqueId, type Harness } from './helpers.ts';

@@ -1,5 +1,5 @@
-// The payment lifecycle (issue #3 point 5): expiry by timer and on every read, inquiryPayment, cancel with
-// the per-method windows (PROTOCOL §5.2), and what the buyer can and cannot do to a payment.
+// The payment lifecycle (D3.5): expiry by timer and on every read, inquiryPayment, cancel with
+// the per-method windows (docs/antom-notes.md §5.2), and what the buyer can and cannot do to a payment.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPayment, NotifyReceiver, payRequest, startSandbox, waitFor, type Harness } from './helpers.ts';
 
@@ -180,7 +180,7 @@ describe('POST /ams/sandbox/api/v1/payments/cancel', () => {
     );
   });
 
-  // Issue 11: the reversal as Antom reports it (docs/antom/reversal.md): the cancel answers S, the money
+  // D11: the reversal as Antom reports it (docs/antom/reversal.md): the cancel answers S, the money
   // goes back to the buyer, inquiry reads CANCELLED with a CANCEL transaction, no notification announces it.
   it('reverses a paid payment in full: CANCELLED, a CANCEL transaction, the ledger, no new notification', async () => {
     const amount = { currency: 'SGD', value: '2500' };

@@ -1,4 +1,4 @@
-// pay and consult (issue #3 points 3–4): Antom's validation, idempotency on paymentRequestId, the code
+// pay and consult (D3.3–D3.4): Antom's validation, idempotency on paymentRequestId, the code
 // forms per method, and consult's filtering by amount, currency and region.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PayRequest } from '@paydesk/antom';
@@ -234,7 +234,7 @@ describe('POST /ams/sandbox/api/v1/payments/pay — the answer', () => {
     expect(response.paymentAmount).toEqual(request.paymentAmount);
     const form = response.orderCodeForm!;
     expect(form.paymentMethodType).toBe('PROMPTPAY');
-    // The text value first, then Antom's three image sizes (issue 13 point 7; at most four entries).
+    // The text value first, then Antom's three image sizes (D13.7; at most four entries).
     expect(form.codeDetails.map((detail) => detail.displayType)).toEqual([
       'TEXT',
       'SMALLIMAGE',
@@ -276,13 +276,13 @@ describe('POST /ams/sandbox/api/v1/payments/pay — the answer', () => {
         payRequest({ env: { terminalType, osType: 'ANDROID' } }),
       );
       expect(response.applinkUrl).toBe(response.normalUrl);
-      // The wallet's own scheme only where an app can take it (issue 13 point 9).
+      // The wallet's own scheme only where an app can take it (D13.9).
       if (terminalType === 'APP') expect(response.schemeUrl).toMatch(/^paydesk-sandbox-wallet:\/\/c\//);
       else expect(response.schemeUrl).toBeUndefined();
     },
   );
 
-  it('gives GCash images only, each an SVG QR of the wallet page at its size (issue 13 point 7)', async () => {
+  it('gives GCash images only, each an SVG QR of the wallet page at its size (D13.7)', async () => {
     const { response } = await createPayment(
       h.client(),
       payRequest({
@@ -410,7 +410,7 @@ describe('POST /ams/sandbox/api/v1/payments/consult', () => {
       paymentMethodCategory: 'MOBILE_BANKING_APP',
       paymentMethodRegion: ['TH'],
       supportedCurrencies: ['THB'],
-      // Antom's shape (Java SDK PaymentOption / AmountLimitInfo; issue 13 point 6).
+      // Antom's shape (Java SDK PaymentOption / AmountLimitInfo; D13.6).
       amountLimitInfoMap: {
         THB: {
           singleLimit: {

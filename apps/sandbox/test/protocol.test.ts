@@ -1,4 +1,4 @@
-// The protocol surface (issue #3 points 1–2): both path prefixes, request verification, signed answers,
+// The protocol surface (D3.1–D3.2): both path prefixes, request verification, signed answers,
 // the Antom-style refusals, and robustness against malformed requests.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
@@ -68,7 +68,7 @@ describe('request signatures', () => {
     }
   });
 
-  // Issue 13 point 3: a SANDBOX_ client id exists only on the sandbox paths (PROTOCOL §1.1), and a live id
+  // D13.3: a SANDBOX_ client id exists only on the sandbox paths (docs/antom-notes.md §1.1), and a live id
   // only on the live ones; the wrong prefix names no client Antom knows there.
   it('refuses a SANDBOX_ client id on the live paths, and a live client id on the sandbox paths', async () => {
     for (const api of ['consult', 'pay', 'inquiryPayment', 'cancel', 'refund', 'inquiryRefund']) {
@@ -141,7 +141,7 @@ describe('request signatures', () => {
     expect((await h.client({ requestTimeFormat: 'epoch-ms' }).consult(consult)).kind).toBe('ok');
   });
 
-  // Issue 13 point 2: request-time in the formats Antom's pages and the official SDKs use. No freshness
+  // D13.2: request-time in the formats Antom's pages and the official SDKs use. No freshness
   // window is documented, so an old but well-formed time is accepted (README: "More lenient than Antom").
   it.each([
     ["epoch milliseconds (the docs' example)", '1685599933871'],
@@ -171,7 +171,7 @@ describe('request signatures', () => {
     assertSignedAnswer(raw, path);
   });
 
-  // Issue 13 point 1: the official Python SDK writes the request line in absolute form
+  // D13.1: the official Python SDK writes the request line in absolute form
   // (`connection.request("POST", url)` in default_http_rpc.py); RFC 9112 §3.2.2 says servers accept it.
   it('serves an absolute-form request target, verifying and signing over its path', async () => {
     const path = '/ams/sandbox/api/v1/payments/consult';

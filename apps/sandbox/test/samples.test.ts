@@ -1,5 +1,5 @@
 // The sandbox's answers and notifications fit the same shapes as Antom's samples (docs/antom/samples,
-// issue 13): every field it sends is one of Antom's models, every required one is there, in its type.
+// D13): every field it sends is one of Antom's models, every required one is there, in its type.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   loadSamples,

@@ -1,4 +1,4 @@
-// The sandbox's transition table (issue 12 point 4): every (status, event) pair, and that a refused move
+// The sandbox's transition table (D12.4): every (status, event) pair, and that a refused move
 // changes nothing and says which rule refused it, in domain terms (the routes add HTTP).
 import { describe, expect, it } from 'vitest';
 import { SandboxRuleError } from '../src/errors.ts';

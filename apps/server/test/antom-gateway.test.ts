@@ -1,4 +1,4 @@
-// The Antom adapter of the gateway port against the sandbox over real HTTP (issue 13; issue 11): the code
+// The Antom adapter of the gateway port against the sandbox over real HTTP (D13; D11): the code
 // a buyer is shown (TEXT drawn by us, else Antom's image), the links a phone opens, a reversal as
 // inquiryPayment reports it, consult's limits, a notify URL with a query string, and verified notifications
 // of types we do not act on — recorded and acknowledged through the whole app, on both dialects.
@@ -89,7 +89,7 @@ async function control(method: string, path: string, body?: unknown) {
   return (await response.json()) as Record<string, unknown>;
 }
 
-describe('the code and links a created payment carries (issue 13 points 7 and 9)', () => {
+describe('the code and links a created payment carries (D13.7 and D13.9)', () => {
   it('draws a TEXT value ourselves: a QR for QR methods, text to type for bank transfers', async () => {
     const gateway = antomGateway();
     const qr = await gateway.createPayment(payment(), context);
@@ -137,7 +137,7 @@ describe('the code and links a created payment carries (issue 13 points 7 and 9)
   });
 });
 
-describe("the server's requests against Antom's samples (issue 13)", () => {
+describe("the server's requests against Antom's samples (D13)", () => {
   it('sends every field a custom cashier must, each of a field Antom’s models have, in its type', async () => {
     const calls: GatewayCallLog[] = [];
     const gateway = antomGateway(undefined, (log) => calls.push(log));
@@ -247,7 +247,7 @@ describe('codeOf (orderCodeForm.codeDetails as Antom may send it)', () => {
   });
 });
 
-describe('a reversal as inquiryPayment reports it (issue 11)', () => {
+describe('a reversal as inquiryPayment reports it (D11)', () => {
   it('maps a paid-then-cancelled payment to reversal.at, and anything else to null', async () => {
     const gateway = antomGateway();
     const paid = payment();
@@ -275,7 +275,7 @@ describe('a reversal as inquiryPayment reports it (issue 11)', () => {
   });
 });
 
-describe("consult's limits (issue 13 point 6)", () => {
+describe("consult's limits (D13.6)", () => {
   it("reads each method's per-payment limits from amountLimitInfoMap", async () => {
     const options = await antomGateway().consult({
       amount: { currency: 'THB', value: '150000' },
@@ -315,7 +315,7 @@ describe("consult's limits (issue 13 point 6)", () => {
   });
 });
 
-describe('notifications (issue 13 points 4 and 5)', () => {
+describe('notifications (D13.4 and D13.5)', () => {
   let receiver: Server;
   let receiverUrl: string;
   const verified: VerifiedNotification[] = [];
@@ -447,7 +447,7 @@ describe.each(DIALECTS)('through the app, on %s', (dialect) => {
     expect((view.body as { payment: { status: string } }).payment.status).toBe('PROCESSING');
   });
 
-  it("gives the buyer the phone's links for an APP payment, and none for WEB (issue 13 point 9)", async () => {
+  it("gives the buyer the phone's links for an APP payment, and none for WEB (D13.9)", async () => {
     const app = await stack.confirm((await stack.createOrder()).checkoutToken, 'TRUEMONEY', 'APP');
     expect(app.body).toMatchObject({
       links: {

@@ -1,6 +1,6 @@
-// Antom → merchant notifications (PROTOCOL §1.3, §2.4): verify the signature over the raw body first,
-// then check the client id, then parse into a typed event. The acknowledgement is a fixed body; send it
-// only after the result is stored, since Antom resends anything else (0 s, 2 min, 10 min … 15 h).
+// Antom → merchant notifications (docs/antom-notes.md §1.3, §2.4): verify the signature over the raw body
+// first, then check the client id, then parse into a typed event. The acknowledgement is a fixed body; send
+// it only after the result is stored, since Antom resends anything else (0 s, 2 min, 10 min … 15 h).
 import type { KeyObject } from 'node:crypto';
 import { AntomNotificationError, AntomSignatureError } from './errors.ts';
 import { loadPublicKey, type KeyInput } from './keys.ts';
@@ -61,7 +61,7 @@ export interface RefundResultEvent {
 /**
  * A verified notification of a type this package does not interpret (e.g. `OFFLINE_PAYMENT_CODE`, which
  * Antom's notifyPayment page lists for in-store payments, or a type added later). It is Antom's signed
- * word all the same: record it and acknowledge it, or Antom resends it for a day (PROTOCOL §1.3).
+ * word all the same: record it and acknowledge it, or Antom resends it for a day (docs/antom-notes.md §1.3).
  */
 export interface OtherNotificationEvent {
   type: 'OTHER';
@@ -84,8 +84,8 @@ export interface VerifyNotificationInput {
   headers: Record<string, string | string[] | undefined>;
   /**
    * The notify URL as given to Antom, or its path (`/api/v1/antom/notify`), with its query string if it
-   * has one. Never a proxy-rewritten path (PROTOCOL §2.4). With a query string, a signature over the path
-   * with the query or over the path alone is accepted: Antom's pages do not say which it signs.
+   * has one. Never a proxy-rewritten path (docs/antom-notes.md §2.4). With a query string, a signature over
+   * the path with the query or over the path alone is accepted: Antom's pages do not say which it signs.
    */
   notifyPath: string;
   /** Our client id: a notification for any other client is rejected. */
@@ -150,9 +150,9 @@ export function verifyNotification(input: VerifyNotificationInput): AntomNotific
 
 /**
  * The paths a notification for this notify URL may be signed over, most specific first. Requests sign
- * their URI with its query string (PROTOCOL §2.2), the SDKs' webhook samples show a bare path (§2.4,
- * §10.7): with a query string, both are tried. Each is Antom's signature over the same body, so accepting
- * either lets nothing unsigned in. `https://shop.example/n?k=1` → [`/n?k=1`, `/n`].
+ * their URI with its query string (docs/antom-notes.md §2.2), the SDKs' webhook samples show a bare path
+ * (docs/antom-notes.md §2.4, §10.7): with a query string, both are tried. Each is Antom's signature over the
+ * same body, so accepting either lets nothing unsigned in. `https://shop.example/n?k=1` → [`/n?k=1`, `/n`].
  */
 export function notifyPathsOf(notifyPath: string): string[] {
   let target = notifyPath;

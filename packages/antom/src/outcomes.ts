@@ -1,5 +1,5 @@
-// Typed outcomes (PROTOCOL §6): every verified Antom answer is sorted into a small union per API, so a
-// caller switches on `kind` instead of comparing result-code strings. The S/F/U letter and the code are
+// Typed outcomes (docs/antom-notes.md §6): every verified Antom answer is sorted into a small union per API,
+// so a caller switches on `kind` instead of comparing result-code strings. The S/F/U letter and the code are
 // always kept alongside. "Unknown" is never "failed": it means ask again (inquiry) with the same ids.
 import { AntomGatewayError } from './errors.ts';
 import type {
@@ -66,7 +66,7 @@ export type InquiryPaymentOutcome =
   | (Failed<InquiryPaymentResponse> & { notFound: boolean })
   | Unknown<InquiryPaymentResponse>;
 
-/** `cancel`: S closes the payment (a paid one is refunded in full by Antom, PROTOCOL §5.2). */
+/** `cancel`: S closes the payment (a paid one is refunded in full by Antom, docs/antom-notes.md §5.2). */
 export type CancelOutcome =
   (Base<CancelResponse> & { kind: 'cancelled' }) | Failed<CancelResponse> | Unknown<CancelResponse>;
 

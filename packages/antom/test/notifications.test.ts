@@ -1,4 +1,4 @@
-// Antom → merchant notifications (issue 2, point 9; PROTOCOL §1.3, §2.4): verify the raw body with the
+// Antom → merchant notifications (D2.9; docs/antom-notes.md §1.3, §2.4): verify the raw body with the
 // notify path, client-id and request-time; parse into typed events; answer the fixed acknowledgement.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -156,8 +156,9 @@ describe('verifyNotification', () => {
     expect(catchError(() => verify(signed('not json')))).toMatchObject({ code: 'NOTIFICATION_MALFORMED' });
   });
 
-  // Issue 13 point 4: a notify URL with a query string. Antom's pages do not say whether the query is
-  // signed (PROTOCOL §10.7); a signature over either form is Antom's over the same body, so both verify.
+  // D13.4: a notify URL with a query string. Antom's pages do not say whether the query is
+  // signed (docs/antom-notes.md §10.7); a signature over either form is Antom's over the same body, so both
+  // verify.
   it.each([
     ['the path with its query', '/api/v1/antom/notify?tenant=shop-1'],
     ['the bare path', NOTIFY_PATH],
@@ -244,7 +245,7 @@ describe('parseNotification', () => {
     ).toMatchObject({ outcome: 'failed' });
   });
 
-  it('parses a verified type it does not interpret as OTHER, result and ids kept when present (issue 13 point 5)', () => {
+  it('parses a verified type it does not interpret as OTHER, result and ids kept when present (D13.5)', () => {
     // OFFLINE_PAYMENT_CODE is a notifyType of Antom's in-store notifyPayment (docs.antom.com/ac/ams/paymentrn).
     expect(
       parseNotification({ notifyType: 'OFFLINE_PAYMENT_CODE', paymentRequestId: 'att_9', paymentId: 'p9' }),

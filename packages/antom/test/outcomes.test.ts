@@ -1,4 +1,4 @@
-// Typed outcomes and the closed error set (issue 2, point 7; PROTOCOL §6): S / F / U with the result code,
+// Typed outcomes and the closed error set (D2.7; docs/antom-notes.md §6): S / F / U with the result code,
 // so "created, show the code", "unknown, ask again" and "failed, here is why" never look alike.
 import { describe, expect, it } from 'vitest';
 import {
@@ -108,7 +108,7 @@ describe('inquiryPaymentOutcome', () => {
     expect(inquiryPaymentOutcome({ result: r('S', 'SUCCESS') }).kind).toBe('unknown');
   });
 
-  // Issue 11: a cancel of a paid payment gives the money back; the inquiry says CANCELLED, and the CANCEL
+  // D11: a cancel of a paid payment gives the money back; the inquiry says CANCELLED, and the CANCEL
   // transaction (or a kept paymentTime) tells it apart from a cancel of an unpaid code.
   it('CANCELLED with a CANCEL transaction that moved money is a reversal, with its time and amount', () => {
     const amount = { currency: 'THB', value: '15000' };

@@ -1,4 +1,4 @@
-// The fixture set (docs/antom/samples, issue 13): every sample fits the shapes written from Antom's pages
+// The fixture set (docs/antom/samples, D13): every sample fits the shapes written from Antom's pages
 // and models, and the client parses every response sample over real HTTP (and every notification sample
 // through verifyNotification) into the outcome it stands for.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

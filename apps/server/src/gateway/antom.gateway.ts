@@ -1,4 +1,4 @@
-// The Antom adapter of the gateway port. Policy (PROTOCOL §4, §6; issue 6 point 5): `pay` is resent only
+// The Antom adapter of the gateway port. Policy (docs/antom-notes.md §4, §6; D6.5): `pay` is resent only
 // after a *signed* U answer that says the request was not processed (UNKNOWN_EXCEPTION,
 // REQUEST_TRAFFIC_EXCEED_LIMIT), with the same id and the same bytes; a lost or unverifiable reply is
 // "unknown" and is settled by inquiry, never by a second `pay`. Reads, cancel and refund retry freely:
@@ -50,7 +50,7 @@ export interface AntomGatewayOptions {
 
 const PAY_RESEND_LIMIT = 2;
 
-/** Antom wants ISO-8601 with an explicit offset (PROTOCOL §7.3). */
+/** Antom wants ISO-8601 with an explicit offset (docs/antom-notes.md §7.3). */
 function antomTime(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', '+00:00');
 }
@@ -65,7 +65,7 @@ function parseTime(value: string | undefined): number | null {
 const IMAGE_PREFERENCE = ['BIGIMAGE', 'MIDDLEIMAGE', 'IMAGE', 'SMALLIMAGE'] as const;
 
 /**
- * The code to show from `orderCodeForm.codeDetails` (PROTOCOL §4; issue 13 point 7): a TEXT value becomes
+ * The code to show from `orderCodeForm.codeDetails` (docs/antom-notes.md §4; D13.7): a TEXT value becomes
  * our own rendering (`qr` drawn by the cashier, or `text` to type, per the method); with images only,
  * Antom's largest image (`image`). A value that is neither a URL nor a data URL is taken as base64 PNG,
  * as the SDK models allow ("an image URL, plain or base64-encoded"). Without any, the normalUrl as a QR.
@@ -109,7 +109,10 @@ export class AntomGateway implements PaymentGateway {
   readonly isSandbox: boolean;
   readonly #client: AntomClient;
   readonly #options: AntomGatewayOptions;
-  /** The notify URL as Antom calls it: its path and query string are what Antom signs (PROTOCOL §2.4). */
+  /**
+   * The notify URL as Antom calls it: its path and query string are what Antom signs
+   * (docs/antom-notes.md §2.4).
+   */
   readonly #notifyTarget: string;
   readonly #antomPublicKey;
   readonly #sleep: (ms: number) => Promise<void>;

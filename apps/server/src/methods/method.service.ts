@@ -1,7 +1,7 @@
 // Which payment methods a checkout offers (S5): the configured catalog filtered by the order's currency,
 // amount and region, then by Antom's `consult` when the gateway answers it. Where consult gives a method's
 // per-payment limits (`amountLimitInfoMap[currency].singleLimit`), they replace the catalog's for that
-// bound: they are Antom's own, the catalog's are defaults written down offline (issue 13 point 6). Consult
+// bound: they are Antom's own, the catalog's are defaults written down offline (D13.6). Consult
 // answers are cached per (currency, amount, region) and shared by concurrent page loads.
 import { compareMinor } from '@paydesk/antom';
 import type { Money } from '@paydesk/api';

@@ -1,4 +1,4 @@
-// The fixture set of Antom's request and response samples (docs/antom/samples, issue 13) and a small shape
+// The fixture set of Antom's request and response samples (docs/antom/samples, D13) and a small shape
 // validator written from the same pages and the official SDKs' models. The client's, the sandbox's and
 // the server's tests all check against these one set of shapes, so none of them can drift alone.
 //
