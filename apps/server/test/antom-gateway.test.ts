@@ -466,3 +466,27 @@ describe.each(DIALECTS)('through the app, on %s', (dialect) => {
     expect(view.body).toMatchObject({ payment: { links: null } });
   });
 });
+
+// Antom's cancel table spells the unknown-client fault CLIENT_INVALID, and so does the sandbox now: the
+// server must take it for what it is, a broken configuration, not the buyer's failure (D11, D13.8).
+describe('a client id Antom does not know (CLIENT_INVALID)', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({
+      dialect: 'sqlite',
+      workers: false,
+      config: { antom: { clientId: 'SANDBOX_NOT_REGISTERED' } },
+    });
+  }, 60_000);
+  afterAll(() => stack?.close());
+
+  it('tells the buyer payments are briefly unavailable and reports the fault to operators', async () => {
+    const order = await stack.createOrder();
+    const confirm = await stack.confirm(order.checkoutToken, 'PROMPTPAY');
+    expect(confirm.body).toMatchObject({ status: 'FAIL', reason: 'GATEWAY_UNAVAILABLE' });
+    const view = await stack.merchant('GET', `/api/v1/orders/${order.id}`);
+    expect((view.body as { payments: { reason: string }[] }).payments[0]!.reason).toBe('CLIENT_INVALID');
+    const ready = await stack.call('GET', '/readyz');
+    expect(ready.status).toBe(503);
+  });
+});

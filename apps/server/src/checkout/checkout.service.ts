@@ -19,6 +19,7 @@ import {
   FINAL_ATTEMPT_STATUSES,
   LIVE_ATTEMPT_STATUSES,
 } from '../domain/state-machine.ts';
+import { isConfigurationFault } from '../gateway/gateway-health.ts';
 import type { CatalogMethod } from '../methods/catalog.ts';
 import type { MethodService } from '../methods/method.service.ts';
 import { findOrderByTokenHash } from '../orders/order.repository.ts';
@@ -118,7 +119,7 @@ export class CheckoutService {
     return {
       id: payment.id,
       status,
-      reason: paymentReason(payment),
+      reason: buyerReason(payment),
       paymentMethodType: payment.method_type,
       amount: { currency: payment.currency, value: payment.amount },
       code: showCode
@@ -155,7 +156,7 @@ export class CheckoutService {
         ? {
             id: payment.id,
             status: buyerPaymentStatus(payment.status),
-            reason: paymentReason(payment),
+            reason: buyerReason(payment),
             hasCode:
               order.status === 'OPEN' && payment.status === 'PROCESSING' && payment.code_value !== null,
           }
@@ -234,6 +235,12 @@ function noticeOf(p: PaymentRow): PaymentNotice | null {
     outcome: surplus[2] as 'REFUND_PENDING' | 'REFUNDED' | 'REFUND_MANUAL',
     at: iso(p.paid_at),
   };
+}
+
+/** The reason a buyer sees: a fault of the integration itself is "payments are briefly unavailable". */
+function buyerReason(payment: PaymentRow): string | null {
+  const reason = paymentReason(payment);
+  return isConfigurationFault(reason) ? 'GATEWAY_UNAVAILABLE' : reason;
 }
 
 /** The stored links of an attempt (JSON written from the gateway's answer), or null. */
