@@ -35,6 +35,7 @@ import { orderRoutes } from './orders/order.routes.ts';
 import { Metrics } from './ops/metrics.ts';
 import { opsRoutes } from './ops/ops.routes.ts';
 import { pageRoutes } from './pages/page.routes.ts';
+import { registerReconciliation, type ReconciliationModule } from './reconciliation/reconciliation.module.ts';
 import { PaymentService } from './payments/payment.service.ts';
 import { StateStore } from './payments/payment.state.ts';
 import { RefundService } from './refunds/refund.service.ts';
@@ -70,6 +71,8 @@ export interface PaydeskApp {
   };
   sweeper: Sweeper;
   deliverer: WebhookDeliverer | undefined;
+  /** Issue 16: report import and matching, the SFTP fetch, the overview. */
+  reconciliation: ReconciliationModule;
   metrics: Metrics;
   /** Starts the background workers (sweeper, webhook delivery). */
   startWorkers(): void;
@@ -449,6 +452,15 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     orderTtlSeconds: config.checkout.defaultOrderTtlSeconds,
   });
   await app.register(opsRoutes, { ready: () => database.ping(), metrics });
+  const reconciliation = await registerReconciliation(app, {
+    db,
+    clock,
+    outbox,
+    config,
+    metrics,
+    authenticate: createMerchantAuth(apiKey.key),
+    onError: (error) => app.log.error({ err: error }, 'report fetch failed'),
+  });
   if (config.cashierDist && existsSync(config.cashierDist)) {
     await app.register(fastifyStatic, {
       root: config.cashierDist,
@@ -471,8 +483,10 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     services: { orders, payments, refunds, checkout, notifications, methods },
     sweeper,
     deliverer,
+    reconciliation,
     metrics,
     startWorkers() {
+      reconciliation.start();
       feed?.start();
       if (config.sweeper.enabled) sweeperWorker?.start();
       webhookWorker?.start();
@@ -482,6 +496,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
       closed = true;
       await sweeperWorker?.stop();
       await webhookWorker?.stop();
+      await reconciliation.stop();
       streams.stop();
       await feed?.stop();
       await app.close();

@@ -43,4 +43,33 @@ export class Outbox {
       .execute();
     tx.afterCommit(this.#wake);
   }
+
+  /**
+   * Queues an event that is not about one order (issue 16: `reconciliation.discrepancy`); `subjectId`
+   * fills the outbox's order column (the order when there is one). Built by the caller, id included.
+   */
+  async enqueueEvent(
+    tx: Tx,
+    event: { id: string; type: string; createdAt: string; data: unknown },
+    subjectId: string,
+    now: number,
+  ): Promise<void> {
+    if (!this.#enabled) return;
+    await tx.trx
+      .insertInto('outbox')
+      .values({
+        id: event.id,
+        order_id: subjectId,
+        type: event.type,
+        payload: JSON.stringify(event),
+        status: 'PENDING',
+        next_attempt_at: now,
+        lease_until: null,
+        last_error: null,
+        created_at: now,
+        delivered_at: null,
+      })
+      .execute();
+    tx.afterCommit(this.#wake);
+  }
 }
