@@ -49,4 +49,4 @@ export {
   type DayReports,
   type ReportFile,
 } from './reports/report-files.ts';
-export { fingerprintOf } from './reports/sftp.server.ts';
+export { fingerprintOf, generateSshKeyPair } from './reports/sftp.server.ts';

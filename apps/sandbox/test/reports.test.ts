@@ -4,13 +4,13 @@
 import ssh2 from 'ssh2';
 import type { SFTPWrapper } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fingerprintOf } from '../src/index.ts';
+import { fingerprintOf, generateSshKeyPair } from '../src/index.ts';
 import { createPayment, payRequest, startSandbox, uniqueId, type Harness } from './helpers.ts';
 
-const { Client, utils } = ssh2;
+const { Client } = ssh2;
 
 let h: Harness;
-const key = utils.generateKeyPairSync('ed25519');
+const key = generateSshKeyPair();
 let port: number;
 beforeAll(async () => {
   h = await startSandbox({ reports: { customerId: '2188400000009999' } });
@@ -164,7 +164,7 @@ describe('the reconciliation reports', () => {
   });
 
   it('refuses a key it does not know', async () => {
-    const stranger = utils.generateKeyPairSync('ed25519');
+    const stranger = generateSshKeyPair();
     await expect(sftpSession(stranger.private)).rejects.toThrow(/authentication/i);
   });
 

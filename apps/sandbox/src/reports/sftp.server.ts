@@ -37,6 +37,19 @@ export function fingerprintOf(publicKeyBlob: Buffer): string {
   return `SHA256:${createHash('sha256').update(publicKeyBlob).digest('base64').replace(/=+$/, '')}`;
 }
 
+/**
+ * A fresh Ed25519 key pair in OpenSSH form. ssh2's generator sometimes writes a public key one byte short
+ * (a leading zero dropped, about 1 in 250) that its own parser then refuses, so such pairs are drawn again.
+ */
+export function generateSshKeyPair(): { private: string; public: string } {
+  for (;;) {
+    const pair = utils.generateKeyPairSync('ed25519');
+    if (!(utils.parseKey(pair.public) instanceof Error) && !(utils.parseKey(pair.private) instanceof Error)) {
+      return pair;
+    }
+  }
+}
+
 function parsed(key: string): ParsedKey {
   const result = utils.parseKey(key);
   if (result instanceof Error) throw result;
@@ -50,7 +63,7 @@ const sameText = (a: string, b: string): boolean => {
 };
 
 export function createSftpServer(options: SftpServerOptions): SftpServer {
-  const hostKey = options.hostKey ?? utils.generateKeyPairSync('ed25519').private;
+  const hostKey = options.hostKey ?? generateSshKeyPair().private;
   const hostParsed = parsed(hostKey);
   const hostKeyFingerprint = fingerprintOf(hostParsed.getPublicSSH());
   const allowed = (options.authorizedKeys ?? []).map(parsed);
