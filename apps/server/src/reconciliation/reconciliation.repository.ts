@@ -1,5 +1,6 @@
 // Every SQL statement of reconciliation (issue 16), portable Kysely on both dialects.
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Selectable, Transaction } from 'kysely';
+import type { Reader } from '../db/repository.ts';
 import type {
   DB,
   PaymentRow,
@@ -9,9 +10,7 @@ import type {
   ReconFilesTable,
   RefundRow,
 } from '../db/schema.ts';
-import type { Insertable, Selectable } from 'kysely';
 
-type Reader = Kysely<DB> | Transaction<DB>;
 export type FileRow = Selectable<ReconFilesTable>;
 export type DayRow = Selectable<ReconDaysTable>;
 export type DiscrepancyRow = Selectable<ReconDiscrepanciesTable>;

@@ -1,9 +1,7 @@
 // The SQL of the overview (issue 16 point 5): small reads of orders, attempts and refunds within a window;
 // sums are made by the service with BigInt (amounts are minor-unit strings, never floats).
-import type { Kysely } from 'kysely';
-import type { DB, OrderRow, PaymentRow } from '../db/schema.ts';
-
-type Reader = Kysely<DB>;
+import type { Reader } from '../db/repository.ts';
+import type { OrderRow, PaymentRow } from '../db/schema.ts';
 
 export async function orderCounts(db: Reader, start: number, end: number) {
   const count = (q: ReturnType<typeof base>) =>
