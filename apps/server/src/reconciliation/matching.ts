@@ -2,6 +2,7 @@
 // every PAYMENT, CANCEL and REFUND row is looked up by its request id (our paymentRequestId is the attempt
 // id, our refundRequestId the refund id) and checked against Antom's id, the amount and currency, and the
 // state; every capture, reversal and refund we hold final for the day must appear in the report.
+import { fromMinorUnits } from '@paydesk/antom';
 import type { DiscrepancyKind, PaymentRow, RefundRow } from '../db/schema.ts';
 
 /** A report row as matching needs it (amounts signed minor units). */
@@ -42,6 +43,15 @@ export interface Finding {
 }
 
 const keyOf = (type: string, requestId: string) => `${type}:${requestId}`;
+
+/** `THB 1180.00` for people (reasons are read in the ops console and in webhooks). */
+function shown(currency: string, minor: string): string {
+  try {
+    return `${currency} ${fromMinorUnits(minor, currency)}`;
+  } catch {
+    return `${currency} ${minor}`;
+  }
+}
 
 function paymentSide(p: PaymentRow & { reversed_at?: number | null }): Record<string, unknown> {
   return {
@@ -112,7 +122,7 @@ function checkRow(row: ReportRow, books: Books): Finding | undefined {
         ...base,
         ...ids,
         kind: 'AMOUNT_MISMATCH',
-        reason: `Antom's ${row.transactionType} is ${row.currency} ${amountOf(BigInt(row.amount))}; ours is ${p.currency} ${p.amount}`,
+        reason: `Antom's ${row.transactionType} is ${shown(row.currency, amountOf(BigInt(row.amount)))}; ours is ${shown(p.currency, p.amount)}`,
       };
     }
     if (row.transactionType === 'PAYMENT' && !captured(p)) {
@@ -173,7 +183,7 @@ function checkRow(row: ReportRow, books: Books): Finding | undefined {
         ...base,
         ...ids,
         kind: 'AMOUNT_MISMATCH',
-        reason: `Antom's refund is ${row.currency} ${amountOf(BigInt(row.amount))}; ours is ${r.currency} ${r.amount}`,
+        reason: `Antom's refund is ${shown(row.currency, amountOf(BigInt(row.amount)))}; ours is ${shown(r.currency, r.amount)}`,
       };
     }
     if (r.status !== 'SUCCEEDED') {
