@@ -105,6 +105,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops console: overview and reconcilia
       .getByRole('link', { name: 'Reconciliation' })
       .click();
     await page.getByRole('heading', { name: 'Reconciliation' }).waitFor();
+    await page.getByRole('row').filter({ hasText: day }).waitFor();
+    await checkState(page, '43-admin-reconciliation-days');
     await page.getByRole('link', { name: day }).click();
     await page.getByRole('heading', { name: day }).waitFor();
     const discrepancy = page.locator('[data-kind="AMOUNT_MISMATCH"]');
@@ -122,7 +124,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops console: overview and reconcilia
       .getByLabel('Note')
       .fill('Antom confirmed ฿1,180.00 by e-mail; their report was corrected');
     await discrepancy.getByRole('button', { name: 'Resolve' }).click();
-    await page.getByText('Antom’s books and ours agree for this day.').waitFor();
+    await page.getByText('No open discrepancy for this day.').waitFor();
     await page.getByText('1 resolved').click();
     expect(await page.locator('[data-kind="AMOUNT_MISMATCH"]').textContent()).toContain(
       'by an operator: Antom confirmed ฿1,180.00 by e-mail',

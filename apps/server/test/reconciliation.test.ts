@@ -10,8 +10,9 @@ import { ManualClock } from '../src/domain/clock.ts';
 import { dayWindow, antomDay } from '../src/reconciliation/antom-day.ts';
 import { ReportFetcher } from '../src/reconciliation/report.fetcher.ts';
 import { DIALECTS } from './helpers/database.ts';
+import { reconcileSandboxDay } from './helpers/reconcile.ts';
 import { startReceiver, type Receiver } from './helpers/receiver.ts';
-import { CLIENT_ID, startStack, testKeys, waitFor, type Stack } from './helpers/stack.ts';
+import { API_KEY, CLIENT_ID, startStack, testKeys, waitFor, type Stack } from './helpers/stack.ts';
 
 const CUSTOMER = '2188400000004242';
 
@@ -198,6 +199,38 @@ describe.each(DIALECTS)('reconciliation on %s', (dialect) => {
     expect(files.filter((f: { name: string }) => f.name === again.name)).toHaveLength(1);
   });
 
+  it('catches up on the days missed while it was down, and never fetches an imported day again', async () => {
+    // Down for three days: the two published days since are due, the third is not published yet.
+    const back = new ReportFetcher({
+      ...fetcherDeps(),
+      clock: new ManualClock(dayWindow(day).end + 3 * 86_400_000 - 3_600_000),
+    });
+    const later = (n: number) => antomDay(dayWindow(day).start + n * 86_400_000);
+    expect(await back.dueDays()).toEqual([later(1), later(2)]);
+    const outcomes = await back.fetchOnce();
+    expect(outcomes.map((o) => [o.day, o.status])).toEqual([
+      [later(1), 'WAITING'],
+      [later(2), 'WAITING'],
+    ]);
+    // Past the catch-up window a day is given up as MISSING (Antom deletes reports after seven days).
+    const late = new ReportFetcher({
+      ...fetcherDeps(),
+      clock: new ManualClock(dayWindow(later(8)).start + 12 * 3_600_000),
+    });
+    const lastChance = (await late.fetchOnce()).find((o) => o.day === later(1));
+    expect(lastChance).toMatchObject({ status: 'MISSING' });
+  });
+
+  it('answers a harness the open discrepancies of the sandbox’s day over HTTP: none when the books agree', async () => {
+    const clean = await reconcileSandboxDay({
+      serverUrl: stack.url,
+      merchantApiKey: API_KEY,
+      sandboxUrl: stack.sandboxUrl,
+      day,
+    });
+    expect(clean).toEqual([]);
+  });
+
   function fetcherDeps() {
     return {
       settings: {
@@ -364,6 +397,9 @@ describe.each(DIALECTS)('reconciliation on %s', (dialect) => {
     ).toBe(404);
     expect((await stack.merchant('POST', '/api/v1/reconciliation/reports', { name })).status).toBe(400);
     const days = await stack.merchant('GET', '/api/v1/reconciliation/days');
-    expect(days.body.data[0]).toMatchObject({ day, status: 'IMPORTED' });
+    expect(days.body.data.find((d: { day: string }) => d.day === day)).toMatchObject({
+      status: 'IMPORTED',
+      rows: expect.any(Number),
+    });
   });
 });

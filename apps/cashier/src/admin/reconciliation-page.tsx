@@ -231,7 +231,7 @@ export function ReconciliationDay(props: { api: MerchantApi; day: string; onUnau
           Discrepancies <span class="pd-muted">({open.length} open)</span>
         </h2>
         {open.length === 0 ? (
-          <p class="pd-muted">Antom’s books and ours agree for this day.</p>
+          <p class="pd-muted">No open discrepancy for this day.</p>
         ) : (
           <ul class="rpt-discrepancies">
             {open.map((x) => (

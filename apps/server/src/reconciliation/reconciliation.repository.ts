@@ -352,3 +352,12 @@ export function settlementsOfDay(db: Reader, day: string) {
     .orderBy('recon_settlements.seq')
     .execute();
 }
+
+/** When the first order was placed (epoch ms), or null on a fresh install: no day before it has reports. */
+export async function firstOrderAt(db: Reader): Promise<number | null> {
+  const row = await db
+    .selectFrom('orders')
+    .select((eb) => eb.fn.min<number>('created_at').as('first'))
+    .executeTakeFirst();
+  return row?.first == null ? null : Number(row.first);
+}

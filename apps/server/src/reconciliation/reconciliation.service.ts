@@ -174,6 +174,12 @@ export class ReconciliationService {
     });
   }
 
+  /** The Antom day of the first order ever placed, or null: days before it have nothing to reconcile. */
+  async firstDay(): Promise<string | null> {
+    const first = await repo.firstOrderAt(this.#d.db);
+    return first === null ? null : antomDay(first);
+  }
+
   /** The day's state, or undefined when nothing is known of it. */
   dayState(day: string) {
     return repo.findDay(this.#d.db, day);

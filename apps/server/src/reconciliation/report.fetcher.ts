@@ -97,13 +97,19 @@ export class ReportFetcher {
     this.#d = deps;
   }
 
-  /** The days due now: published by Antom's clock, not imported yet, within the catch-up window. */
+  /**
+   * The days due now: published by Antom's clock, not imported yet, within the catch-up window, and not
+   * before the first order (a new install has no reports to wait for).
+   */
   async dueDays(): Promise<string[]> {
     const now = this.#d.clock.now();
     const today = antomDay(now);
+    const first = await this.#d.service.firstDay();
     const due: string[] = [];
+    if (first === null) return due;
     for (let back = this.#d.catchUpDays; back >= 1; back -= 1) {
       const day = addDays(today, -back);
+      if (day < first) continue;
       if (dayWindow(day).end + this.#d.publishAfterMinutes * 60_000 > now) continue;
       const state = await this.#d.service.dayState(day);
       if (state?.status === 'IMPORTED') continue;
