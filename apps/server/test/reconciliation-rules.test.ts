@@ -213,7 +213,7 @@ describe('matchDay', () => {
     [
       'a CANCEL matched by our REVERSED state (contract-11)',
       [row('PAYMENT', 'pay_1', '150000'), row('CANCEL', 'pay_1', '-150000')],
-      books([payment('pay_1', { status: 'REVERSED' as PaymentRow['status'] })], [], []),
+      books([payment('pay_1', { status: 'REVERSED' })], [], []),
       [],
     ],
     [

@@ -246,7 +246,14 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
     },
   ],
   [
-    '0003_reconciliation',
+    '0003_payment_reversal',
+    async (db) => {
+      // A payment captured and then reversed by a cancel keeps both times (issue 11): paid_at, reversed_at.
+      await db.schema.alterTable('payments').addColumn('reversed_at', 'bigint').execute();
+    },
+  ],
+  [
+    '0004_reconciliation',
     async (db, types) => {
       // Issue 16: Antom's report files (each imported once, by name and hash), their rows, the settlement
       // batches, the state of each day's fetch, and the discrepancies with both sides' data.

@@ -22,7 +22,7 @@ export interface ReportRow {
 
 /** Our side: the attempts and refunds the rows name or the day expects (REVERSED per contract-11). */
 export interface Books {
-  payments: ReadonlyMap<string, PaymentRow & { reversed_at?: number | null }>;
+  payments: ReadonlyMap<string, PaymentRow>;
   refunds: ReadonlyMap<string, RefundRow>;
   /** Captures, reversals and refunds we hold final within day T, each with the row Antom must show. */
   expected: readonly { transactionType: 'PAYMENT' | 'CANCEL' | 'REFUND'; requestId: string }[];
@@ -53,7 +53,7 @@ function shown(currency: string, minor: string): string {
   }
 }
 
-function paymentSide(p: PaymentRow & { reversed_at?: number | null }): Record<string, unknown> {
+function paymentSide(p: PaymentRow): Record<string, unknown> {
   return {
     state: p.status,
     amount: { currency: p.currency, value: p.amount },
@@ -135,7 +135,7 @@ function checkRow(row: ReportRow, books: Books): Finding | undefined {
     }
     if (row.transactionType === 'CANCEL') {
       const reversed =
-        (p.status as string) === 'REVERSED' ||
+        p.status === 'REVERSED' ||
         [...books.refunds.values()].some(
           (r) => r.payment_id === p.id && r.method === 'CANCEL' && r.status === 'SUCCEEDED',
         );

@@ -200,9 +200,9 @@ export async function finalWithin(db: Reader, start: number, end: number) {
     db
       .selectFrom('payments')
       .selectAll()
-      .where('status', '=', 'REVERSED' as PaymentRow['status'])
-      .where('final_at', '>=', start)
-      .where('final_at', '<', end)
+      .where('status', '=', 'REVERSED')
+      .where('reversed_at', '>=', start)
+      .where('reversed_at', '<', end)
       .execute(),
     db
       .selectFrom('refunds')

@@ -1,7 +1,7 @@
 // The SQL of the overview (issue 16 point 5): small reads of orders, attempts and refunds within a window;
 // sums are made by the service with BigInt (amounts are minor-unit strings, never floats).
 import type { Reader } from '../db/repository.ts';
-import type { OrderRow, PaymentRow } from '../db/schema.ts';
+import type { OrderRow } from '../db/schema.ts';
 
 export async function orderCounts(db: Reader, start: number, end: number) {
   const count = (q: ReturnType<typeof base>) =>
@@ -52,9 +52,9 @@ export async function givenBackWithin(db: Reader, start: number, end: number) {
     db
       .selectFrom('payments')
       .select(['order_id', 'currency', 'amount'])
-      .where('status', '=', 'REVERSED' as PaymentRow['status'])
-      .where('final_at', '>=', start)
-      .where('final_at', '<', end)
+      .where('status', '=', 'REVERSED')
+      .where('reversed_at', '>=', start)
+      .where('reversed_at', '<', end)
       .execute(),
   ]);
   return { refunds, reversed };
