@@ -355,6 +355,54 @@ describe.each(DIALECTS)('reconciliation on %s', (dialect) => {
     );
   });
 
+  it('matches a capture its cancel reversed (REVERSED, contract-11) to Antom’s PAYMENT and CANCEL rows', async () => {
+    const order = await stack.createOrder({ amount: { currency: 'THB', value: '150000' } });
+    const confirm = await stack.confirm(order.checkoutToken, 'TRUEMONEY');
+    await stack.control('PUT', '/sandbox/api/faults', {
+      seed: 9,
+      rules: [{ api: 'cancel', kind: 'latency', latencyMs: 1_500, times: 1 }],
+    });
+    const cancelling = stack.call(
+      'POST',
+      `/api/v1/checkout/${order.checkoutToken}/payments/${confirm.body.id}/cancel`,
+    );
+    // The buyer pays while our cancel waits at Antom: Antom then reverses the capture.
+    await waitFor(
+      async () =>
+        (await stack.control('GET', `/sandbox/api/requests?api=cancel&paymentRequestId=${confirm.body.id}`))
+          .body.requests.length > 0,
+      10_000,
+      'the cancel at Antom',
+    );
+    await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: confirm.body.code.value });
+    await cancelling;
+    await stack.control('DELETE', '/sandbox/api/faults');
+    await waitFor(
+      async () =>
+        (await stack.merchant('GET', `/api/v1/orders/${order.id}`)).body.payments[0].state === 'REVERSED',
+      10_000,
+      'REVERSED',
+    );
+    const { name, content } = await report();
+    expect(content.split('\n').filter((line) => line.includes(confirm.body.id))).toEqual([
+      expect.stringContaining(',PAYMENT,'),
+      expect.stringContaining(',CANCEL,'),
+    ]);
+    const service = stack.server.paydesk.reconciliation.service;
+    const agreed = await service.reconcileReport(name, content);
+    expect(agreed.filter((d) => d.requestId === confirm.body.id)).toEqual([]);
+    // Without the CANCEL row, the reversal we hold is missing from Antom's books.
+    const withoutCancel = await service.reconcileReport(
+      name,
+      edit(content, 'CANCEL', confirm.body.id, 'transactionId', null),
+    );
+    expect(
+      withoutCancel.filter((d) => d.requestId === confirm.body.id).map((d) => [d.kind, d.transactionType]),
+    ).toEqual([['PAYDESK_ONLY', 'CANCEL']]);
+    // The whole report again (other bytes, same name): the reversal is matched once more.
+    await service.reconcileReport(name, `${content}\n`);
+  });
+
   it('refuses malformed reports with the line and reason, and changes nothing', async () => {
     const before = (await stack.merchant('GET', `/api/v1/reconciliation/days/${day}`)).body;
     const { name, content } = await report();
