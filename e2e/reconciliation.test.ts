@@ -1,4 +1,4 @@
-// The ops console's overview and reconciliation (issue 16 points 4 and 5) in Chromium: the console opens
+// The ops console's overview and reconciliation (D16.4, D16.5) in Chromium: the console opens
 // on the overview whose figures equal those of the orders made here, each figure opens its orders; an
 // operator opens the day of a report whose amount differs from ours, sees the discrepancy, follows it to
 // the order, comes back and resolves it with a note.

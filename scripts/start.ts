@@ -85,7 +85,7 @@ async function main(): Promise<void> {
       publicKey: env.ANTOM_PUBLIC_KEY ?? sandbox.gatewayPublicKeyPem,
       isSandbox: true,
     };
-    // Issue 16: the sandbox publishes Antom's reports over SFTP on loopback and Paydesk fetches them,
+    // D16: the sandbox publishes Antom's reports over SFTP on loopback and Paydesk fetches them,
     // signing in with a development key kept beside the others.
     if (!env.ANTOM_SFTP_HOST) {
       const sftpKey = loadOrCreateSftpKey();

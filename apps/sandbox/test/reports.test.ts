@@ -1,4 +1,4 @@
-// Antom's reconciliation reports from the sandbox's ledger (issue 16 point 1): a day's Transaction details
+// Antom's reconciliation reports from the sandbox's ledger (D16.1): a day's Transaction details
 // report with PAYMENT, CANCEL and REFUND rows in Antom's columns, the settlement files of its batch, and
 // all of them over a real SFTP server on loopback, read-only, at Antom's paths and names.
 import ssh2 from 'ssh2';

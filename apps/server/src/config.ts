@@ -49,7 +49,7 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Where the built cashier lives (apps/cashier/dist); pages are skipped when it is missing. */
   cashierDist: string | null;
-  /** Fetching Antom's reports (issue 16); `sftp` null: reports only arrive by upload. */
+  /** Fetching Antom's reports (D16); `sftp` null: reports only arrive by upload. */
   reconciliation: ReconciliationConfig;
 }
 

@@ -1,4 +1,4 @@
-// The overview (issue 16 point 5) on both dialects: its figures equal those computed here from the orders
+// The overview (D16.5) on both dialects: its figures equal those computed here from the orders
 // the Merchant API shows, and every figure opens as exactly the orders behind it. The clocks sit at midday
 // of Antom's day (UTC+8) and move by hand to expire an order.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// The pure parts of reconciliation (issue 16), as tables: reading an Antom report (and refusing a bad one
+// The pure parts of reconciliation (D16), as tables: reading an Antom report (and refusing a bad one
 // with its line and reason) and classing a day's rows against our books. No database, no network.
 import { describe, expect, it } from 'vitest';
 import type { PaymentRow, RefundRow } from '../src/db/schema.ts';
@@ -211,7 +211,7 @@ describe('matchDay', () => {
       [],
     ],
     [
-      'a CANCEL matched by our REVERSED state (contract-11)',
+      'a CANCEL matched by our REVERSED state (D11.2)',
       [row('PAYMENT', 'pay_1', '150000'), row('CANCEL', 'pay_1', '-150000')],
       books([payment('pay_1', { status: 'REVERSED' })], [], []),
       [],

@@ -1,4 +1,4 @@
-// Reconciliation with Antom's reports (issue 16), on both dialects, against the sandbox's real SFTP
+// Reconciliation with Antom's reports (D16), on both dialects, against the sandbox's real SFTP
 // server: the scheduled fetch (called directly, with its own clock) imports a day once, refuses a file
 // cut short and takes it on the next run; matching classes what differs; discrepancies are resolved by a
 // later report or by an operator; the webhook and the gauge follow. Both clocks are set to midday of
@@ -355,7 +355,7 @@ describe.each(DIALECTS)('reconciliation on %s', (dialect) => {
     );
   });
 
-  it('matches a capture its cancel reversed (REVERSED, contract-11) to Antom’s PAYMENT and CANCEL rows', async () => {
+  it('matches a capture its cancel reversed (REVERSED, D11.2) to Antom’s PAYMENT and CANCEL rows', async () => {
     const order = await stack.createOrder({ amount: { currency: 'THB', value: '150000' } });
     const confirm = await stack.confirm(order.checkoutToken, 'TRUEMONEY');
     await stack.control('PUT', '/sandbox/api/faults', {

@@ -1,4 +1,4 @@
-// Reconciliation with Antom's reports and the merchant's overview of money (issue 16), Merchant API.
+// Reconciliation with Antom's reports and the merchant's overview of money (D16), Merchant API.
 import Type, { type Static } from 'typebox';
 import { IsoDateTime } from './common.ts';
 

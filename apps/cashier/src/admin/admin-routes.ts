@@ -1,4 +1,4 @@
-// The ops console's hash routes, as data: the console opens on the overview (issue 16 point 5); orders,
+// The ops console's hash routes, as data: the console opens on the overview (D16.5); orders,
 // one order, the reconciliation days and one day, and the orders behind an overview figure each have
 // their own address, so every figure and discrepancy is a plain link.
 import type { OverviewFigure, OverviewPeriod } from '@paydesk/api';

@@ -1,4 +1,4 @@
-// The orders behind one figure of the overview (issue 16 point 5): what "paid, last 7 days" or "captured
+// The orders behind one figure of the overview (D16.5): what "paid, last 7 days" or "captured
 // in THB today" is made of, each order a link to its page.
 import { useEffect, useState } from 'preact/hooks';
 import type { OrderSummary } from '@paydesk/api';

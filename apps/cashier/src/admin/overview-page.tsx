@@ -1,4 +1,4 @@
-// The ops console's first page (issue 16 point 5): today, the last 7 or the last 30 days at a glance —
+// The ops console's first page (D16.5): today, the last 7 or the last 30 days at a glance —
 // orders placed, paid, expired and closed; conversion from confirm to paid per method; money captured,
 // refunded and reversed per currency; open discrepancies and orders needing attention. Charts where
 // people would rather look than read; every figure is a link to the orders behind it.

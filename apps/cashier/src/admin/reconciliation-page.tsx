@@ -1,4 +1,4 @@
-// Reconciliation with Antom's reports in the ops console (issue 16 points 2 and 4): the days and their
+// Reconciliation with Antom's reports in the ops console (D16.2, D16.4): the days and their
 // state, an upload for files obtained by hand, and one day — totals per currency from Antom's report,
 // its files and settlement batches, and each discrepancy with both sides, a link to its order, and a
 // note to resolve it.

@@ -1,4 +1,4 @@
-// Antom's reconciliation reports for one day, built from the sandbox's own ledger (issue 16 point 1):
+// Antom's reconciliation reports for one day, built from the sandbox's own ledger (D16.1):
 // the Transaction details report of day T and the Settlement details / Settlement summary of the batch
 // that settles day T. CSV in UTF-8, a header line of field names, one row per transaction, `<END>` as
 // the last line ("Transaction details report", "Settlement details report", "Settlement summary report").

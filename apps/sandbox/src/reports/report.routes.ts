@@ -1,4 +1,4 @@
-// The control API of the reports (issue 16): what is published on the SFTP server, a day's reports as the
+// The control API of the reports (D16): what is published on the SFTP server, a day's reports as the
 // ledger stands now (what a reliability harness reconciles against), and publishing a day early — whole,
 // or cut short to see the merchant refuse it. Errors are `{ error: { code, message } }` with a 4xx.
 import type { FastifyInstance } from 'fastify';

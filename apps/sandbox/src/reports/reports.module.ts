@@ -1,4 +1,4 @@
-// The reports part of the sandbox in one piece (issue 16): the publisher, its control routes and the SFTP
+// The reports part of the sandbox in one piece (D16): the publisher, its control routes and the SFTP
 // server, so the sandbox's app.ts only creates it, registers its routes, and closes it.
 import type { FastifyInstance } from 'fastify';
 import type { SandboxStore } from '../store.ts';

@@ -1,4 +1,4 @@
-// The sandbox's SFTP server (issue 16 point 1): a real SSH server (the `ssh2` package) on loopback that
+// The sandbox's SFTP server (D16.1): a real SSH server (the `ssh2` package) on loopback that
 // serves the published reports read-only, as Antom's isftp.alipay.com serves a merchant's folder. Users
 // sign in with a public key (or a password, as Antom's accounts do); every write is refused.
 import { timingSafeEqual, createHash } from 'node:crypto';

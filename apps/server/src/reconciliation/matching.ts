@@ -1,4 +1,4 @@
-// Matching a day's report against our books (issue 16 point 3), as a pure function a table test can drive:
+// Matching a day's report against our books (D16.3), as a pure function a table test can drive:
 // every PAYMENT, CANCEL and REFUND row is looked up by its request id (our paymentRequestId is the attempt
 // id, our refundRequestId the refund id) and checked against Antom's id, the amount and currency, and the
 // state; every capture, reversal and refund we hold final for the day must appear in the report.
@@ -20,7 +20,7 @@ export interface ReportRow {
   time: number | null;
 }
 
-/** Our side: the attempts and refunds the rows name or the day expects (REVERSED per contract-11). */
+/** Our side: the attempts and refunds the rows name or the day expects (REVERSED per D11.2). */
 export interface Books {
   payments: ReadonlyMap<string, PaymentRow>;
   refunds: ReadonlyMap<string, RefundRow>;

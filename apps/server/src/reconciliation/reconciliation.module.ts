@@ -1,4 +1,4 @@
-// Reconciliation and the overview as one module (issue 16): services, the scheduled SFTP fetch (a worker
+// Reconciliation and the overview as one module (D16): services, the scheduled SFTP fetch (a worker
 // with a bounded step, `fetcher.fetchOnce()`), the open-discrepancy gauge and the routes. app.ts builds it
 // with one call, so the composition stays a list of tiers.
 import type { FastifyInstance, FastifyRequest } from 'fastify';

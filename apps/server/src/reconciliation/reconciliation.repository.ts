@@ -1,4 +1,4 @@
-// Every SQL statement of reconciliation (issue 16), portable Kysely on both dialects.
+// Every SQL statement of reconciliation (D16), portable Kysely on both dialects.
 import type { Insertable, Selectable, Transaction } from 'kysely';
 import type { Reader } from '../db/repository.ts';
 import type {
@@ -191,7 +191,7 @@ export function refundsOfPayments(db: Reader, paymentIds: readonly string[]): Pr
 }
 
 /**
- * What we hold final within [start, end): captured attempts, reversed ones (REVERSED, contract-11), and
+ * What we hold final within [start, end): captured attempts, reversed ones (REVERSED, D11.2), and
  * succeeded refunds and cancels. Antom's day T must show each of them.
  */
 export async function finalWithin(db: Reader, start: number, end: number) {

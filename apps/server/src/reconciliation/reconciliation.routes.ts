@@ -1,4 +1,4 @@
-// Reconciliation in the Merchant API (issue 16 points 2 and 4): upload a report obtained by hand, read the
+// Reconciliation in the Merchant API (D16.2, D16.4): upload a report obtained by hand, read the
 // days and one day with its totals and discrepancies, resolve a discrepancy with a note, fetch now.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';

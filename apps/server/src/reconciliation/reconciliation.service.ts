@@ -1,4 +1,4 @@
-// Reconciliation with Antom's books (issue 16 points 2–4): import a report file once (by name and hash) in
+// Reconciliation with Antom's books (D16.2–D16.4): import a report file once (by name and hash) in
 // one transaction — nothing half-imported — then match the days it touches and keep each discrepancy with
 // both sides' data until a later report, our own state, or an operator with a note resolves it. A new
 // discrepancy leaves as the `reconciliation.discrepancy` webhook through the outbox, in that transaction.

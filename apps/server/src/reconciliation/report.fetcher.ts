@@ -1,4 +1,4 @@
-// The scheduled fetch of Antom's reports over SFTP (issue 16 point 2). Antom publishes day T's transaction
+// The scheduled fetch of Antom's reports over SFTP (D16.2). Antom publishes day T's transaction
 // report on T+1 in `<root>/<customerId>/<T>/` and the settlement files of its batch in `<root>/<customerId>/
 // <settlement date>/` ("Obtain reports"). Each run looks at every day of the catch-up window whose
 // publication time has passed and whose report is not in yet, so days missed while Paydesk was down are
@@ -26,7 +26,7 @@ export interface FetchOutcome {
   error?: string;
 }
 
-/** The few SFTP operations the fetch needs (STYLE point 2). */
+/** The few SFTP operations the fetch needs (docs/style.md §2). */
 interface Remote {
   list(dir: string): Promise<string[] | undefined>;
   read(path: string): Promise<Buffer>;

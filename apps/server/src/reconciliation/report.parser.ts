@@ -1,4 +1,4 @@
-// Reads an Antom report file (issue 16 point 2): UTF-8 CSV, a header line of field names, one row per
+// Reads an Antom report file (D16.2): UTF-8 CSV, a header line of field names, one row per
 // transaction, `<END>` as the last line ("Transaction details report", "Settlement details report",
 // "Settlement summary report"). Anything else is refused with the line and the reason, so a file cut short
 // in transfer (no `<END>`) is never half-imported. Amounts arrive in the currency's major unit with a sign

@@ -1,4 +1,4 @@
-// The SQL of the overview (issue 16 point 5): small reads of orders, attempts and refunds within a window;
+// The SQL of the overview (D16.5): small reads of orders, attempts and refunds within a window;
 // sums are made by the service with BigInt (amounts are minor-unit strings, never floats).
 import type { Reader } from '../db/repository.ts';
 import type { OrderRow } from '../db/schema.ts';
@@ -38,7 +38,7 @@ export function capturesWithin(db: Reader, start: number, end: number) {
     .execute();
 }
 
-/** Money that went back: succeeded refunds and cancels, and reversed captures (contract-11 REVERSED). */
+/** Money that went back: succeeded refunds and cancels, and reversed captures (D11.2 REVERSED). */
 export async function givenBackWithin(db: Reader, start: number, end: number) {
   const [refunds, reversed] = await Promise.all([
     db

@@ -1,4 +1,4 @@
-// The overview in the Merchant API (issue 16 point 5): the same figures the ops console charts, and the
+// The overview in the Merchant API (D16.5): the same figures the ops console charts, and the
 // orders behind each of them.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';

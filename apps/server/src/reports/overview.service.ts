@@ -1,4 +1,4 @@
-// The merchant's view of money at a glance (issue 16 point 5): for today, the last 7 and the last 30 days
+// The merchant's view of money at a glance (D16.5): for today, the last 7 and the last 30 days
 // (Antom's days, UTC+8, like the reports), orders placed, paid, expired and closed; conversion from confirm
 // to paid per method; captured, refunded and reversed per currency; open discrepancies and orders needing
 // attention. Every figure can be opened as the list of orders behind it (`ordersBehind`).

@@ -43,7 +43,7 @@ export class Outbox {
   }
 
   /**
-   * Queues an event that is not about one order (issue 16: `reconciliation.discrepancy`); `subjectId`
+   * Queues an event that is not about one order (D16: `reconciliation.discrepancy`); `subjectId`
    * fills the outbox's order column (the order when there is one). Built by the caller, id included.
    */
   async enqueueEvent(
