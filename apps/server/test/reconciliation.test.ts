@@ -161,6 +161,11 @@ describe.each(DIALECTS)('reconciliation on %s', (dialect) => {
     const fetched = await fetcher.fetchOnce();
     const outcome = fetched.find((o) => o.day === day)!;
     expect(outcome.status).toBe('IMPORTED');
+    // The settlement files came whole on the refused run; arriving again, they are imported once.
+    const settlementFiles = (o: (typeof fetched)[number]) =>
+      o.files.filter((f) => f.name.startsWith('settlement')).map((f) => f.status);
+    expect(settlementFiles(refused.find((o) => o.day === day)!)).toEqual(['IMPORTED', 'IMPORTED']);
+    expect(settlementFiles(outcome)).toEqual(['DUPLICATE', 'DUPLICATE']);
     expect(outcome.files.map((f) => f.name).sort()).toEqual(
       expect.arrayContaining([
         `transactionItems_${day.replaceAll('-', '')}_000.csv`,
