@@ -408,6 +408,30 @@ describe.each(DIALECTS)('reconciliation on %s', (dialect) => {
     await service.reconcileReport(name, `${content}\n`);
   });
 
+  it('reconciles a late payment and its give-back with no discrepancy', async () => {
+    // QRIS cannot be cancelled: a code paid after the order closed is captured, then refunded (D4).
+    const order = await stack.createOrder({ amount: { currency: 'IDR', value: '10000000' }, region: 'ID' });
+    const confirm = await stack.confirm(order.checkoutToken, 'QRIS');
+    expect(confirm.status).toBe(201);
+    const closed = await stack.merchant('POST', `/api/v1/orders/${order.id}/close`);
+    expect(closed.body.status).toBe('CLOSED');
+    expect(
+      (await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: confirm.body.code.value })).status,
+    ).toBe(200);
+    const refund = await waitFor(
+      async () => {
+        const view = (await stack.merchant('GET', `/api/v1/orders/${order.id}`)).body;
+        return view.refunds.find((r: { status: string }) => r.status === 'SUCCEEDED');
+      },
+      15_000,
+      'the give-back refund',
+    );
+    const { name, content } = await report();
+    expect(content).toContain(`,${refund.id},`);
+    const found = await stack.server.paydesk.reconciliation.service.reconcileReport(name, content);
+    expect(found.filter((d) => d.orderId === order.id)).toEqual([]);
+  });
+
   it('refuses malformed reports with the line and reason, and changes nothing', async () => {
     const before = (await stack.merchant('GET', `/api/v1/reconciliation/days/${day}`)).body;
     const { name, content } = await report();
