@@ -4,7 +4,7 @@
 // discrepancy leaves as the `reconciliation.discrepancy` webhook through the outbox, in that transaction.
 import { createHash } from 'node:crypto';
 import type { DiscrepancyView, ImportReportResult, ReportFileView, DaySummary, DayView } from '@paydesk/api';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DB, ReconFileKind } from '../db/schema.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { inTransaction, type Tx } from '../db/transaction.ts';
@@ -486,5 +486,3 @@ export function discrepancyView(d: repo.DiscrepancyRow): DiscrepancyView {
     resolvedAt: iso(d.resolved_at),
   };
 }
-
-export type { Transaction };
