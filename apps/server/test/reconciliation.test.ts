@@ -337,19 +337,21 @@ describe.each(DIALECTS)('reconciliation on %s', (dialect) => {
     const open = (await stack.merchant('GET', `/api/v1/reconciliation/days/${day}`)).body.openDiscrepancies;
     expect(metricsBefore.body).toContain(`paydesk_reconciliation_open_discrepancies ${open}`);
 
-    const resolved = await stack.merchant(
-      'POST',
-      `/api/v1/reconciliation/discrepancies/${state.id}/resolve`,
-      {
-        note: 'Antom reversed it at the buyer’s bank; refunded the order by hand',
-      },
-    );
+    const resolve = (headers: Record<string, string> = {}) =>
+      stack.merchant(
+        'POST',
+        `/api/v1/reconciliation/discrepancies/${state.id}/resolve`,
+        { note: 'Antom reversed it at the buyer’s bank; refunded the order by hand' },
+        headers,
+      );
+    const resolved = await resolve({ 'idempotency-key': `resolve-${state.id}` });
     expect(resolved.status).toBe(200);
     expect(resolved.body).toMatchObject({ status: 'RESOLVED', resolution: 'OPERATOR' });
-    const twice = await stack.merchant('POST', `/api/v1/reconciliation/discrepancies/${state.id}/resolve`, {
-      note: 'again',
-    });
-    expect(twice.status).toBe(409);
+    // A retry with the same Idempotency-Key gets the same answer; without one, a resolved one is a 409.
+    const retried = await resolve({ 'idempotency-key': `resolve-${state.id}` });
+    expect(retried.status).toBe(200);
+    expect(retried.body).toEqual(resolved.body);
+    expect((await resolve()).status).toBe(409);
     // An operator's resolution holds when the same report is matched again.
     await stack.server.paydesk.reconciliation.service.reconcileReport(name, content + '\n');
     const after = (await stack.merchant('GET', `/api/v1/reconciliation/days/${day}`)).body;

@@ -10,6 +10,7 @@ import {
   DiscrepancyParams,
   DiscrepancyView,
   ErrorBody,
+  IdempotencyKeyHeader,
   ImportReportBody,
   ImportReportResult,
   ResolveBody,
@@ -27,6 +28,8 @@ const errors = {
 };
 const security = [{ merchantKey: [] }];
 const tags = ['Reconciliation'];
+// Every Merchant API write takes an Idempotency-Key (docs/product.md "HTTP contract (v1)").
+const merchantScope = () => 'merchant';
 
 export const reconciliationRoutes: FastifyPluginAsyncTypebox<{
   reconciliation: ReconciliationService;
@@ -40,6 +43,7 @@ export const reconciliationRoutes: FastifyPluginAsyncTypebox<{
     {
       // A month of transactions fits; the API's usual 64 KiB does not.
       bodyLimit: 10 * 1024 * 1024,
+      config: { idempotencyScope: merchantScope },
       schema: {
         tags,
         summary: 'Import an Antom report obtained by hand',
@@ -48,6 +52,7 @@ export const reconciliationRoutes: FastifyPluginAsyncTypebox<{
           'Imported once by name and hash (the same file again answers DUPLICATE); a malformed file is refused ' +
           'with 422 REPORT_MALFORMED naming the line and reason, and nothing is imported.',
         security,
+        headers: IdempotencyKeyHeader,
         body: ImportReportBody,
         response: { 200: ImportReportResult, 201: ImportReportResult, ...errors },
       },
@@ -96,11 +101,13 @@ export const reconciliationRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/api/v1/reconciliation/discrepancies/:id/resolve',
     {
+      config: { idempotencyScope: merchantScope },
       schema: {
         tags,
         summary: 'Resolve a discrepancy',
         description: 'An operator closes an open discrepancy with a note; a resolved one answers 409.',
         security,
+        headers: IdempotencyKeyHeader,
         params: DiscrepancyParams,
         body: ResolveBody,
         response: { 200: DiscrepancyView, ...errors },
