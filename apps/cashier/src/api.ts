@@ -163,11 +163,14 @@ export function merchantApi(key: string) {
     reconciliationDay: (day: string) =>
       call<DayView>(`/api/v1/reconciliation/days/${encodeURIComponent(day)}`, { headers: auth }),
     importReport: (name: string, content: string) =>
-      call<ImportReportResult>('/api/v1/reconciliation/reports', json({ name, content }, auth)),
+      call<ImportReportResult>(
+        '/api/v1/reconciliation/reports',
+        json({ name, content }, { ...auth, 'idempotency-key': idempotencyKey() }),
+      ),
     resolveDiscrepancy: (id: string, note: string) =>
       call<DiscrepancyView>(
         `/api/v1/reconciliation/discrepancies/${encodeURIComponent(id)}/resolve`,
-        json({ note }, auth),
+        json({ note }, { ...auth, 'idempotency-key': idempotencyKey() }),
       ),
     fetchReports: () =>
       call<{ days: { day: string; status: string; error?: string }[] }>('/api/v1/reconciliation/fetch', {
