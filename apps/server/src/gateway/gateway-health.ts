@@ -35,8 +35,15 @@ export interface CallOutcome {
   at: number;
 }
 
+/**
+ * Antom saying our credentials are wrong is believed at once; answers that fail to verify must repeat
+ * (three in a row, no good answer between) before they count, so one garbled reply raises no alarm.
+ */
+const SIGNATURE_FAILURES_TO_ALARM = 3;
+
 export class GatewayHealth {
   #fault: GatewayFault | null = null;
+  #signatureFailures = 0;
   readonly #onChange: (fault: GatewayFault | null) => void;
 
   constructor(onChange: (fault: GatewayFault | null) => void = () => {}) {
@@ -55,6 +62,12 @@ export class GatewayHealth {
         : call.resultCode && CONFIGURATION_FAULT_CODES.has(call.resultCode)
           ? call.resultCode
           : undefined;
+    if (code === 'SIGNATURE_INVALID') {
+      this.#signatureFailures += 1;
+      if (this.#signatureFailures < SIGNATURE_FAILURES_TO_ALARM) return;
+    } else if (call.resultStatus) {
+      this.#signatureFailures = 0;
+    }
     if (code) {
       if (this.#fault?.code === code) {
         this.#fault = { ...this.#fault, calls: this.#fault.calls + 1 };
