@@ -148,12 +148,12 @@ export function transactionsOfDay(
     if (within(payment.paidAt)) {
       out.push({ type: 'PAYMENT', at: payment.paidAt, payment, amount, fee: -fee, taxFee: -taxFee });
     }
-    if (payment.paidAt !== undefined && payment.cancelledAmount !== '0' && within(payment.cancelledAt)) {
+    if (payment.paidAt !== undefined && payment.reversedAmount !== '0' && within(payment.cancelledAt)) {
       out.push({
         type: 'CANCEL',
         at: payment.cancelledAt,
         payment,
-        amount: -BigInt(payment.cancelledAmount),
+        amount: -BigInt(payment.reversedAmount),
         fee,
         taxFee,
       });

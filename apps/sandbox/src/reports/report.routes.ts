@@ -2,7 +2,7 @@
 // ledger stands now (what a reliability harness reconciles against), and publishing a day early — whole,
 // or cut short to see the merchant refuse it. Errors are `{ error: { code, message } }` with a 4xx.
 import type { FastifyInstance } from 'fastify';
-import { ControlError } from '../results.ts';
+import { ControlError } from '../http-errors.ts';
 import { antomDate } from '../time.ts';
 import { REPORTS_ROOT, type ReportPublisher } from './report.publisher.ts';
 import type { SftpServer } from './sftp.server.ts';

@@ -253,7 +253,15 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
     },
   ],
   [
-    '0004_reconciliation',
+    '0004_payment_links',
+    async (db) => {
+      // Every link Antom gives a phone (applinkUrl, schemeUrl, normalUrl) as JSON, beside deep_link
+      // (issue 13 point 9): the cashier offers the wallet app on the same device.
+      await db.schema.alterTable('payments').addColumn('links', 'text').execute();
+    },
+  ],
+  [
+    '0005_reconciliation',
     async (db, types) => {
       // Issue 16: Antom's report files (each imported once, by name and hash), their rows, the settlement
       // batches, the state of each day's fetch, and the discrepancies with both sides' data.
