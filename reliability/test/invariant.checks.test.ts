@@ -85,6 +85,8 @@ function cleanObservation(): Observation {
     status: captured === '0' ? 'CANCELLED' : 'SUCCESS',
     captured,
     refunded,
+    reversed: cancelled,
+    reversedAt: null,
     cancelled,
     pendingRefund: '0',
     net: String(Number(captured) - Number(refunded) - Number(cancelled)),

@@ -10,7 +10,9 @@ import { registerHttp } from './composition/http.ts';
 import type { Database } from './db/database.ts';
 import type { Clock } from './domain/clock.ts';
 import type { PaymentGateway } from './gateway/payment-gateway.ts';
+import { createMerchantAuth } from './http/auth.ts';
 import type { Metrics } from './ops/metrics.ts';
+import { registerReconciliation, type ReconciliationModule } from './reconciliation/reconciliation.module.ts';
 
 export { redactUrl } from './composition/infrastructure.ts';
 
@@ -39,6 +41,8 @@ export interface PaydeskApp {
   deliverer: Domain['deliverer'];
   /** Deletes notifications of no order after their retention (tests call pruneOnce). */
   retention: Domain['retention'];
+  /** Issue 16: report import and matching, the scheduled SFTP fetch, the overview. */
+  reconciliation: ReconciliationModule;
   metrics: Metrics;
   /** Starts the background workers (sweeper, webhook delivery, change feed). */
   startWorkers(): void;
@@ -50,6 +54,15 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
   const infra = await buildInfrastructure(config, options);
   const domain = buildDomain(infra);
   await registerHttp(infra, domain);
+  const reconciliation = await registerReconciliation(infra.http, {
+    db: infra.database.db,
+    clock: infra.clock,
+    outbox: domain.outbox,
+    config,
+    metrics: infra.metrics,
+    authenticate: createMerchantAuth(() => [infra.merchantApiKey.digest]),
+    onError: (error) => infra.http.log.error({ err: error }, 'report fetch failed'),
+  });
 
   let closed = false;
   return {
@@ -63,11 +76,16 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     sweeper: domain.sweeper,
     deliverer: domain.deliverer,
     retention: domain.retention,
+    reconciliation,
     metrics: infra.metrics,
-    startWorkers: () => domain.startWorkers(),
+    startWorkers: () => {
+      domain.startWorkers();
+      reconciliation.start();
+    },
     async close() {
       if (closed) return;
       closed = true;
+      await reconciliation.stop();
       await domain.stop();
       await infra.http.close();
       await Promise.allSettled([...infra.pendingWrites]);

@@ -81,7 +81,11 @@ describe.each(DIALECTS)('operations on %s', (dialect) => {
 
   it('answers /healthz, /readyz and /metrics', async () => {
     expect((await stack.call('GET', '/healthz')).body).toEqual({ status: 'ok' });
-    expect((await stack.call('GET', '/readyz')).body).toMatchObject({ status: 'ready' });
+    expect((await stack.call('GET', '/readyz')).body).toEqual({
+      status: 'ready',
+      database: 'ok',
+      gateway: { status: 'ok' },
+    });
     expect((await stack.call('GET', '/metrics')).status).toBe(401);
     const metrics = await stack.call('GET', '/metrics', undefined, { authorization: `Bearer ${API_KEY}` });
     expect(metrics.headers.get('content-type')).toContain('text/plain');

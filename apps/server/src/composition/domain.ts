@@ -33,6 +33,8 @@ export interface Domain {
   deliverer: WebhookDeliverer | undefined;
   /** Deletes notifications of no order after their retention (issue 10). */
   retention: NotificationRetention;
+  /** Merchant webhooks, written in the transaction of the change they report. */
+  outbox: Outbox;
   startWorkers(): void;
   /** Stops the workers (each finishes its current step) and the live streams. */
   stop(): Promise<void>;
@@ -192,6 +194,7 @@ export function buildDomain(infra: Infrastructure): Domain {
     sweeper,
     deliverer,
     retention,
+    outbox,
     startWorkers() {
       feed?.start();
       if (config.sweeper.enabled) workers.sweeper?.start();

@@ -26,7 +26,9 @@ export type DomainErrorCode =
   | 'TOO_MANY_STREAMS'
   | 'URL_NOT_ALLOWED'
   | 'CONFLICT'
-  | 'GATEWAY_UNAVAILABLE';
+  | 'GATEWAY_UNAVAILABLE'
+  | 'REPORT_MALFORMED'
+  | 'DISCREPANCY_NOT_FOUND';
 
 export interface ErrorDetail {
   field: string;

@@ -9,6 +9,8 @@ export const CONFIGURATION_FAULT_CODES: ReadonlySet<string> = new Set([
   'KEY_NOT_FOUND',
   'ACCESS_DENIED',
   'INVALID_CLIENT',
+  // The spelling of Antom's own cancel table (docs/antom/reversal.md), which the sandbox answers.
+  'CLIENT_INVALID',
   'INVALID_CLIENT_STATUS',
   'INVALID_MERCHANT_STATUS',
   'MERCHANT_NOT_REGISTERED',
@@ -99,6 +101,7 @@ function describe(code: string): string {
     case 'KEY_NOT_FOUND':
       return 'Antom knows no key with this version: check ANTOM_KEY_VERSION and the key uploaded to Antom.';
     case 'INVALID_CLIENT':
+    case 'CLIENT_INVALID':
     case 'INVALID_CLIENT_STATUS':
       return 'Antom does not accept this client id: check ANTOM_CLIENT_ID and the gateway URL (sandbox or live).';
     default:

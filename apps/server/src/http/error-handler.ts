@@ -30,6 +30,8 @@ const STATUS: Record<DomainErrorCode, number> = {
   RATE_LIMITED: 429,
   TOO_MANY_STREAMS: 429,
   GATEWAY_UNAVAILABLE: 503,
+  REPORT_MALFORMED: 422,
+  DISCREPANCY_NOT_FOUND: 404,
 };
 
 export function statusOf(code: DomainErrorCode): number {

@@ -4,8 +4,8 @@ import { freePort, jsonRequest, pollUntil, type JsonAnswer } from '../../../../s
 import { generateKeyPair, type KeyPairForms } from '@paydesk/antom';
 import { createSandbox, type Sandbox, type SandboxOptions } from '@paydesk/sandbox';
 import { loadConfig, type Config, type DeepPartial } from '../../src/config.ts';
-import type { Clock } from '../../src/domain/clock.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
+import type { Clock } from '../../src/domain/clock.ts';
 import { DEFAULT_CATALOG, type CatalogMethod } from '../../src/methods/catalog.ts';
 import { createTestDatabase, type Dialect, type TestDatabase } from './database.ts';
 
@@ -58,7 +58,7 @@ export interface StackOptions {
   sandbox?: Partial<SandboxOptions>;
   /** Start the sweeper and webhook workers (default true). */
   workers?: boolean;
-  /** The server's clock (default: the system's). */
+  /** The server's clock (default the system's); pass the same time to `sandbox.now` to keep them together. */
   clock?: Clock;
 }
 
