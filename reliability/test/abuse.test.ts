@@ -51,6 +51,7 @@ describe.each(DIALECTS)('abuse on %s', (dialect) => {
       dialect,
       mode: 'child',
       rateLimit: { buyerWritesPerMinute: 30, checkoutReadsPerMinute: 600, notFoundPerMinute: 20 },
+      notifyFailuresPerMinute: 20,
     });
     database = await createTestDatabase(dialect);
     gateway = await startStackGateway(settings);
