@@ -4,22 +4,16 @@
 // action in flight (Confirm stays disabled from the click until the flow ends, S11), and which finished
 // payment they have acknowledged.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type {
-  CheckoutPayment,
-  CheckoutStatus,
-  CheckoutView,
-  CreatePaymentResponse,
-  PaymentMethodView,
-  TerminalType,
-} from '@paydesk/api';
+import type { CheckoutStatus, PaymentMethodView, TerminalType } from '@paydesk/api';
 import { ApiError, type CheckoutApi } from '../api.ts';
-import { clockOffset, remainingMs } from '../lib/countdown.ts';
+import { remainingMs, secondsLeft } from '../lib/countdown.ts';
 import { errorMessageKey } from '../lib/errors.ts';
 import { translator, type Lang, type MessageKey } from '../lib/i18n.ts';
 import { formatMoney } from '../lib/money.ts';
 import { canRefresh, screenFor, surplusOf, type Screen } from '../lib/routing.ts';
 import { LockIcon, Spinner } from '../ui/icons.tsx';
 import { LangSelect } from '../ui/lang-select.tsx';
+import { CheckoutStore, isSettled, singleFlight, type Snapshot } from './checkout.store.ts';
 import { CheckoutContext, type CheckoutContextValue } from './context.ts';
 import { Dialog } from './dialog.tsx';
 import { useLiveStatus } from './live-status.ts';
@@ -50,29 +44,6 @@ export interface CheckoutAppProps {
   methodNames?: { get(type: string): string | null; set(methods: PaymentMethodView[]): void };
 }
 
-/**
- * What the server last said: the newest status wins (by server time; answers can arrive out of order),
- * and every full payment seen (with its code) is kept by id, as a status carries no code.
- */
-interface Snapshot {
-  status: CheckoutStatus;
-  at: number;
-  payments: Record<string, CheckoutPayment>;
-}
-
-/** The payment the status names, with the code we hold for it while the status says it has one. */
-function currentOf(snap: Snapshot | null): CheckoutPayment | null {
-  const live = snap?.status.payment;
-  const full = live && snap.payments[live.id];
-  if (!live || !full) return null;
-  return {
-    ...full,
-    status: live.status,
-    reason: live.reason,
-    ...(live.hasCode ? {} : { code: null, deepLink: null, walletUrl: null }),
-  };
-}
-
 const FINAL_SCREENS: Screen[] = ['success', 'refunded', 'paid', 'expired', 'closed'];
 
 /** The end of a flow: its tone, title and explanation (the words carry the difference). */
@@ -92,30 +63,25 @@ function refundedMessage(reason: string | null | undefined): MessageKey {
   return surplus?.manual ? 'refundedManual' : surplus?.late ? 'refundedLate' : 'refundedDup';
 }
 
-const liveOf = (p: CheckoutPayment) => ({
-  id: p.id,
-  status: p.status,
-  reason: p.reason,
-  hasCode: p.code !== null,
-});
-
-function statusOf(view: CheckoutView): CheckoutStatus {
-  return {
-    orderStatus: view.order.status,
-    expiresAt: view.order.expiresAt,
-    payment: view.payment && liveOf(view.payment),
-    serverTime: view.serverTime,
-    returnUrl: view.order.returnUrl,
-  };
+/** Re-renders on every change of the store; returns its snapshot. */
+function useSnapshot(store: CheckoutStore): Snapshot | null {
+  const [, setVersion] = useState(0);
+  useEffect(() => {
+    const stop = store.subscribe(() => setVersion((n) => n + 1));
+    return () => {
+      stop();
+    };
+  }, [store]);
+  return store.snapshot;
 }
 
 export function CheckoutApp(props: CheckoutAppProps) {
-  const { api, lang, terminal, route, navigate, embedded } = props;
+  const { api, lang, terminal, route, navigate, embedded, finish, methodNames, osType } = props;
   const t = useMemo(() => translator(lang), [lang]);
-  const [view, setView] = useState<CheckoutView | null>(null);
-  const [snap, setSnap] = useState<Snapshot | null>(null);
+  const [store] = useState(() => new CheckoutStore());
+  const snap = useSnapshot(store);
+  const view = snap?.view ?? null;
   const [loadError, setLoadError] = useState<ApiError | null>(null);
-  const [offset, setOffset] = useState(0);
   const [now, setNow] = useState(() => Date.now());
   const [selected, setSelected] = useState<string | null>(null);
   const [busy, setBusy] = useState<'confirm' | 'cancel' | null>(null);
@@ -123,43 +89,20 @@ export function CheckoutApp(props: CheckoutAppProps) {
   const [note, setNote] = useState<MessageKey | null>(null);
   const [dismissed, setDismissed] = useState<string | null>(null);
   const [successSince, setSuccessSince] = useState<number | null>(null);
-  const inFlight = useRef(false);
-  const finished = useRef(false);
-  const snapRef = useRef(snap);
-  snapRef.current = snap;
+  const inFlightRef = useRef(false);
+  const finishedRef = useRef(false);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const refocusRef = useRef(false);
 
-  // Payments this page saw waiting or started: only their success runs the success flow (S18).
-  const seenLive = useRef(new Set<string>());
-  const apply = useCallback((status: CheckoutStatus, full: CheckoutPayment | null) => {
-    const prev = snapRef.current;
-    const at = Date.parse(status.serverTime);
-    const newer = !prev || at >= prev.at;
-    const payments = { ...prev?.payments };
-    if (full && (!payments[full.id]?.code || full.code)) payments[full.id] = full;
-    const next: Snapshot = newer ? { status, at, payments } : { ...prev, payments };
-    const live = next.status.payment;
-    if (live?.status === 'PROCESSING') seenLive.current.add(live.id);
-    snapRef.current = next;
-    setSnap(next);
-    if (newer) setOffset(clockOffset(status.serverTime, Date.now()));
-  }, []);
-
-  // One view request at a time; a request made meanwhile runs once more after it, so the page always
-  // ends up with what the server said last.
-  const loading = useRef<Promise<void> | null>(null);
-  const again = useRef(false);
-  const load = useCallback((): Promise<void> => {
-    if (loading.current) {
-      again.current = true;
-      return loading.current;
-    }
-    const once = () =>
+  // One view request at a time; one asked for meanwhile runs once more after it (singleFlight).
+  const loadRef = useRef<() => Promise<void>>(() => Promise.resolve());
+  useEffect(() => {
+    loadRef.current = singleFlight(() =>
       api.view(lang).then(
         (fresh) => {
-          setView(fresh);
           setLoadError(null);
-          apply(statusOf(fresh), fresh.payment);
-          props.methodNames?.set(fresh.paymentMethods);
+          store.applyView(fresh);
+          methodNames?.set(fresh.paymentMethods);
           const previous = fresh.payment?.paymentMethodType;
           setSelected(
             (current) =>
@@ -173,22 +116,10 @@ export function CheckoutApp(props: CheckoutAppProps) {
         (failure: unknown) => {
           setLoadError(failure instanceof ApiError ? failure : new ApiError(0, 'NETWORK', String(failure)));
         },
-      );
-    const run = async () => {
-      do {
-        again.current = false;
-        await once();
-      } while (again.current);
-    };
-    loading.current = run().finally(() => {
-      loading.current = null;
-    });
-    return loading.current;
-  }, [api, lang, apply]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+      ),
+    );
+    void loadRef.current();
+  }, [api, lang, store, methodNames]);
 
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 500);
@@ -197,31 +128,13 @@ export function CheckoutApp(props: CheckoutAppProps) {
 
   /** A status from the stream or the poll; fetches the full view when it names a code we lack. */
   const onStatus = useCallback(
-    (status: CheckoutStatus) => {
-      const prev = snapRef.current;
-      apply(status, null);
-      const live = status.payment;
-      const known = live && snapRef.current?.payments[live.id];
-      const stale =
-        (live && (!known || (live.hasCode && !known.code))) ||
-        (prev && prev.status.orderStatus !== status.orderStatus);
-      if (stale) void load();
+    (next: CheckoutStatus) => {
+      if (store.applyStatus(next)) void loadRef.current();
     },
-    [apply, load],
+    [store],
   );
 
-  /** A payment the server just created or cancelled for us: the answer carries the whole payment. */
-  const applyPayment = useCallback(
-    (response: CreatePaymentResponse) => {
-      const { serverTime, ...payment } = response;
-      const base = snapRef.current?.status;
-      if (!base) return;
-      seenLive.current.add(payment.id);
-      apply({ ...base, payment: liveOf(payment), serverTime }, payment);
-    },
-    [apply],
-  );
-
+  const offset = snap ? snap.at - snap.receivedAt : 0;
   const left = useCallback((iso: string) => remainingMs(iso, offset, now), [offset, now]);
   const status = snap?.status;
   const orderTimeOver = status ? left(status.expiresAt) <= 0 : false;
@@ -231,17 +144,18 @@ export function CheckoutApp(props: CheckoutAppProps) {
         payment: status.payment,
         dismissedId: dismissed,
         orderTimeOver,
-        sawPaymentLive: status.payment ? seenLive.current.has(status.payment.id) : false,
+        sawPaymentLive: status.payment ? store.sawLive(status.payment.id) : false,
       })
     : null;
   // The result page (S18) always celebrates a paid order, even one paid before this page was opened.
   const screen: Screen | null = route === 'result' && routed === 'paid' ? 'success' : routed;
   const presentation = props.presentation ?? view?.presentation ?? 'overlay';
-  const payment = currentOf(snap);
+  const payment = store.current();
 
+  // Issue 11: the page keeps listening until nothing about the checkout can change any more.
   const connection = useLiveStatus(
     api,
-    view !== null && screen !== null && !FINAL_SCREENS.includes(screen),
+    view !== null && status !== undefined && !isSettled(status),
     onStatus,
   );
 
@@ -262,22 +176,29 @@ export function CheckoutApp(props: CheckoutAppProps) {
   useEffect(() => {
     if (screen === 'success' && successSince === null) setSuccessSince(Date.now());
   }, [screen, successSince]);
-  const redirectLeft =
-    successSince === null
-      ? redirectSeconds
-      : Math.max(0, redirectSeconds - Math.floor((now - successSince) / 1000));
+  const redirectLeft = secondsLeft(redirectSeconds, successSince, now);
   const goOn = useCallback(() => {
-    if (finished.current) return;
-    finished.current = true;
-    props.finish(snapRef.current?.status.returnUrl ?? null);
-  }, []);
+    if (finishedRef.current) return;
+    finishedRef.current = true;
+    finish(store.snapshot?.status.returnUrl ?? null);
+  }, [finish, store]);
   useEffect(() => {
     if (screen === 'success' && route !== 'result' && successSince !== null && redirectLeft <= 0) goOn();
   }, [screen, route, successSince, redirectLeft, goOn]);
 
+  // Back on the method list after Cancel or Escape, focus returns to Confirm (it was disabled while the
+  // dialog was up, so the dialog itself cannot hand focus back to it).
+  useEffect(() => {
+    if (screen === 'paying' || screen === 'working' || screen === 'cancelling') refocusRef.current = true;
+    else if (screen === 'methods' && busy === null && refocusRef.current) {
+      refocusRef.current = false;
+      confirmRef.current?.focus();
+    }
+  }, [screen, busy]);
+
   const pay = async (type: string | null | undefined) => {
-    if (!type || inFlight.current) return;
-    inFlight.current = true;
+    if (!type || inFlightRef.current) return;
+    inFlightRef.current = true;
     setBusy('confirm');
     setError(null);
     setNote(null);
@@ -285,34 +206,34 @@ export function CheckoutApp(props: CheckoutAppProps) {
       const response = await api.pay({
         paymentMethodType: type,
         terminalType: terminal,
-        ...(props.osType ? { osType: props.osType } : {}),
+        ...(osType ? { osType } : {}),
       });
       setDismissed(null);
-      applyPayment(response);
+      store.applyPayment(response);
     } catch (failure) {
       setError(errorMessageKey(failure as ApiError));
-      await load();
+      await loadRef.current();
     } finally {
-      inFlight.current = false;
+      inFlightRef.current = false;
       setBusy(null);
     }
   };
 
   const cancel = async () => {
-    const current = currentOf(snapRef.current);
-    if (!current || inFlight.current) return;
-    inFlight.current = true;
+    const current = store.current();
+    if (!current || inFlightRef.current) return;
+    inFlightRef.current = true;
     setBusy('cancel');
     setError(null);
     try {
       const response = await api.cancel(current.id);
-      applyPayment(response);
+      store.applyPayment(response);
       if (response.status === 'CANCELLED') setNote('cancelledNote');
     } catch (failure) {
       setError(errorMessageKey(failure as ApiError));
-      await load();
+      await loadRef.current();
     } finally {
-      inFlight.current = false;
+      inFlightRef.current = false;
       setBusy(null);
     }
   };
@@ -341,7 +262,7 @@ export function CheckoutApp(props: CheckoutAppProps) {
                 <p class="pd-h2">{t(key)}</p>
                 {key !== 'notFound' && (
                   <div class="pd-actions">
-                    <button type="button" class="pd-btn pd-primary" onClick={() => void load()}>
+                    <button type="button" class="pd-btn pd-primary" onClick={() => void loadRef.current()}>
                       {t('retry')}
                     </button>
                   </div>
