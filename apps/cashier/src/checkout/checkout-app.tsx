@@ -8,11 +8,13 @@ import type { CheckoutStatus, PaymentMethodView, TerminalType } from '@paydesk/a
 import { ApiError, type CheckoutApi } from '../api.ts';
 import { remainingMs, secondsLeft } from '../lib/countdown.ts';
 import { errorMessageKey } from '../lib/errors.ts';
-import { translator, type Lang, type MessageKey } from '../lib/i18n.ts';
+import { en, translator, type Lang, type MessageKey } from '../lib/i18n.ts';
 import { formatMoney } from '../lib/money.ts';
+import { reasonKey } from '../lib/reasons.ts';
 import { canRefresh, screenFor, surplusOf, type Screen } from '../lib/routing.ts';
 import { LockIcon, Spinner } from '../ui/icons.tsx';
 import { LangSelect } from '../ui/lang-select.tsx';
+import { useMessages } from '../ui/use-messages.ts';
 import { CheckoutStore, isSettled, singleFlight, type Snapshot } from './checkout.store.ts';
 import { CheckoutContext, type CheckoutContextValue } from './context.ts';
 import { Dialog } from './dialog.tsx';
@@ -77,7 +79,8 @@ function useSnapshot(store: CheckoutStore): Snapshot | null {
 
 export function CheckoutApp(props: CheckoutAppProps) {
   const { api, lang, terminal, route, navigate, embedded, finish, methodNames, osType } = props;
-  const t = useMemo(() => translator(lang), [lang]);
+  const messages = useMessages(lang);
+  const t = useMemo(() => translator(messages ?? en), [messages]);
   const [store] = useState(() => new CheckoutStore());
   const snap = useSnapshot(store);
   const view = snap?.view ?? null;
@@ -251,7 +254,7 @@ export function CheckoutApp(props: CheckoutAppProps) {
     [t, lang, api, terminal, left],
   );
 
-  if (!view || !snap || !screen) {
+  if (!view || !snap || !screen || !messages) {
     const key = loadError ? errorMessageKey(loadError) : null;
     return (
       <div class={`pd${embedded ? ' pd-embed' : ''}`} lang={lang}>
@@ -357,13 +360,11 @@ export function CheckoutApp(props: CheckoutAppProps) {
             {t('redirectIn', { s: redirectLeft })}
           </p>
         )}
-        {screen === 'failed' &&
-          reason &&
-          (reason === 'USER_BALANCE_NOT_ENOUGH' ? (
-            <p class="pd-muted">{t('reasonBalance')}</p>
-          ) : (
-            <p class="pd-reason">{reason}</p>
-          ))}
+        {screen === 'failed' && reasonKey(reason) && (
+          <p class="pd-muted" data-testid="reason">
+            {t(reasonKey(reason)!)}
+          </p>
+        )}
         {screen === 'timeout' && !ready && (
           <p class="pd-muted">
             <Spinner />

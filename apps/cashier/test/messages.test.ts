@@ -1,0 +1,95 @@
+// The cashier's ten languages (issue 15): every message exists in every language with the same placeholders
+// and list steps, the language follows the browser, and no reason or result code reaches a buyer raw
+// (issue 11 point 4).
+import { describe, expect, it } from 'vitest';
+import { asLang, LANGUAGES, loadMessages, pickLanguage, translator, type Messages } from '../src/lib/i18n.ts';
+import { en } from '../src/lib/messages.ts';
+import { KNOWN_RESULT_CODES, reasonKey, SERVER_REASONS } from '../src/lib/reasons.ts';
+
+const all = async (): Promise<[string, Messages][]> =>
+  Promise.all(LANGUAGES.map(async (lang) => [lang, await loadMessages(lang)] as [string, Messages]));
+
+const placeholders = (text: string) => (text.match(/\{\w+\}/g) ?? []).sort();
+
+describe('the messages', () => {
+  it('exist in every language, each key, with the same placeholders and list steps as English', async () => {
+    const keys = Object.keys(en).sort();
+    for (const [lang, words] of await all()) {
+      if (lang !== 'en') expect(words, `${lang} is its own table`).not.toBe(en);
+      expect(Object.keys(words).sort(), `${lang} keys`).toEqual(keys);
+      for (const key of keys) {
+        const text = words[key as keyof Messages];
+        const english = en[key as keyof Messages];
+        const where = `${lang}.${key}`;
+        expect(text.trim(), where).not.toBe('');
+        expect(placeholders(text), `${where} placeholders`).toEqual(placeholders(english));
+        expect(text.split('|').length, `${where} steps`).toBe(english.split('|').length);
+      }
+    }
+  });
+
+  it('fill placeholders and leave an unknown one visible rather than empty', async () => {
+    expect(translator(en)('payWith', { method: 'PromptPay' })).toBe('Pay with PromptPay');
+    expect(translator(await loadMessages('zh'))('redirectIn', { s: 3 })).toBe('3 秒后自动跳转…');
+    expect(translator(en)('payWith')).toBe('Pay with {method}');
+  });
+});
+
+describe('the language', () => {
+  it('follows the browser: the first supported preference wins, else English', () => {
+    expect(pickLanguage(['de-DE', 'zh-CN', 'en'])).toBe('zh');
+    expect(pickLanguage(['zh-TW', 'en'])).toBe('zh-TW');
+    expect(pickLanguage(['zh-HK'])).toBe('zh-TW');
+    expect(pickLanguage(['zh-Hant-MO'])).toBe('zh-TW');
+    expect(pickLanguage(['zh-Hans-HK'])).toBe('zh');
+    expect(pickLanguage(['ja-JP'])).toBe('ja');
+    expect(pickLanguage(['ko-KR'])).toBe('ko');
+    expect(pickLanguage(['ms-MY'])).toBe('ms');
+    expect(pickLanguage(['vi-VN'])).toBe('vi');
+    expect(pickLanguage(['fil-PH'])).toBe('fil');
+    expect(pickLanguage(['tl'])).toBe('fil');
+    expect(pickLanguage(['th-TH'])).toBe('th');
+    expect(pickLanguage(['in', 'id-ID'])).toBe('id');
+    expect(pickLanguage(['fr', 'de'])).toBe('en');
+    expect(pickLanguage([])).toBe('en');
+  });
+
+  it('narrows tags with regions or underscores, and refuses others', () => {
+    expect(asLang('ZH_tw')).toBe('zh-TW');
+    expect(asLang('zh_CN')).toBe('zh');
+    expect(asLang('pt-BR')).toBeUndefined();
+    expect(asLang(null)).toBeUndefined();
+  });
+});
+
+describe('reasons and result codes', () => {
+  // A raw code: two or more capitals words joined by underscores (RISK_REJECT), or the code itself.
+  const RAW = /\b[A-Z]{2,}(?:_[A-Z]+)+\b/;
+  const params = { amount: '฿1,180.00', method: 'TrueMoney Wallet', merchant: 'Tea House' };
+
+  it('are words in every language for every reason the server and Antom can send, never the code', async () => {
+    const codes = [...SERVER_REASONS, ...KNOWN_RESULT_CODES, 'SOME_FUTURE_ANTOM_CODE', 'UNKNOWN_EXCEPTION'];
+    for (const [lang, words] of await all()) {
+      const t = translator(words);
+      for (const code of codes) {
+        const key = reasonKey(code);
+        expect(key, code).not.toBeNull();
+        const text = t(key!, params);
+        expect(text, `${lang} ${code}`).not.toContain(code);
+        expect(text, `${lang} ${code}`).not.toMatch(RAW);
+        expect(text, `${lang} ${code}`).not.toMatch(/\{\w+\}/);
+      }
+    }
+  });
+
+  it('fall back to the generic words for a code the table does not know', () => {
+    expect(reasonKey('SOME_FUTURE_ANTOM_CODE')).toBe('reasonDeclined');
+    expect(reasonKey(null)).toBeNull();
+    expect(reasonKey('USER_BALANCE_NOT_ENOUGH')).toBe('reasonBalance');
+  });
+
+  it('leave no message in any language with a raw code in it', async () => {
+    for (const [lang, words] of await all())
+      for (const [key, text] of Object.entries(words)) expect(text, `${lang}.${key}`).not.toMatch(RAW);
+  });
+});
