@@ -311,6 +311,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     clock,
     methods,
     merchantName: config.merchantName,
+    branding: config.branding,
     presentation: config.checkout.presentation,
     isSandbox: gateway.isSandbox,
     successRedirectSeconds: config.checkout.successRedirectSeconds,
