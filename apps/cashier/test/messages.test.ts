@@ -4,7 +4,41 @@
 import { describe, expect, it } from 'vitest';
 import { asLang, LANGUAGES, loadMessages, pickLanguage, translator, type Messages } from '../src/lib/i18n.ts';
 import { en } from '../src/lib/messages.ts';
-import { KNOWN_RESULT_CODES, reasonKey, SERVER_REASONS } from '../src/lib/reasons.ts';
+import { knownReasons, reasonKey } from '../src/lib/reasons.ts';
+
+/** Paydesk's own reasons, as contract-11 lists them (the server puts them in a payment's `reason`). */
+const SERVER_REASONS = [
+  'TIMEOUT',
+  'BUYER_CANCELLED',
+  'ORDER_CLOSED',
+  'ORDER_PAID',
+  'GATEWAY_ERROR',
+  'GATEWAY_PENDING',
+  'GATEWAY_NOT_RECEIVED',
+  'GATEWAY_UNAVAILABLE',
+  'CHARGE_REVERSED',
+  'DUPLICATE_REFUND_PENDING',
+  'DUPLICATE_REFUNDED',
+  'DUPLICATE_REFUND_MANUAL',
+  'LATE_PAYMENT_REFUND_PENDING',
+  'LATE_PAYMENT_REFUNDED',
+  'LATE_PAYMENT_REFUND_MANUAL',
+];
+/** Antom payment result codes a failed payment may carry (pay, inquiryPayment, notifyPayment tables). */
+const ANTOM_CODES = [
+  'USER_BALANCE_NOT_ENOUGH',
+  'RISK_REJECT',
+  'PAYMENT_FAILED',
+  'ORDER_IS_CLOSED',
+  'USER_KYC_NOT_QUALIFIED',
+  'USER_AMOUNT_EXCEED_LIMIT',
+  'PAYMENT_AMOUNT_EXCEED_LIMIT',
+  'USER_STATUS_ABNORMAL',
+  'USER_PAYMENT_VERIFICATION_FAILED',
+  'ORDER_IS_EXPIRED',
+  'PROCESS_FAIL',
+  'UNKNOWN_EXCEPTION',
+];
 
 const all = async (): Promise<[string, Messages][]> =>
   Promise.all(LANGUAGES.map(async (lang) => [lang, await loadMessages(lang)] as [string, Messages]));
@@ -68,7 +102,7 @@ describe('reasons and result codes', () => {
   const params = { amount: '฿1,180.00', method: 'TrueMoney Wallet', merchant: 'Tea House' };
 
   it('are words in every language for every reason the server and Antom can send, never the code', async () => {
-    const codes = [...SERVER_REASONS, ...KNOWN_RESULT_CODES, 'SOME_FUTURE_ANTOM_CODE', 'UNKNOWN_EXCEPTION'];
+    const codes = [...SERVER_REASONS, ...ANTOM_CODES, ...knownReasons(), 'SOME_FUTURE_ANTOM_CODE'];
     for (const [lang, words] of await all()) {
       const t = translator(words);
       for (const code of codes) {
@@ -80,6 +114,10 @@ describe('reasons and result codes', () => {
         expect(text, `${lang} ${code}`).not.toMatch(/\{\w+\}/);
       }
     }
+  });
+
+  it('have words of their own for every reason the server sends', () => {
+    for (const reason of SERVER_REASONS) expect(knownReasons(), reason).toContain(reason);
   });
 
   it('fall back to the generic words for a code the table does not know', () => {

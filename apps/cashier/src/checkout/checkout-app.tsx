@@ -4,11 +4,11 @@
 // action in flight (Confirm stays disabled from the click until the flow ends, S11), and which finished
 // payment they have acknowledged.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { CheckoutStatus, PaymentMethodView, TerminalType } from '@paydesk/api';
+import type { CheckoutBranding, CheckoutStatus, CheckoutView, TerminalType } from '@paydesk/api';
 import { ApiError, type CheckoutApi } from '../api.ts';
 import { remainingMs, secondsLeft } from '../lib/countdown.ts';
 import { errorMessageKey } from '../lib/errors.ts';
-import { en, translator, type Lang, type MessageKey } from '../lib/i18n.ts';
+import { en, translator, type Lang, type MessageKey, type Translate } from '../lib/i18n.ts';
 import { formatMoney } from '../lib/money.ts';
 import { reasonKey } from '../lib/reasons.ts';
 import { canRefresh, screenFor, surplusOf, type Screen } from '../lib/routing.ts';
@@ -42,8 +42,6 @@ export interface CheckoutAppProps {
   embedded?: boolean;
   /** Overrides the server's presentation (the embed's option). */
   presentation?: 'overlay' | 'page';
-  /** Remembers method names for the receipt page (hosted pages use sessionStorage). */
-  methodNames?: { get(type: string): string | null; set(methods: PaymentMethodView[]): void };
 }
 
 const FINAL_SCREENS: Screen[] = ['success', 'refunded', 'paid', 'expired', 'closed'];
@@ -56,6 +54,7 @@ const OUTCOMES = {
   expired: ['warn', 'expiredTitle', 'expiredBody'],
   closed: ['warn', 'closedTitle', 'closedBody'],
   failed: ['bad', 'failedTitle', 'failedBody'],
+  reversed: ['info', 'reversedTitle', 'reversedBody'],
   timeout: ['warn', 'timeoutTitle', 'timeoutBody'],
 } as const satisfies Partial<Record<Screen, readonly [Tone, MessageKey, MessageKey]>>;
 
@@ -78,7 +77,7 @@ function useSnapshot(store: CheckoutStore): Snapshot | null {
 }
 
 export function CheckoutApp(props: CheckoutAppProps) {
-  const { api, lang, terminal, route, navigate, embedded, finish, methodNames, osType } = props;
+  const { api, lang, terminal, route, navigate, embedded, finish, osType } = props;
   const messages = useMessages(lang);
   const t = useMemo(() => translator(messages ?? en), [messages]);
   const [store] = useState(() => new CheckoutStore());
@@ -105,7 +104,6 @@ export function CheckoutApp(props: CheckoutAppProps) {
         (fresh) => {
           setLoadError(null);
           store.applyView(fresh);
-          methodNames?.set(fresh.paymentMethods);
           const previous = fresh.payment?.paymentMethodType;
           setSelected(
             (current) =>
@@ -122,7 +120,7 @@ export function CheckoutApp(props: CheckoutAppProps) {
       ),
     );
     void loadRef.current();
-  }, [api, lang, store, methodNames]);
+  }, [api, lang, store]);
 
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 500);
@@ -188,6 +186,14 @@ export function CheckoutApp(props: CheckoutAppProps) {
   useEffect(() => {
     if (screen === 'success' && route !== 'result' && successSince !== null && redirectLeft <= 0) goOn();
   }, [screen, route, successSince, redirectLeft, goOn]);
+
+  // The tab says what is being paid, and to whom (issue 15); the embed leaves the host page's title alone.
+  const titleAmount = view ? formatMoney(view.order.amount, lang) : null;
+  const titleMerchant = view ? brandingOf(view).merchantName : null;
+  useEffect(() => {
+    if (!embedded && titleAmount && titleMerchant)
+      document.title = t('pageTitle', { amount: titleAmount, merchant: titleMerchant });
+  }, [embedded, titleAmount, titleMerchant, t]);
 
   // Back on the method list after Cancel or Escape, focus returns to Confirm (it was disabled while the
   // dialog was up, so the dialog itself cannot hand focus back to it).
@@ -283,8 +289,16 @@ export function CheckoutApp(props: CheckoutAppProps) {
   }
 
   const methodOf = (type: string | undefined) => view.paymentMethods.find((m) => m.type === type);
-  const methodName = (type: string | undefined) =>
-    (type && (methodOf(type)?.name ?? props.methodNames?.get(type))) ?? type ?? null;
+  // A display name, never the raw type (issue 11 point 4): the offered method's, the server's name for the
+  // payment (the receipt page of a paid order offers no methods), else a readable form of the type.
+  const methodName = (type: string | undefined): string =>
+    (type &&
+      (methodOf(type)?.name ??
+        (payment?.paymentMethodType === type ? payment.paymentMethodName : undefined))) ||
+    readableType(type);
+  const branding = brandingOf(view);
+  const merchant = branding.merchantName;
+  const returnUrl = status?.returnUrl ?? null;
   const overlay =
     presentation === 'overlay' &&
     route !== 'pay' &&
@@ -300,10 +314,17 @@ export function CheckoutApp(props: CheckoutAppProps) {
       payment={payment}
       method={methodOf(payment.paymentMethodType)}
       sandbox={view.sandbox}
+      merchantName={merchant}
       headingId="pd-pay-h"
       cancelling={busy === 'cancel'}
       onCancel={() => void cancel()}
     />
+  );
+  // Every final screen leads back to the shop when the order says where (issue 11 point 5).
+  const back = returnUrl && (
+    <a class="pd-btn pd-secondary" href={returnUrl} data-testid="return-link">
+      {t(screen === 'expired' ? 'startAgain' : 'returnTo', { merchant })}
+    </a>
   );
 
   let content;
@@ -313,6 +334,8 @@ export function CheckoutApp(props: CheckoutAppProps) {
     const reason = status?.payment?.reason;
     const ready = canRefresh(status?.payment ?? null);
     const counting = screen === 'success' && route !== 'result';
+    const paidAmount = formatMoney(payment?.amount ?? view.order.amount, lang);
+    const surplus = screen === 'refunded' ? surplusOf(reason) : null;
     content = (
       <Outcome
         tone={outcome[0]}
@@ -321,12 +344,15 @@ export function CheckoutApp(props: CheckoutAppProps) {
         actions={
           counting ? (
             <button type="button" class="pd-btn pd-primary" onClick={goOn}>
-              {t('continue')}
+              {returnUrl ? t('returnTo', { merchant }) : t('continue')}
             </button>
-          ) : screen === 'failed' ? (
-            <button type="button" class="pd-btn pd-primary" onClick={payAgain}>
-              {t('payAgain')}
-            </button>
+          ) : screen === 'failed' || (screen === 'reversed' && status?.orderStatus === 'OPEN') ? (
+            <>
+              <button type="button" class="pd-btn pd-primary" onClick={payAgain}>
+                {t('payAgain')}
+              </button>
+              {back}
+            </>
           ) : screen === 'timeout' ? (
             <>
               <button
@@ -347,14 +373,25 @@ export function CheckoutApp(props: CheckoutAppProps) {
                 {t('otherMethod')}
               </button>
             </>
-          ) : null
+          ) : (
+            back || null
+          )
         }
       >
         <p>
           {t(screen === 'refunded' ? refundedMessage(reason) : outcome[2], {
             amount: formatMoney(view.order.amount, lang),
+            method: payment ? methodName(payment.paymentMethodType) : '',
           })}
         </p>
+        {surplus && !surplus.manual && payment && (
+          <p class="pd-muted" data-testid="refund-detail">
+            {t(/_REFUNDED$/.test(reason ?? '') ? 'refundDone' : 'refundPending', {
+              amount: paidAmount,
+              method: methodName(payment.paymentMethodType),
+            })}
+          </p>
+        )}
         {counting && (
           <p class="pd-muted" data-testid="redirect-countdown">
             {t('redirectIn', { s: redirectLeft })}
@@ -362,7 +399,10 @@ export function CheckoutApp(props: CheckoutAppProps) {
         )}
         {screen === 'failed' && reasonKey(reason) && (
           <p class="pd-muted" data-testid="reason">
-            {t(reasonKey(reason)!)}
+            {t(reasonKey(reason)!, {
+              amount: paidAmount,
+              method: payment ? methodName(payment.paymentMethodType) : '',
+            })}
           </p>
         )}
         {screen === 'timeout' && !ready && (
@@ -403,6 +443,7 @@ export function CheckoutApp(props: CheckoutAppProps) {
         />
         {view.paymentMethods.length > 0 && (
           <button
+            ref={confirmRef}
             type="button"
             class="pd-btn pd-primary pd-confirm"
             disabled={locked || !selected}
@@ -437,19 +478,30 @@ export function CheckoutApp(props: CheckoutAppProps) {
       {t('reconnecting')}
     </p>
   );
-  const open = status?.orderStatus === 'OPEN' && !FINAL_SCREENS.includes(screen) && screen !== 'success';
+  // One countdown at a time (issue 15): the order's is hidden while the code's own is on screen.
+  const open =
+    status?.orderStatus === 'OPEN' && !FINAL_SCREENS.includes(screen) && screen !== 'success' && !inline;
+  const accent = branding.accentColor
+    ? { '--pd-accent': branding.accentColor, '--pd-accent-hover': branding.accentColor }
+    : undefined;
 
   return (
     <CheckoutContext.Provider value={context}>
       <div
         class={`pd${embedded ? ' pd-embed' : ''}`}
         lang={lang}
+        style={accent}
         data-screen={screen}
         data-connection={connection}
       >
         <div class={`pd-page${overlay ? ' pd-dimmed' : ''}`} inert={overlay}>
           <header class="pd-top">
-            <span class="pd-brand">{view.order.merchantName}</span>
+            <span class="pd-brand">
+              {branding.logoUrl && (
+                <img class="pd-merchant-logo" src={api.resolve(branding.logoUrl)} alt="" height={32} />
+              )}
+              {merchant}
+            </span>
             {view.sandbox && <span class="pd-tag">{t('sandbox')}</span>}
             <LangSelect lang={lang} label={t('language')} onChange={props.onLang} />
           </header>
@@ -460,10 +512,7 @@ export function CheckoutApp(props: CheckoutAppProps) {
               {content}
             </Main>
           </div>
-          <p class="pd-foot">
-            <LockIcon size={14} />
-            {t('secure')}
-          </p>
+          <TrustFooter branding={branding} t={t} />
         </div>
         {overlay && (
           <Dialog labelledBy="pd-pay-h" onEscape={() => void cancel()}>
@@ -476,5 +525,57 @@ export function CheckoutApp(props: CheckoutAppProps) {
         </p>
       </div>
     </CheckoutContext.Provider>
+  );
+}
+
+/** The brand the server sent, or the order's merchant name alone (a server from before issue 15). */
+function brandingOf(view: CheckoutView): CheckoutBranding {
+  return (
+    (view as { branding?: CheckoutBranding }).branding ?? {
+      merchantName: view.order.merchantName,
+      logoUrl: null,
+      accentColor: null,
+      supportEmail: null,
+      supportUrl: null,
+      termsUrl: null,
+      privacyUrl: null,
+    }
+  );
+}
+
+/** "TRUEMONEY" → "Truemoney", "BANKTRANSFER_BNI" → "Banktransfer BNI": the last resort, never the raw code. */
+export function readableType(type: string | undefined): string {
+  return (type ?? '')
+    .split('_')
+    .map((word) => (word.length <= 3 ? word : word[0] + word.slice(1).toLowerCase()))
+    .join(' ');
+}
+
+/** "Secured by Antom" with the lock, and the merchant's support, terms and privacy links (issue 15). */
+function TrustFooter({ branding, t }: { branding: CheckoutBranding; t: Translate }) {
+  const support = branding.supportUrl ?? (branding.supportEmail ? `mailto:${branding.supportEmail}` : null);
+  const links: [string, string | null][] = [
+    [t('support'), support],
+    [t('terms'), branding.termsUrl],
+    [t('privacy'), branding.privacyUrl],
+  ];
+  return (
+    <footer class="pd-foot">
+      <p class="pd-secured">
+        <LockIcon size={14} />
+        {t('securedBy')}
+      </p>
+      {links.some(([, href]) => href) && (
+        <nav class="pd-foot-links" aria-label={branding.merchantName}>
+          {links.map(([label, href]) =>
+            href ? (
+              <a key={label} class="pd-link" href={href} target="_blank" rel="noopener noreferrer">
+                {label}
+              </a>
+            ) : null,
+          )}
+        </nav>
+      )}
+    </footer>
   );
 }

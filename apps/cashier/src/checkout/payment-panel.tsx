@@ -5,15 +5,37 @@ import { useContext, useRef, useState } from 'preact/hooks';
 import type { CheckoutPayment, PaymentMethodView } from '@paydesk/api';
 import { groupCode } from '../lib/code-format.ts';
 import { formatRemaining } from '../lib/countdown.ts';
-import { formatMoney, localeOf } from '../lib/money.ts';
-import { CopyIcon, DownloadIcon, ExternalIcon, Spinner, CheckIcon } from '../ui/icons.tsx';
+import { browserTimeZone, describeTimeZone, formatDeadline } from '../lib/deadline.ts';
+import { formatMoney } from '../lib/money.ts';
+import { drawQr } from '../lib/qr.ts';
+import {
+  CalendarIcon,
+  CheckIcon,
+  CopyIcon,
+  DownloadIcon,
+  ExternalIcon,
+  PrintIcon,
+  Spinner,
+} from '../ui/icons.tsx';
+import { MethodLogo } from '../ui/method-logo.tsx';
 import { CheckoutContext } from './context.ts';
-import { QrCode, saveQrPng } from './qr-code.tsx';
+import { QrCode } from './qr-code.tsx';
+
+/** The save and reminder tools, fetched on first use. */
+const tools = () => import('./code-tools.ts');
+
+/** The links Antom gives phones (issue 13 point 9), when the server passes them. */
+interface Links {
+  app?: string | null;
+  scheme?: string | null;
+  normal?: string | null;
+}
 
 export interface PaymentPanelProps {
   payment: CheckoutPayment;
   method: PaymentMethodView | undefined;
   sandbox: boolean;
+  merchantName: string;
   headingId: string;
   cancelling: boolean;
   onCancel(): void;
@@ -23,21 +45,34 @@ export function PaymentPanel({
   payment,
   method,
   sandbox,
+  merchantName,
   headingId,
   cancelling,
   onCancel,
 }: PaymentPanelProps) {
   const { t, lang, api, terminal, left } = useContext(CheckoutContext);
-  const name = method?.name ?? payment.paymentMethodType;
+  const name = method?.name ?? payment.paymentMethodName ?? t('payCode');
   const code = payment.code;
   const remaining = formatRemaining(left(payment.expiresAt));
   const phone = terminal !== 'WEB';
   const isText = code?.kind === 'text';
+  // On a phone, open the wallet on the same device (S1): its app link, else its scheme, else the page.
+  const links = (payment as { links?: Links | null }).links ?? null;
+  const walletLink = phone
+    ? (links?.app ?? links?.scheme ?? payment.deepLink ?? links?.normal ?? null)
+    : null;
 
   return (
     <div class="pd-pay" data-payment-id={payment.id} data-method={payment.paymentMethodType}>
       <div class="pd-pay-head">
-        {method && <img class="pd-logo" src={api.resolve(method.logoUrl)} alt="" width={48} height={32} />}
+        <MethodLogo
+          name={name}
+          sources={
+            method
+              ? [api.resolve(method.logoUrl), method.logoFallbackUrl && api.resolve(method.logoFallbackUrl)]
+              : []
+          }
+        />
         <div>
           <h2 id={headingId} class="pd-h2">
             {isText
@@ -56,7 +91,12 @@ export function PaymentPanel({
           {t('stillWorking')}
         </p>
       ) : isText ? (
-        <TextCode value={code.value} method={method} expiresAt={payment.expiresAt} />
+        <TextCode
+          value={code.value}
+          method={method}
+          payment={payment}
+          title={t('reminderTitle', { amount: formatMoney(payment.amount, lang), merchant: merchantName })}
+        />
       ) : (
         <div class="pd-qr-box">
           {code.kind === 'image' ? (
@@ -83,12 +123,12 @@ export function PaymentPanel({
         </div>
       )}
 
-      {code && (phone || (sandbox && payment.walletUrl)) && (
+      {code && (walletLink || phone || (sandbox && payment.walletUrl)) && (
         <div class="pd-links">
-          {phone && payment.deepLink && (
-            <a class="pd-btn pd-primary" href={payment.deepLink}>
+          {walletLink && (
+            <a class="pd-btn pd-primary" href={walletLink} data-testid="open-wallet">
               <ExternalIcon size={18} />
-              {t('openApp')}
+              {method || payment.paymentMethodName ? t('openWallet', { method: name }) : t('openApp')}
             </a>
           )}
           {phone && code.kind === 'qr' && (
@@ -96,7 +136,12 @@ export function PaymentPanel({
               type="button"
               class="pd-btn pd-secondary"
               onClick={() =>
-                saveQrPng(code.value, `${payment.paymentMethodType.toLowerCase()}-${payment.id}.png`)
+                void tools().then(({ saveQrPng }) =>
+                  saveQrPng(
+                    drawQr(code.value),
+                    `${payment.paymentMethodType.toLowerCase()}-${payment.id}.png`,
+                  ),
+                )
               }
             >
               <DownloadIcon size={18} />
@@ -119,15 +164,20 @@ export function PaymentPanel({
   );
 }
 
-/** A typed code (S3): large, grouped, monospace, with a copy button, the bank, the deadline and steps. */
+/**
+ * A typed code (S3): large, grouped, monospace, with copy; the bank, the deadline in the buyer's time zone
+ * and steps; and, as such codes live for days (issue 15), save as image, print and a calendar reminder.
+ */
 function TextCode({
   value,
   method,
-  expiresAt,
+  payment,
+  title,
 }: {
   value: string;
   method: PaymentMethodView | undefined;
-  expiresAt: string;
+  payment: CheckoutPayment;
+  title: string;
 }) {
   const { t, lang } = useContext(CheckoutContext);
   const [copied, setCopied] = useState(false);
@@ -145,10 +195,30 @@ function TextCode({
     setCopied(true);
     setTimeout(() => setCopied(false), 2500);
   };
-  const deadline = new Intl.DateTimeFormat(localeOf(lang), {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  }).format(new Date(expiresAt));
+  const zone = browserTimeZone();
+  const deadline = formatDeadline(payment.expiresAt, lang, zone);
+  const methodName = method?.name ?? payment.paymentMethodName ?? '';
+  const label = bankTransfer ? t('vaNumber') : t('payCode');
+  const file = `${payment.paymentMethodType.toLowerCase()}-${payment.id}`;
+  const remind = () =>
+    void tools().then(({ download, reminderIcs }) =>
+      download(
+        new Blob(
+          [
+            reminderIcs({
+              uid: `${payment.id}@paydesk`,
+              title,
+              description: t('reminderBody', { method: methodName, code: value, deadline }),
+              deadline: payment.expiresAt,
+              now: new Date().toISOString(),
+              leadMs: 2 * 3600_000,
+            }),
+          ],
+          { type: 'text/calendar;charset=utf-8' },
+        ),
+        `${file}.ics`,
+      ),
+    );
 
   return (
     <div class="pd-textcode">
@@ -161,11 +231,11 @@ function TextCode({
         )}
         <div>
           <dt>{t('payBefore')}</dt>
-          <dd>{deadline}</dd>
+          <dd data-testid="deadline">{deadline}</dd>
         </div>
       </dl>
       <p class="pd-code-label" id="pd-code-label">
-        {bankTransfer ? t('vaNumber') : t('payCode')}
+        {label}
       </p>
       <div class="pd-code-row">
         <code ref={codeRef} class="pd-code" aria-labelledby="pd-code-label" data-code={value}>
@@ -176,6 +246,37 @@ function TextCode({
           <span aria-live="polite">{copied ? t('copied') : t('copy')}</span>
         </button>
       </div>
+      <div class="pd-tools">
+        <button
+          type="button"
+          class="pd-btn pd-secondary"
+          onClick={() =>
+            void tools().then(({ saveTextCodePng }) =>
+              saveTextCodePng(
+                {
+                  title,
+                  label,
+                  code: groupCode(value),
+                  lines: [method?.bankName, `${t('payBefore')}: ${deadline}`].filter(Boolean) as string[],
+                },
+                `${file}.png`,
+              ),
+            )
+          }
+        >
+          <DownloadIcon size={18} />
+          {t('saveImage')}
+        </button>
+        <button type="button" class="pd-btn pd-secondary" onClick={() => window.print()}>
+          <PrintIcon size={18} />
+          {t('print')}
+        </button>
+        <button type="button" class="pd-btn pd-secondary" onClick={remind}>
+          <CalendarIcon size={18} />
+          {t('addReminder')}
+        </button>
+      </div>
+      <p class="pd-muted pd-small">{t('timeZone', { zone: describeTimeZone(zone, lang) })}</p>
       <ol class="pd-steps">
         {t(bankTransfer ? 'bankSteps' : 'storeSteps')
           .split('|')
