@@ -167,12 +167,15 @@ describe.skipIf(!existsSync(CHROMIUM))('the hosted cashier (overlay)', () => {
     await p.getByText('Payment cancelled. Choose a method to try again.').waitFor();
     expect(await p.getByRole('dialog').count()).toBe(0);
     expect(await confirmButton(p).isEnabled()).toBe(true);
+    // Focus comes back to Confirm, not to the page (issue 15).
+    await waitFor(() => confirmButton(p).evaluate((el) => el === document.activeElement), 'focus on Confirm');
     await checkState(p, '07-cancelled');
 
     const second = await confirm(p, /PromptPay/);
     expect(second).not.toBe(first);
     await p.keyboard.press('Escape');
     await p.getByText('Payment cancelled. Choose a method to try again.').waitFor();
+    await waitFor(() => confirmButton(p).evaluate((el) => el === document.activeElement), 'focus on Confirm');
     const attempts = await payments(order.id);
     expect(attempts.map((x) => [x.status, x.reason])).toEqual([
       ['CANCELLED', 'BUYER_CANCELLED'],
