@@ -1,12 +1,14 @@
 // Row types of every table, as Kysely sees them (see migrations.ts for the DDL).
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type {
+  AttemptStatus,
+  OrderStatus,
+  RefundKind,
+  RefundMethod,
+  RefundStatus,
+} from '../domain/state-machine.ts';
 
-export type OrderStatus = 'OPEN' | 'PAID' | 'EXPIRED' | 'CLOSED';
-export type AttemptStatus =
-  'PENDING' | 'UNKNOWN' | 'PROCESSING' | 'CANCELLING' | 'ABANDONED' | 'SUCCESS' | 'FAIL' | 'CANCELLED';
-export type RefundKind = 'MERCHANT' | 'DUPLICATE';
-export type RefundMethod = 'REFUND' | 'CANCEL' | 'NONE';
-export type RefundStatus = 'PENDING' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED' | 'MANUAL';
+export type { AttemptStatus, OrderStatus, RefundKind, RefundMethod, RefundStatus };
 
 export interface OrdersTable {
   id: string;
@@ -51,7 +53,10 @@ export interface PaymentsTable {
   gateway_expires_at: number;
   created_at: number;
   updated_at: number;
+  /** When Antom captured it; on a CANCELLING or CANCELLED attempt, a capture reported but not settled. */
   paid_at: number | null;
+  /** When a cancel returned a captured payment to the buyer (REVERSED, issue 11). */
+  reversed_at: Generated<number | null>;
   final_at: number | null;
   next_check_at: number | null;
   check_count: Generated<number>;
