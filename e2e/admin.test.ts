@@ -52,7 +52,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops console', () => {
     await page.getByRole('heading', { name: 'Orders' }).waitFor();
     await page.getByRole('row').filter({ hasText: 'OPS-REFUND-1' }).waitFor();
     await checkState(page, '25-admin-orders');
-    // On a phone the order list does not scroll sideways (issue 15), and amounts say which dollar.
+    // On a phone the order list does not scroll sideways (D15), and amounts say which dollar.
     await page.setViewportSize({ width: 360, height: 740 });
     expect(
       await page.evaluate(() => {

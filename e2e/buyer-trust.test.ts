@@ -1,4 +1,4 @@
-// The buyer's trust (issue 15) and the final truth (issue 11, cashier side) in Chromium: every buyer page
+// The buyer's trust (D15) and the final truth (D11, cashier side) in Chromium: every buyer page
 // at 320, 360 and 768 px without sideways scrolling and without a tap target under 44 px; the merchant's
 // brand; "Return to {merchant}" on every final screen; long-lived codes saved, printed and put in a
 // calendar with the deadline in the buyer's zone; the language that follows the browser; logos that fall
@@ -173,7 +173,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the merchant's brand and the final scree
     await context.close();
   });
 
-  it('offers "Return to Tea House" on every final screen, and "Start again" on an expired order (issue 11)', async () => {
+  it('offers "Return to Tea House" on every final screen, and "Start again" on an expired order (D11)', async () => {
     const context = await desktop(browser);
     const page = await context.newPage();
     const returnLink = () => page.getByTestId('return-link');
@@ -187,7 +187,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the merchant's brand and the final scree
       resultCode: 'RISK_REJECT',
     });
     await page.getByTestId('failed').waitFor();
-    // Words, never the code (issue 11 point 4).
+    // Words, never the code (D11.4).
     expect(await page.getByTestId('reason').textContent()).toBe(
       'The payment was declined by the security checks of your wallet or bank.',
     );
@@ -332,7 +332,7 @@ describe.skipIf(!existsSync(CHROMIUM))('long-lived codes, languages, logos and l
     const context = await desktop(browser);
     const page = await context.newPage();
     const picture = `${stack.url}/assets/methods/qris.svg`;
-    // The view the server would send for an image-only code (issue 13 point 7).
+    // The view the server would send for an image-only code (D13.7).
     await page.route('**/api/v1/checkout/*', async (route) => {
       const response = await route.fetch();
       const body = await response.json();
@@ -355,7 +355,7 @@ describe.skipIf(!existsSync(CHROMIUM))('long-lived codes, languages, logos and l
     await context.close();
   });
 
-  it('opens the wallet on the same phone from the link Antom gave (issue 13 point 9)', async () => {
+  it('opens the wallet on the same phone from the link Antom gave (D13.9)', async () => {
     const context = await phone(browser);
     const page = await context.newPage();
     const order = await stack.createOrder();

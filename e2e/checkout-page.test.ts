@@ -36,7 +36,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the hosted cashier (new page)', () => {
     expect(await page.getByRole('dialog').count()).toBe(0);
     expect(await page.locator('svg.pd-qr').count()).toBe(1);
     expect(await page.getByTestId('order-amount').textContent()).toBe('฿1,180.00');
-    // One countdown at a time (issue 15): the code's, not the order's beside it.
+    // One countdown at a time (D15): the code's, not the order's beside it.
     expect(await page.getByRole('timer').count()).toBe(1);
     expect(await page.getByTestId('code-countdown').count()).toBe(1);
     const first = await liveCode(stack, order.checkoutToken);

@@ -167,7 +167,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the hosted cashier (overlay)', () => {
     await p.getByText('Payment cancelled. Choose a method to try again.').waitFor();
     expect(await p.getByRole('dialog').count()).toBe(0);
     expect(await confirmButton(p).isEnabled()).toBe(true);
-    // Focus comes back to Confirm, not to the page (issue 15).
+    // Focus comes back to Confirm, not to the page (D15).
     await waitFor(() => confirmButton(p).evaluate((el) => el === document.activeElement), 'focus on Confirm');
     await checkState(p, '07-cancelled');
 

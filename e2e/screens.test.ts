@@ -1,4 +1,4 @@
-// The screenshots in docs/screens/ (issue 15): the method list, the QR dialog, a bank-transfer code and the
+// The screenshots in docs/screens/ (D15): the method list, the QR dialog, a bank-transfer code and the
 // success page, at 360 and 1280 px, in English, Chinese and Thai, for a branded merchant. Run on purpose
 // (PAYDESK_DOC_SCREENS=1 npx vitest run e2e/screens.test.ts); the other specs check these states.
 import { existsSync, mkdirSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// The cashier's snapshot of what the server said (issue 12 point 5): newest status wins, codes are kept,
+// The cashier's snapshot of what the server said (D12.5): newest status wins, codes are kept,
 // the view is fetched when a status names what the page lacks, and listening ends only when settled.
 import { describe, expect, it } from 'vitest';
 import type { CheckoutPayment, CheckoutStatus, CheckoutView } from '@paydesk/api';
@@ -148,7 +148,7 @@ describe('isSettled', () => {
     expect(isSettled(status({ orderStatus: 'PAID', payment: success }, 0))).toBe(true);
     expect(isSettled(status({ orderStatus: 'EXPIRED' }, 0))).toBe(true);
   });
-  it('keeps listening while a surplus payment is still being given back, or a code is still live (issue 11)', () => {
+  it('keeps listening while a surplus payment is still being given back, or a code is still live (D11)', () => {
     expect(
       isSettled(
         status({ orderStatus: 'PAID', payment: { ...success, reason: 'DUPLICATE_REFUND_PENDING' } }, 0),

@@ -1,4 +1,4 @@
-// Long-lived codes (issue 15): the deadline in the buyer's own time zone with its name, a calendar reminder
+// Long-lived codes (D15): the deadline in the buyer's own time zone with its name, a calendar reminder
 // that every calendar reads, and a monogram only as the last resort for a logo.
 import { describe, expect, it } from 'vitest';
 import { reminderIcs } from '../src/lib/calendar.ts';

@@ -1,12 +1,12 @@
-// The cashier's ten languages (issue 15): every message exists in every language with the same placeholders
+// The cashier's ten languages (D15): every message exists in every language with the same placeholders
 // and list steps, the language follows the browser, and no reason or result code reaches a buyer raw
-// (issue 11 point 4).
+// (D11.4).
 import { describe, expect, it } from 'vitest';
 import { asLang, LANGUAGES, loadMessages, pickLanguage, translator, type Messages } from '../src/lib/i18n.ts';
 import { en } from '../src/lib/messages.ts';
 import { knownReasons, reasonKey } from '../src/lib/reasons.ts';
 
-/** Paydesk's own reasons, as contract-11 lists them (the server puts them in a payment's `reason`). */
+/** Paydesk's own reasons, as D11 lists them (the server puts them in a payment's `reason`). */
 const SERVER_REASONS = [
   'TIMEOUT',
   'BUYER_CANCELLED',

@@ -38,7 +38,7 @@ describe('formatMoney', () => {
   });
 });
 
-// Issue 15: a symbol only where the reader's locale reads it one way. Rows: the cashier's languages;
+// D15: a symbol only where the reader's locale reads it one way. Rows: the cashier's languages;
 // columns: the currencies of the catalog and the ones a buyer confuses ($ and ¥). "␣" is a no-break space.
 const CURRENCIES = [
   'THB',
@@ -223,7 +223,7 @@ const TABLE: Record<string, string[]> = {
   ],
 };
 
-describe('formatMoney, locale × currency (issue 15)', () => {
+describe('formatMoney, locale × currency (D15)', () => {
   it.each(Object.keys(TABLE))('reads one way only in %s', (lang) => {
     const shown = CURRENCIES.map((currency) =>
       formatMoney({ currency, value: AMOUNTS[currency]! }, lang).replace(/[\u00a0\u202f ]/g, '␣'),

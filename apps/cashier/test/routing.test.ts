@@ -68,7 +68,7 @@ describe('screenFor (S16 routing on the payment status)', () => {
     expect(screenFor({ orderStatus: 'OPEN', payment: payment('CANCELLED', 'GATEWAY_ERROR') })).toBe('failed');
   });
 
-  it('says "charged and reversed" for a payment Antom captured and a cancel reversed (issue 11)', () => {
+  it('says "charged and reversed" for a payment Antom captured and a cancel reversed (D11)', () => {
     expect(screenFor({ orderStatus: 'OPEN', payment: payment('CANCELLED', 'CHARGE_REVERSED') })).toBe(
       'reversed',
     );

@@ -2,6 +2,7 @@
 // server's tests and docs read it too, so every rule the sandbox enforces per method lives here and nowhere
 // else. Limits marked "sandbox choice" are not published by Antom; they are plausible, and documented.
 import type { Amount, PaymentMethodCategory } from '@paydesk/antom';
+import { ASIA_METHODS } from './methods.asia.ts';
 
 /** How the buyer receives the code: a QR payload to scan, or a number to type (VA / payment code). */
 export type CodeDisplay = 'QR' | 'TEXT';
@@ -195,6 +196,7 @@ export const PAYMENT_METHODS: readonly PaymentMethod[] = Object.freeze<PaymentMe
     codeLength: 12,
     color: '#0f766e',
   },
+  ...ASIA_METHODS,
 ]);
 
 /** The method with this `paymentMethodType`, or undefined. */

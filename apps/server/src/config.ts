@@ -13,7 +13,7 @@ export interface Config {
   /** Connections per instance on PostgreSQL (each instance also holds one for LISTEN). */
   databasePoolSize: number;
   merchantName: string;
-  /** The merchant's logo, accent colour, support and legal links on the buyer's pages (issue 15). */
+  /** The merchant's logo, accent colour, support and legal links on the buyer's pages (D15). */
   branding: Branding;
   /** Null: generate one at first start and keep it in the database. */
   merchantApiKey: string | null;

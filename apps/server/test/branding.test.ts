@@ -1,4 +1,4 @@
-// The merchant's brand on the buyer's pages (issue 15): settings read and checked at start (an accent colour
+// The merchant's brand on the buyer's pages (D15): settings read and checked at start (an accent colour
 // under 4.5:1 against white text is refused), then handed to the cashier in the checkout view, with method
 // and payment names in the buyer's language.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -50,7 +50,7 @@ export const CheckoutPayment = Type.Object({
 });
 export type CheckoutPayment = Static<typeof CheckoutPayment>;
 
-/** The merchant's brand on the buyer's pages (issue 15); every field but the name may be null. */
+/** The merchant's brand on the buyer's pages (D15); every field but the name may be null. */
 export const CheckoutBranding = Type.Object({
   merchantName: Type.String(),
   logoUrl: Type.Union([Type.String(), Type.Null()]),

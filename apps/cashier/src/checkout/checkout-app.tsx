@@ -153,7 +153,7 @@ export function CheckoutApp(props: CheckoutAppProps) {
   const presentation = props.presentation ?? view?.presentation ?? 'overlay';
   const payment = store.current();
 
-  // Issue 11: the page keeps listening until nothing about the checkout can change any more.
+  // D11: the page keeps listening until nothing about the checkout can change any more.
   const connection = useLiveStatus(
     api,
     view !== null && status !== undefined && !isSettled(status),
@@ -187,7 +187,7 @@ export function CheckoutApp(props: CheckoutAppProps) {
     if (screen === 'success' && route !== 'result' && successSince !== null && redirectLeft <= 0) goOn();
   }, [screen, route, successSince, redirectLeft, goOn]);
 
-  // The tab says what is being paid, and to whom (issue 15); the embed leaves the host page's title alone.
+  // The tab says what is being paid, and to whom (D15); the embed leaves the host page's title alone.
   const titleAmount = view ? formatMoney(view.order.amount, lang) : null;
   const titleMerchant = view ? brandingOf(view).merchantName : null;
   useEffect(() => {
@@ -289,7 +289,7 @@ export function CheckoutApp(props: CheckoutAppProps) {
   }
 
   const methodOf = (type: string | undefined) => view.paymentMethods.find((m) => m.type === type);
-  // A display name, never the raw type (issue 11 point 4): the offered method's, the server's name for the
+  // A display name, never the raw type (D11.4): the offered method's, the server's name for the
   // payment (the receipt page of a paid order offers no methods), else a readable form of the type.
   const methodName = (type: string | undefined): string =>
     (type &&
@@ -320,7 +320,7 @@ export function CheckoutApp(props: CheckoutAppProps) {
       onCancel={() => void cancel()}
     />
   );
-  // Every final screen leads back to the shop when the order says where (issue 11 point 5).
+  // Every final screen leads back to the shop when the order says where (D11.5).
   const back = returnUrl && (
     <a class="pd-btn pd-secondary" href={returnUrl} data-testid="return-link">
       {t(screen === 'expired' ? 'startAgain' : 'returnTo', { merchant })}
@@ -478,7 +478,7 @@ export function CheckoutApp(props: CheckoutAppProps) {
       {t('reconnecting')}
     </p>
   );
-  // One countdown at a time (issue 15): the order's is hidden while the code's own is on screen.
+  // One countdown at a time (D15): the order's is hidden while the code's own is on screen.
   const open =
     status?.orderStatus === 'OPEN' && !FINAL_SCREENS.includes(screen) && screen !== 'success' && !inline;
   const accent = branding.accentColor
@@ -528,7 +528,7 @@ export function CheckoutApp(props: CheckoutAppProps) {
   );
 }
 
-/** The brand the server sent, or the order's merchant name alone (a server from before issue 15). */
+/** The brand the server sent, or the order's merchant name alone (a server from before D15). */
 function brandingOf(view: CheckoutView): CheckoutBranding {
   return (
     (view as { branding?: CheckoutBranding }).branding ?? {
@@ -551,7 +551,7 @@ export function readableType(type: string | undefined): string {
     .join(' ');
 }
 
-/** "Secured by Antom" with the lock, and the merchant's support, terms and privacy links (issue 15). */
+/** "Secured by Antom" with the lock, and the merchant's support, terms and privacy links (D15). */
 function TrustFooter({ branding, t }: { branding: CheckoutBranding; t: Translate }) {
   const support = branding.supportUrl ?? (branding.supportEmail ? `mailto:${branding.supportEmail}` : null);
   const links: [string, string | null][] = [

@@ -2,7 +2,7 @@
 // truth, only this snapshot of the server's answers. Answers arrive out of order (the first GET, the event
 // stream, the 2-second poll, the answers to confirm and cancel), so the newest status wins by server time,
 // and every full payment seen is kept by id, because a status names the live payment but carries no code.
-// Plain TypeScript, no hooks, so the rules are unit-tested (issue 12 point 5).
+// Plain TypeScript, no hooks, so the rules are unit-tested (D12.5).
 import type { CheckoutPayment, CheckoutStatus, CheckoutView, CreatePaymentResponse } from '@paydesk/api';
 
 export type LivePayment = NonNullable<CheckoutStatus['payment']>;
@@ -42,7 +42,7 @@ export function statusOf(view: CheckoutView): CheckoutStatus {
 const STILL_MOVING = /_REFUND_PENDING$/;
 
 /**
- * True when nothing about this checkout can change any more (issue 11: the page keeps listening until
+ * True when nothing about this checkout can change any more (D11: the page keeps listening until
  * then). The server says so with `settled` once it sends it; until then it is derived: the order is final,
  * the payment is final and no give-back of a surplus payment is still pending.
  */

@@ -24,7 +24,7 @@ import { QrCode } from './qr-code.tsx';
 /** The save and reminder tools, fetched on first use. */
 const tools = () => import('./code-tools.ts');
 
-/** The links Antom gives phones (issue 13 point 9), when the server passes them. */
+/** The links Antom gives phones (D13.9), when the server passes them. */
 interface Links {
   app?: string | null;
   scheme?: string | null;
@@ -166,7 +166,7 @@ export function PaymentPanel({
 
 /**
  * A typed code (S3): large, grouped, monospace, with copy; the bank, the deadline in the buyer's time zone
- * and steps; and, as such codes live for days (issue 15), save as image, print and a calendar reminder.
+ * and steps; and, as such codes live for days (D15), save as image, print and a calendar reminder.
  */
 function TextCode({
   value,

@@ -29,7 +29,7 @@ export function download(blob: Blob, fileName: string): void {
 }
 
 /**
- * A typed code as a picture for the phone's gallery (issue 15: bank-transfer and konbini codes live for
+ * A typed code as a picture for the phone's gallery (D15: bank-transfer and konbini codes live for
  * days): who and how much, the code large, and the deadline. Drawn on a canvas, so no image host is needed.
  */
 export function saveTextCodePng(

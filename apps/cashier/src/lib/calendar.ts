@@ -1,4 +1,4 @@
-// An iCalendar (RFC 5545) reminder for a long-lived code (issue 15): one event ending at the deadline, with
+// An iCalendar (RFC 5545) reminder for a long-lived code (D15): one event ending at the deadline, with
 // an alarm before it, so a buyer who pays at a bank or a konbini days later does not miss it. Times are UTC
 // ("Z"), which every calendar shows in the buyer's own zone.
 

@@ -1,4 +1,4 @@
-// Deadlines of long-lived codes (issue 15): a bank-transfer or konbini code lives for days, so "Pay before"
+// Deadlines of long-lived codes (D15): a bank-transfer or konbini code lives for days, so "Pay before"
 // names the day, the time and the buyer's own time zone, and a calendar reminder can be saved for it.
 import { localeOf } from './money.ts';
 

@@ -1,4 +1,4 @@
-// Which language to speak (issue 15): English, Simplified and Traditional Chinese, Thai, Indonesian,
+// Which language to speak (D15): English, Simplified and Traditional Chinese, Thai, Indonesian,
 // Japanese, Korean, Malay, Vietnamese and Filipino, picked from the browser's preferences and switchable on
 // every page. The chosen language is also passed to the checkout GET so that method names come localised.
 

@@ -41,7 +41,7 @@ export function localeOf(lang: string): string {
 }
 
 /**
- * Unambiguous money (issue 15): "$" is the US, Singapore, Hong Kong and Taiwan dollar, "¥" both the yen and
+ * Unambiguous money (D15): "$" is the US, Singapore, Hong Kong and Taiwan dollar, "¥" both the yen and
  * the yuan. A language's home currency keeps its local symbol (¥ for CNY in Chinese, ￥ for JPY in Japanese,
  * $ for TWD in Traditional Chinese); elsewhere a symbol is shown only where it names one currency (฿ ₩ ₫ ₱
  * Rp RM € £ ₹), else a marked one (US$ S$ HK$ NT$ JP¥ CN¥ …), else the ISO code. English has no home

@@ -1,5 +1,5 @@
-// Every reason a buyer can see, as words (issue 11: "RISK_REJECT" once reached a failure screen). The server
-// puts its own reasons (contract of issue 11) and Antom's payment result codes in a payment's `reason`; each
+// Every reason a buyer can see, as words (D11: "RISK_REJECT" once reached a failure screen). The server
+// puts its own reasons (contract of D11) and Antom's payment result codes in a payment's `reason`; each
 // known one has its sentence, an unknown result code the generic one. The page never prints the code itself.
 import type { MessageKey } from './messages.ts';
 

@@ -16,7 +16,7 @@ export type Screen =
   | 'success'
   /** SUCCESS, but given back because the order was already paid or closed (S10) */
   | 'refunded'
-  /** captured at the gateway and then reversed by a cancel (issue 11): "charged and reversed" */
+  /** captured at the gateway and then reversed by a cancel (D11): "charged and reversed" */
   | 'reversed'
   /** FAIL, or CANCELLED by the system: failure and Pay again (S16) */
   | 'failed'

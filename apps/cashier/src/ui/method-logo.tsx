@@ -1,4 +1,4 @@
-// A method's logo (issue 15): Antom's own (consult's `logo.logoUrl`) when the server has it, the bundled
+// A method's logo (D15): Antom's own (consult's `logo.logoUrl`) when the server has it, the bundled
 // brand mark behind it when that one cannot be loaded, and a monogram only when neither can.
 import { useState } from 'preact/hooks';
 

@@ -1,4 +1,4 @@
-// The merchant's brand on the buyer's pages (issue 15): name, logo, accent colour, support and legal links.
+// The merchant's brand on the buyer's pages (D15): name, logo, accent colour, support and legal links.
 // The accent colour fills buttons under white text, so a colour whose contrast with white is under 4.5:1
 // (WCAG 2.1 AA for normal text) is refused at start rather than shipped unreadable.
 

@@ -15,7 +15,7 @@ import { paymentReason } from '../orders/order.views.ts';
 import { NO_BRANDING, type Branding } from './branding.ts';
 import type { StatusCache } from './status.cache.ts';
 
-/** The cashier's languages (issue 15), as apps/cashier/src/lib/lang.ts names them. */
+/** The cashier's languages (D15), as apps/cashier/src/lib/lang.ts names them. */
 export const LANGUAGES = ['en', 'zh', 'zh-TW', 'th', 'id', 'ms', 'vi', 'fil', 'ja', 'ko'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
@@ -56,7 +56,7 @@ export interface CheckoutServiceDeps {
   clock: Clock;
   methods: MethodService;
   merchantName: string;
-  /** Logo, accent colour, support and legal links (issue 15); none when absent. */
+  /** Logo, accent colour, support and legal links (D15); none when absent. */
   branding?: Branding;
   presentation: 'overlay' | 'page';
   isSandbox: boolean;
@@ -80,7 +80,7 @@ export class CheckoutService {
   }
 
   methodView(method: OfferedMethod, lang: Language): PaymentMethodView {
-    // Antom's own logo from consult when it gave one, the bundled one behind it (issue 15).
+    // Antom's own logo from consult when it gave one, the bundled one behind it (D15).
     const gatewayLogo = method.gatewayLogoUrl ?? null;
     return {
       type: method.type,

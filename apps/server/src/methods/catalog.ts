@@ -31,7 +31,7 @@ export interface CatalogMethod {
 
 /**
  * A method offered for one order: the catalog entry, plus Antom's own logo URL when consult gave one
- * (`paymentOptions[].logo.logoUrl`; the cashier shows it, with the bundled `logo` behind it, issue 15).
+ * (`paymentOptions[].logo.logoUrl`; the cashier shows it, with the bundled `logo` behind it, D15).
  */
 export type OfferedMethod = CatalogMethod & { gatewayLogoUrl?: string | null };
 
@@ -146,7 +146,7 @@ const CORE_CATALOG: CatalogMethod[] = [
   },
 ];
 
-// Alipay+ wallets and local QR schemes Antom offers for the custom cashier in Asia (issue 15). Currencies,
+// Alipay+ wallets and local QR schemes Antom offers for the custom cashier in Asia (D15). Currencies,
 // regions and per-payment limits are those of the page named in `source`; a per-day or per-month cap is
 // taken as the per-payment maximum. Antom's default timeout for all of these is 14 minutes
 // (https://docs.antom.com/ac/pm/default_timeout), but a paymentExpiryTime we send must stay under 10 minutes

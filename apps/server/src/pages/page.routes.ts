@@ -34,7 +34,7 @@ export async function pageRoutes(app: FastifyInstance, deps: { dist: string }): 
       .send(embed);
   });
 
-  // The embed's on-demand chunks (other languages, the save tools; issue 15), imported by embed.js from
+  // The embed's on-demand chunks (other languages, the save tools; D15), imported by embed.js from
   // the merchant's origin in CORS mode like embed.js itself. Content-hashed names, so cached for good.
   const chunks = new Map<string, string>();
   app.get<{ Params: { chunk: string } }>(
