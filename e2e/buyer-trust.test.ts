@@ -368,3 +368,72 @@ describe.skipIf(!existsSync(CHROMIUM))('long-lived codes, languages, logos and l
     await context.close();
   });
 });
+
+describe.skipIf(!existsSync(CHROMIUM))('the final truth without reloading (D11.3)', () => {
+  it('warns before "cancelling" a code Antom cannot cancel, and keeps watching it', async () => {
+    const context = await desktop(browser, { timezoneId: 'Asia/Jakarta' });
+    const page = await context.newPage();
+    const order = await idrOrder({ returnUrl: RETURN });
+    await page.goto(order.checkoutUrl);
+    await confirmInOverlay(page, /QRIS/);
+    const first = await liveCode(stack, order.checkoutToken);
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    const warning = page.getByTestId('cancel-warning');
+    await warning.waitFor();
+    expect(await warning.textContent()).toContain('this QRIS code stays payable until');
+    expect(await warning.textContent()).toContain('Western Indonesia Time');
+    expect(await warning.textContent()).toContain('refunded to you in full');
+    await expectAccessible(page, 'cancel warning');
+    // Keeping the code closes the warning and leaves the code on screen.
+    await warning.getByRole('button', { name: 'Keep this code' }).click();
+    expect(await warning.count()).toBe(0);
+    expect(await page.getByRole('dialog').locator('svg.pd-qr').count()).toBe(1);
+
+    // Escape asks the same question; choosing another method then returns to the list.
+    await page.keyboard.press('Escape');
+    await warning.waitFor();
+    await warning.getByRole('button', { name: 'Choose another method' }).click();
+    await confirmButton(page).waitFor();
+    expect(await page.getByRole('dialog').count()).toBe(0);
+
+    // The old code is paid anyway: the page, still listening, says so without a reload.
+    await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: first.code.value });
+    await page.getByTestId('success').waitFor({ timeout: 20_000 });
+    await context.close();
+  });
+
+  it('shows a surplus payment being refunded, and then refunded, as it happens', async () => {
+    const context = await desktop(browser);
+    const page = await context.newPage();
+    const order = await idrOrder({ returnUrl: RETURN });
+    const token = order.checkoutToken;
+    await page.goto(order.checkoutUrl);
+    await confirmInOverlay(page, /QRIS/);
+    const first = await liveCode(stack, token);
+    // Another tab moved on to a second QRIS code while the first stays payable (QRIS cannot be cancelled).
+    await stack.call('POST', `/api/v1/checkout/${token}/payments/${first.id}/cancel`);
+    const second = await stack.call('POST', `/api/v1/checkout/${token}/payments`, {
+      paymentMethodType: 'QRIS',
+      terminalType: 'WEB',
+    });
+    await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: second.body.code.value });
+    await waitFor(
+      async () => (await stack.merchant('GET', `/api/v1/orders/${order.id}`)).body.status === 'PAID',
+      'PAID',
+    );
+    // The first code is paid too: a surplus, given back; this page follows it live.
+    await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: first.code.value });
+    await page.getByTestId('refunded').waitFor({ timeout: 20_000 });
+    const detail = page.getByTestId('refund-detail');
+    await waitFor(
+      async () => /has been refunded to you/.test((await detail.textContent()) ?? ''),
+      'the refund done, shown live',
+      20_000,
+    );
+    expect(await detail.textContent()).toContain('Rp');
+    expect(await detail.textContent()).toContain('QRIS');
+    expect(await page.getByTestId('return-link').getAttribute('href')).toBe(RETURN);
+    await expectAccessible(page, 'surplus refunded');
+    await context.close();
+  });
+});

@@ -76,7 +76,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the hosted cashier (overlay)', () => {
 
     // S5, S6: the methods for THB in Thailand, the amount, and the countdown.
     await p.getByRole('radio', { name: /PromptPay/ }).waitFor();
-    expect(await p.getByRole('radio').count()).toBe(2);
+    expect(await p.getByRole('radio').count()).toBe(3); // PromptPay, TrueMoney, Rabbit LINE Pay
     await p.getByRole('radio', { name: /TrueMoney/ }).waitFor();
     expect(await p.getByTestId('order-amount').textContent()).toBe('฿1,180.00');
     expect(await p.getByTestId('order-countdown').textContent()).toMatch(/^(30:00|29:[0-5]\d)$/);

@@ -24,6 +24,12 @@ export const PaymentMethodView = Type.Object({
   ),
   bankName: Type.Union([Type.String(), Type.Null()]),
   timeoutSeconds: Type.Integer(),
+  cancellable: Type.Optional(
+    Type.Boolean({
+      description:
+        'false for methods Antom cannot cancel (QRIS, Indonesian virtual accounts): a code stays payable',
+    }),
+  ),
 });
 export type PaymentMethodView = Static<typeof PaymentMethodView>;
 

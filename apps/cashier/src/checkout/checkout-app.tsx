@@ -247,6 +247,17 @@ export function CheckoutApp(props: CheckoutAppProps) {
     }
   };
 
+  // A method Antom cannot cancel (QRIS, Indonesian virtual accounts) keeps its code payable: Cancel first
+  // says so, with the deadline in the buyer's zone, and only a second choice stops waiting for it (D11.3).
+  const [warnFor, setWarnFor] = useState<string | null>(null);
+  const requestCancel = () => {
+    const current = store.current();
+    if (!current) return;
+    const method = store.snapshot?.view?.paymentMethods.find((m) => m.type === current.paymentMethodType);
+    if (method?.cancellable === false && warnFor !== current.id) setWarnFor(current.id);
+    else void cancel();
+  };
+
   const payAgain = () => {
     if (status?.payment) setDismissed(status.payment.id);
     if (payment) setSelected(payment.paymentMethodType);
@@ -317,7 +328,9 @@ export function CheckoutApp(props: CheckoutAppProps) {
       merchantName={merchant}
       headingId="pd-pay-h"
       cancelling={busy === 'cancel'}
-      onCancel={() => void cancel()}
+      warning={warnFor === payment.id}
+      onKeep={() => setWarnFor(null)}
+      onCancel={requestCancel}
     />
   );
   // Every final screen leads back to the shop when the order says where (D11.5).
@@ -515,7 +528,7 @@ export function CheckoutApp(props: CheckoutAppProps) {
           <TrustFooter branding={branding} t={t} />
         </div>
         {overlay && (
-          <Dialog labelledBy="pd-pay-h" onEscape={() => void cancel()}>
+          <Dialog labelledBy="pd-pay-h" onEscape={requestCancel}>
             {reconnecting}
             {panel}
           </Dialog>

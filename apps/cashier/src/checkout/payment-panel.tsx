@@ -1,7 +1,7 @@
 // What the buyer pays with (S3, S7, S13, S14): the QR to scan, or the bank-transfer / konbini code to
 // type, with the amount, the method, the code's countdown, Cancel, and on phones the app link and a way
 // to save the QR. The same panel sits in the overlay or on the new page.
-import { useContext, useRef, useState } from 'preact/hooks';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import type { CheckoutPayment, PaymentMethodView } from '@paydesk/api';
 import { groupCode } from '../lib/code-format.ts';
 import { formatRemaining } from '../lib/countdown.ts';
@@ -38,6 +38,9 @@ export interface PaymentPanelProps {
   merchantName: string;
   headingId: string;
   cancelling: boolean;
+  /** Cancel was asked for a code Antom cannot cancel: explain before stopping (D11.3). */
+  warning?: boolean;
+  onKeep?(): void;
   onCancel(): void;
 }
 
@@ -48,6 +51,8 @@ export function PaymentPanel({
   merchantName,
   headingId,
   cancelling,
+  warning = false,
+  onKeep,
   onCancel,
 }: PaymentPanelProps) {
   const { t, lang, api, terminal, left } = useContext(CheckoutContext);
@@ -157,10 +162,49 @@ export function PaymentPanel({
         </div>
       )}
 
-      <button type="button" class="pd-btn pd-ghost pd-cancel" onClick={onCancel} disabled={cancelling}>
-        {cancelling ? t('cancelling') : t('cancel')}
-      </button>
+      {warning ? (
+        <CancelWarning
+          method={name}
+          deadline={formatDeadline(payment.expiresAt, lang, browserTimeZone())}
+          onKeep={() => onKeep?.()}
+          onLeave={onCancel}
+          busy={cancelling}
+        />
+      ) : (
+        <button type="button" class="pd-btn pd-ghost pd-cancel" onClick={onCancel} disabled={cancelling}>
+          {cancelling ? t('cancelling') : t('cancel')}
+        </button>
+      )}
     </div>
+  );
+}
+
+/** Why Cancel does not make a non-cancellable code unpayable, and the choice to keep it or move on. */
+function CancelWarning(props: {
+  method: string;
+  deadline: string;
+  busy: boolean;
+  onKeep(): void;
+  onLeave(): void;
+}) {
+  const { t } = useContext(CheckoutContext);
+  const keepRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => keepRef.current?.focus(), []);
+  return (
+    <section class="pd-warnbox" role="alert" aria-labelledby="pd-warn-h" data-testid="cancel-warning">
+      <h3 id="pd-warn-h" class="pd-h3">
+        {t('cancelWarnTitle')}
+      </h3>
+      <p>{t('cancelWarnBody', { method: props.method, deadline: props.deadline })}</p>
+      <div class="pd-actions">
+        <button ref={keepRef} type="button" class="pd-btn pd-primary" onClick={props.onKeep}>
+          {t('keepCode')}
+        </button>
+        <button type="button" class="pd-btn pd-ghost" onClick={props.onLeave} disabled={props.busy}>
+          {props.busy ? t('cancelling') : t('otherMethod')}
+        </button>
+      </div>
+    </section>
   );
 }
 

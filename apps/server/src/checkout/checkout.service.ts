@@ -91,6 +91,7 @@ export class CheckoutService {
       logoFallbackUrl: gatewayLogo ? method.logo : null,
       bankName: method.bankName ?? null,
       timeoutSeconds: method.timeoutSeconds,
+      cancellable: method.cancel !== 'never',
     };
   }
 

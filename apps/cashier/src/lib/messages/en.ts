@@ -108,6 +108,10 @@ export const en = {
   reasonAccount: 'Your account cannot make payments at the moment.',
   reasonClosed: 'The payment was closed before it was completed.',
   reasonDeclined: 'The payment was declined.',
+  cancelWarnTitle: 'This code cannot be withdrawn',
+  cancelWarnBody:
+    'If you stop here, this {method} code stays payable until {deadline}. If it is paid anyway, the payment is refunded to you in full.',
+  keepCode: 'Keep this code',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -109,4 +109,8 @@ export default {
   reasonAccount: 'Hindi makapagbayad ang iyong account sa ngayon.',
   reasonClosed: 'Naisara ang bayad bago ito natapos.',
   reasonDeclined: 'Tinanggihan ang bayad.',
+  cancelWarnTitle: 'Hindi na mababawi ang code na ito',
+  cancelWarnBody:
+    'Kung titigil ka rito, mababayaran pa rin ang {method} code na ito hanggang {deadline}. Kung mabayaran pa rin ito, ibabalik nang buo sa iyo ang bayad.',
+  keepCode: 'Panatilihin ang code na ito',
 } satisfies Messages;

@@ -108,4 +108,8 @@ export default {
   reasonAccount: 'Akun Anda tidak dapat melakukan pembayaran saat ini.',
   reasonClosed: 'Pembayaran ditutup sebelum selesai.',
   reasonDeclined: 'Pembayaran ditolak.',
+  cancelWarnTitle: 'Kode ini tidak dapat ditarik',
+  cancelWarnBody:
+    'Jika Anda berhenti di sini, kode {method} ini tetap dapat dibayar sampai {deadline}. Jika tetap dibayar, pembayarannya dikembalikan sepenuhnya kepada Anda.',
+  keepCode: 'Simpan kode ini',
 } satisfies Messages;

@@ -108,4 +108,8 @@ export default {
   reasonAccount: '現在、お客様のアカウントではお支払いできません。',
   reasonClosed: 'お支払いは完了前に締め切られました。',
   reasonDeclined: 'お支払いが承認されませんでした。',
+  cancelWarnTitle: 'このコードは取り消せません',
+  cancelWarnBody:
+    'ここでやめても、この{method}のコードは{deadline}までお支払いいただけます。それでも支払われた場合は、全額返金されます。',
+  keepCode: 'このコードを使う',
 } satisfies Messages;

@@ -106,4 +106,8 @@ export default {
   reasonAccount: '현재 계정으로 결제할 수 없습니다.',
   reasonClosed: '결제가 완료되기 전에 종료되었습니다.',
   reasonDeclined: '결제가 거절되었습니다.',
+  cancelWarnTitle: '이 코드는 취소할 수 없습니다',
+  cancelWarnBody:
+    '여기서 중단해도 이 {method} 코드는 {deadline}까지 결제할 수 있습니다. 그래도 결제되면 금액은 전액 환불됩니다.',
+  keepCode: '이 코드 유지',
 } satisfies Messages;

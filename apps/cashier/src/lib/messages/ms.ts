@@ -108,4 +108,8 @@ export default {
   reasonAccount: 'Akaun anda tidak dapat membuat pembayaran buat masa ini.',
   reasonClosed: 'Pembayaran ditutup sebelum ia selesai.',
   reasonDeclined: 'Pembayaran ditolak.',
+  cancelWarnTitle: 'Kod ini tidak boleh ditarik balik',
+  cancelWarnBody:
+    'Jika anda berhenti di sini, kod {method} ini masih boleh dibayar sehingga {deadline}. Jika ia tetap dibayar, bayaran itu dipulangkan sepenuhnya kepada anda.',
+  keepCode: 'Simpan kod ini',
 } satisfies Messages;

@@ -104,4 +104,7 @@ export default {
   reasonAccount: 'บัญชีของคุณไม่สามารถชำระเงินได้ในขณะนี้',
   reasonClosed: 'การชำระเงินถูกปิดก่อนที่จะเสร็จสมบูรณ์',
   reasonDeclined: 'การชำระเงินถูกปฏิเสธ',
+  cancelWarnTitle: 'ไม่สามารถยกเลิกรหัสนี้ได้',
+  cancelWarnBody: 'หากคุณหยุดตอนนี้ รหัส {method} นี้จะยังชำระได้จนถึง {deadline} หากมีการชำระเงิน คุณจะได้รับเงินคืนเต็มจำนวน',
+  keepCode: 'เก็บรหัสนี้ไว้',
 } satisfies Messages;

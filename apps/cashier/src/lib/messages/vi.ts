@@ -110,4 +110,8 @@ export default {
   reasonAccount: 'Tài khoản của bạn hiện không thể thanh toán.',
   reasonClosed: 'Khoản thanh toán đã bị đóng trước khi hoàn tất.',
   reasonDeclined: 'Khoản thanh toán bị từ chối.',
+  cancelWarnTitle: 'Không thể thu hồi mã này',
+  cancelWarnBody:
+    'Nếu bạn dừng ở đây, mã {method} này vẫn có thể được thanh toán đến {deadline}. Nếu vẫn được thanh toán, khoản tiền sẽ được hoàn lại toàn bộ cho bạn.',
+  keepCode: 'Giữ mã này',
 } satisfies Messages;

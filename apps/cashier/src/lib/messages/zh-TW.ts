@@ -104,4 +104,8 @@ export default {
   reasonAccount: '您的帳戶目前無法付款。',
   reasonClosed: '本次付款在完成前已關閉。',
   reasonDeclined: '本次付款被拒絕。',
+  cancelWarnTitle: '此付款碼無法撤回',
+  cancelWarnBody:
+    '如果您現在離開，此 {method} 付款碼在 {deadline} 前仍可付款。若仍被付款，款項將全額退還給您。',
+  keepCode: '保留此付款碼',
 } satisfies Messages;

@@ -104,4 +104,8 @@ export default {
   reasonAccount: '您的账户目前无法付款。',
   reasonClosed: '本次支付在完成前已关闭。',
   reasonDeclined: '本次支付被拒绝。',
+  cancelWarnTitle: '此付款码无法撤回',
+  cancelWarnBody:
+    '如果您现在离开，此 {method} 付款码在 {deadline} 前仍可支付。若仍被支付，款项将全额退还给您。',
+  keepCode: '保留此付款码',
 } satisfies Messages;
