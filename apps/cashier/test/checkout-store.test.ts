@@ -39,21 +39,27 @@ function view(overrides: Partial<CheckoutView> = {}, serverMs = 0): CheckoutView
     paymentMethods: [],
     payment: null,
     presentation: 'overlay',
+    paidPayment: null,
+    notices: [],
+    settled: false,
     sandbox: true,
     successRedirectSeconds: 5,
     ...overrides,
   } as CheckoutView;
 }
 
+/** A status as a server from before `settled` sent it (the store then derives it). */
 function status(overrides: Partial<CheckoutStatus>, serverMs: number): CheckoutStatus {
   return {
     orderStatus: 'OPEN',
     expiresAt: at(1_800_000),
     payment: null,
     returnUrl: null,
+    paidPayment: null,
+    notices: [],
     ...overrides,
     serverTime: at(serverMs),
-  };
+  } as CheckoutStatus;
 }
 
 describe('CheckoutStore', () => {

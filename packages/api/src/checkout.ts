@@ -24,12 +24,10 @@ export const PaymentMethodView = Type.Object({
   ),
   bankName: Type.Union([Type.String(), Type.Null()]),
   timeoutSeconds: Type.Integer(),
-  cancellable: Type.Optional(
-    Type.Boolean({
-      description:
-        'false for methods Antom cannot cancel (QRIS, Indonesian virtual accounts): a code stays payable',
-    }),
-  ),
+  cancellable: Type.Boolean({
+    description:
+      'false where Antom cannot cancel a code (e.g. QRIS, Indonesian virtual accounts): after Cancel it stays payable until it expires',
+  }),
 });
 export type PaymentMethodView = Static<typeof PaymentMethodView>;
 
@@ -70,6 +68,44 @@ export const CheckoutBranding = Type.Object({
 });
 export type CheckoutBranding = Static<typeof CheckoutBranding>;
 
+/**
+ * A payment the buyer was charged for beyond the one that paid the order, and what became of the money
+ * (issue 11): given back (pending, done, or left to the merchant), or reversed by a cancel.
+ */
+export const PaymentNotice = Type.Object({
+  paymentId: Type.String(),
+  paymentMethodType: Type.String(),
+  amount: Money,
+  outcome: Type.Union([
+    Type.Literal('REFUND_PENDING'),
+    Type.Literal('REFUNDED'),
+    Type.Literal('REFUND_MANUAL'),
+    Type.Literal('REVERSED'),
+  ]),
+  /** DUPLICATE: the order was already paid; LATE: it had closed or expired; REVERSED: see outcome. */
+  cause: Type.Union([Type.Literal('DUPLICATE'), Type.Literal('LATE_PAYMENT'), Type.Literal('REVERSED')]),
+  at: Type.Union([IsoDateTime, Type.Null()]),
+});
+export type PaymentNotice = Static<typeof PaymentNotice>;
+
+/** The payment that paid the order (for the success screen and receipt). */
+export const PaidPayment = Type.Object({
+  id: Type.String(),
+  paymentMethodType: Type.String(),
+  amount: Money,
+  paidAt: Type.Union([IsoDateTime, Type.Null()]),
+});
+export type PaidPayment = Static<typeof PaidPayment>;
+
+const buyerTruth = {
+  paidPayment: Type.Union([PaidPayment, Type.Null()]),
+  notices: Type.Array(PaymentNotice),
+  settled: Type.Boolean({
+    description:
+      'true once nothing about this checkout can change any more (the order final, every payment final, nothing being given back): the page may stop listening',
+  }),
+};
+
 export const CheckoutView = Type.Object({
   order: Type.Object({
     id: Type.String(),
@@ -93,6 +129,7 @@ export const CheckoutView = Type.Object({
   successRedirectSeconds: Type.Integer({
     description: 'S18: the countdown on the success screen before redirecting',
   }),
+  ...buyerTruth,
 });
 export type CheckoutView = Static<typeof CheckoutView>;
 
@@ -123,5 +160,6 @@ export const CheckoutStatus = Type.Object({
   ]),
   serverTime: IsoDateTime,
   returnUrl: Type.Union([Type.String(), Type.Null()]),
+  ...buyerTruth,
 });
 export type CheckoutStatus = Static<typeof CheckoutStatus>;

@@ -58,6 +58,14 @@ const OUTCOMES = {
   timeout: ['warn', 'timeoutTitle', 'timeoutBody'],
 } as const satisfies Partial<Record<Screen, readonly [Tone, MessageKey, MessageKey]>>;
 
+/** The words for a payment the buyer was charged for beyond the one that paid (D11.3). */
+const NOTICE_WORDS = {
+  REFUND_PENDING: 'refundPending',
+  REFUNDED: 'refundDone',
+  REFUND_MANUAL: 'refundedManual',
+  REVERSED: 'reversedBody',
+} as const satisfies Record<string, MessageKey>;
+
 /** Which words tell the buyer where the give-back of their surplus payment stands (S10). */
 function refundedMessage(reason: string | null | undefined): MessageKey {
   const surplus = surplusOf(reason);
@@ -349,6 +357,10 @@ export function CheckoutApp(props: CheckoutAppProps) {
     const counting = screen === 'success' && route !== 'result';
     const paidAmount = formatMoney(payment?.amount ?? view.order.amount, lang);
     const surplus = screen === 'refunded' ? surplusOf(reason) : null;
+    // Every other payment the buyer was charged for, and what became of the money (D11.3); the one this
+    // screen is about is told above.
+    const told = screen === 'refunded' || screen === 'reversed' ? payment?.id : undefined;
+    const notices = (status?.notices ?? []).filter((notice) => notice.paymentId !== told);
     content = (
       <Outcome
         tone={outcome[0]}
@@ -424,6 +436,14 @@ export function CheckoutApp(props: CheckoutAppProps) {
             {t('closingCode')}
           </p>
         )}
+        {notices.map((notice) => (
+          <p key={notice.paymentId} class="pd-muted" data-testid="notice">
+            {t(NOTICE_WORDS[notice.outcome], {
+              amount: formatMoney(notice.amount, lang),
+              method: methodName(notice.paymentMethodType),
+            })}
+          </p>
+        ))}
         {status?.orderStatus === 'PAID' && receipt}
       </Outcome>
     );

@@ -27,24 +27,25 @@ export function liveOf(payment: CheckoutPayment): LivePayment {
 
 /** The status a full view implies (a view is a status plus more). */
 export function statusOf(view: CheckoutView): CheckoutStatus {
-  const settled = (view as { settled?: unknown }).settled;
   return {
-    ...(typeof settled === 'boolean' ? { settled } : {}),
     orderStatus: view.order.status,
     expiresAt: view.order.expiresAt,
     payment: view.payment && liveOf(view.payment),
     serverTime: view.serverTime,
     returnUrl: view.order.returnUrl,
-  } as CheckoutStatus;
+    paidPayment: view.paidPayment,
+    notices: view.notices,
+    settled: view.settled,
+  };
 }
 
 /** Reasons under which the server may still change what the buyer sees (a give-back on its way). */
 const STILL_MOVING = /_REFUND_PENDING$/;
 
 /**
- * True when nothing about this checkout can change any more (D11: the page keeps listening until
- * then). The server says so with `settled` once it sends it; until then it is derived: the order is final,
- * the payment is final and no give-back of a surplus payment is still pending.
+ * True when nothing about this checkout can change any more (D11.3: the page keeps listening until then).
+ * The server says so with `settled`; a server from before it is read the same way: the order is final, the
+ * payment is final and no give-back of a surplus payment is still pending.
  */
 export function isSettled(status: CheckoutStatus): boolean {
   const told = (status as { settled?: unknown }).settled;

@@ -126,6 +126,7 @@ export class AntomGateway implements PaymentGateway {
       resultStatus: record.result?.resultStatus,
       resultCode: record.result?.resultCode,
       error: record.error ? `${record.error.code}: ${record.error.message}` : undefined,
+      errorType: record.error?.type,
       durationMs: record.durationMs,
       at: Date.now(),
     });

@@ -156,6 +156,8 @@ export interface GatewayCallLog {
   resultStatus: string | undefined;
   resultCode: string | undefined;
   error: string | undefined;
+  /** What kind of failure `error` is: `signature` when Antom's answer did not verify. */
+  errorType?: string;
   durationMs: number;
   at: number;
 }
