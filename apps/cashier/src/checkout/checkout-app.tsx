@@ -4,7 +4,7 @@
 // action in flight (Confirm stays disabled from the click until the flow ends, S11), and which finished
 // payment they have acknowledged.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { CheckoutBranding, CheckoutStatus, CheckoutView, TerminalType } from '@paydesk/api';
+import type { CheckoutBranding, CheckoutStatus, TerminalType } from '@paydesk/api';
 import { ApiError, type CheckoutApi } from '../api.ts';
 import { remainingMs, secondsLeft } from '../lib/countdown.ts';
 import { errorMessageKey } from '../lib/errors.ts';
@@ -197,7 +197,7 @@ export function CheckoutApp(props: CheckoutAppProps) {
 
   // The tab says what is being paid, and to whom (D15); the embed leaves the host page's title alone.
   const titleAmount = view ? formatMoney(view.order.amount, lang) : null;
-  const titleMerchant = view ? brandingOf(view).merchantName : null;
+  const titleMerchant = view ? view.branding.merchantName : null;
   useEffect(() => {
     if (!embedded && titleAmount && titleMerchant)
       document.title = t('pageTitle', { amount: titleAmount, merchant: titleMerchant });
@@ -315,7 +315,7 @@ export function CheckoutApp(props: CheckoutAppProps) {
       (methodOf(type)?.name ??
         (payment?.paymentMethodType === type ? payment.paymentMethodName : undefined))) ||
     readableType(type);
-  const branding = brandingOf(view);
+  const branding = view.branding;
   const merchant = branding.merchantName;
   const returnUrl = status?.returnUrl ?? null;
   const overlay =
@@ -558,21 +558,6 @@ export function CheckoutApp(props: CheckoutAppProps) {
         </p>
       </div>
     </CheckoutContext.Provider>
-  );
-}
-
-/** The brand the server sent, or the order's merchant name alone (a server from before D15). */
-function brandingOf(view: CheckoutView): CheckoutBranding {
-  return (
-    (view as { branding?: CheckoutBranding }).branding ?? {
-      merchantName: view.order.merchantName,
-      logoUrl: null,
-      accentColor: null,
-      supportEmail: null,
-      supportUrl: null,
-      termsUrl: null,
-      privacyUrl: null,
-    }
   );
 }
 

@@ -39,21 +39,9 @@ export function statusOf(view: CheckoutView): CheckoutStatus {
   };
 }
 
-/** Reasons under which the server may still change what the buyer sees (a give-back on its way). */
-const STILL_MOVING = /_REFUND_PENDING$/;
-
-/**
- * True when nothing about this checkout can change any more (D11.3: the page keeps listening until then).
- * The server says so with `settled`; a server from before it is read the same way: the order is final, the
- * payment is final and no give-back of a surplus payment is still pending.
- */
+/** True when nothing about this checkout can change any more: the page listens until then (D11.3). */
 export function isSettled(status: CheckoutStatus): boolean {
-  const told = (status as { settled?: unknown }).settled;
-  if (typeof told === 'boolean') return told;
-  const payment = status.payment;
-  if (status.orderStatus === 'OPEN') return false;
-  if (!payment) return true;
-  return payment.status !== 'PROCESSING' && !STILL_MOVING.test(payment.reason ?? '');
+  return status.settled;
 }
 
 export class CheckoutStore {

@@ -5,7 +5,7 @@ import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import type { CheckoutPayment, PaymentMethodView } from '@paydesk/api';
 import { groupCode } from '../lib/code-format.ts';
 import { formatRemaining } from '../lib/countdown.ts';
-import { browserTimeZone, describeTimeZone, formatDeadline } from '../lib/deadline.ts';
+import { browserTimeZone, formatDeadline } from '../lib/deadline.ts';
 import { formatMoney } from '../lib/money.ts';
 import { drawQr } from '../lib/qr.ts';
 import {
@@ -320,7 +320,7 @@ function TextCode({
           {t('addReminder')}
         </button>
       </div>
-      <p class="pd-muted pd-small">{t('timeZone', { zone: describeTimeZone(zone, lang) })}</p>
+      <p class="pd-muted pd-small">{t('timeZone', { zone })}</p>
       <ol class="pd-steps">
         {t(bankTransfer ? 'bankSteps' : 'storeSteps')
           .split('|')

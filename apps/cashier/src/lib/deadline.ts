@@ -35,15 +35,3 @@ export function formatDeadline(iso: string, lang: string, timeZone: string): str
     }).format(date);
   }
 }
-
-/** The time zone as the buyer reads it: "Asia/Bangkok (GMT+7)". */
-export function describeTimeZone(timeZone: string, lang: string, at: Date = new Date()): string {
-  try {
-    const offset = new Intl.DateTimeFormat(localeOf(lang), { timeZone, timeZoneName: 'shortOffset' })
-      .formatToParts(at)
-      .find((part) => part.type === 'timeZoneName')?.value;
-    return offset ? `${timeZone} (${offset})` : timeZone;
-  } catch {
-    return timeZone;
-  }
-}

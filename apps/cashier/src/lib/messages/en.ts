@@ -29,7 +29,6 @@ export const en = {
   copy: 'Copy',
   copied: 'Copied',
   bank: 'Bank',
-  amount: 'Amount',
   payBefore: 'Pay before',
   bankSteps:
     'In your bank app, internet banking or ATM, choose “Virtual account”.|Enter the number above and check the amount.|Confirm. This page updates once the bank tells us.',
@@ -55,7 +54,6 @@ export const en = {
     'This payment could not be returned automatically. The merchant has been told and will refund you.',
   paidTitle: 'This order is already paid',
   paidBody: 'There is nothing more to pay.',
-  viewReceipt: 'View receipt',
   expiredTitle: 'The time to pay is over',
   expiredBody: 'This order has expired and can no longer be paid. Please place a new order.',
   closedTitle: 'This order is closed',
@@ -73,7 +71,6 @@ export const en = {
   errUnavailable: 'This payment method is not available for this order. Please choose another.',
   errGeneric: 'Something went wrong. Please try again.',
   sandbox: 'Sandbox',
-  secure: 'Secure payment',
   pageTitle: 'Pay {amount} · {merchant}',
   securedBy: 'Secured by Antom',
   support: 'Support',

@@ -29,7 +29,6 @@ export default {
   copy: 'Kopyahin',
   copied: 'Nakopya',
   bank: 'Bangko',
-  amount: 'Halaga',
   payBefore: 'Magbayad bago',
   bankSteps:
     'Sa iyong bank app, online banking o ATM, piliin ang “Virtual account”.|Ilagay ang numero sa itaas at tingnan ang halaga.|Kumpirmahin. Mag-a-update ang page na ito kapag sinabihan kami ng bangko.',
@@ -55,7 +54,6 @@ export default {
     'Hindi awtomatikong maibalik ang bayad na ito. Naabisuhan na ang merchant at siya ang magre-refund sa iyo.',
   paidTitle: 'Bayad na ang order na ito',
   paidBody: 'Wala ka nang kailangang bayaran.',
-  viewReceipt: 'Tingnan ang resibo',
   expiredTitle: 'Tapos na ang oras para magbayad',
   expiredBody: 'Nag-expire na ang order na ito at hindi na mababayaran. Mag-order muli.',
   closedTitle: 'Sarado na ang order na ito',
@@ -73,7 +71,6 @@ export default {
   errUnavailable: 'Hindi available ang paraan ng pagbabayad na ito para sa order na ito. Pumili ng iba.',
   errGeneric: 'May nangyaring mali. Subukang muli.',
   sandbox: 'Sandbox',
-  secure: 'Ligtas na pagbabayad',
   pageTitle: 'Magbayad ng {amount} · {merchant}',
   securedBy: 'Pinoprotektahan ng Antom',
   support: 'Suporta',

@@ -29,7 +29,6 @@ export default {
   copy: 'Salin',
   copied: 'Tersalin',
   bank: 'Bank',
-  amount: 'Jumlah',
   payBefore: 'Bayar sebelum',
   bankSteps:
     'Di aplikasi bank, internet banking, atau ATM, pilih “Virtual Account”.|Masukkan nomor di atas dan periksa jumlahnya.|Konfirmasi. Halaman ini diperbarui setelah bank memberi tahu kami.',
@@ -55,7 +54,6 @@ export default {
     'Pembayaran ini tidak dapat dikembalikan otomatis. Penjual sudah diberi tahu dan akan mengembalikannya.',
   paidTitle: 'Pesanan ini sudah dibayar',
   paidBody: 'Tidak ada lagi yang perlu dibayar.',
-  viewReceipt: 'Lihat bukti pembayaran',
   expiredTitle: 'Waktu pembayaran telah habis',
   expiredBody: 'Pesanan ini kedaluwarsa dan tidak dapat dibayar lagi. Silakan buat pesanan baru.',
   closedTitle: 'Pesanan ini telah ditutup',
@@ -73,7 +71,6 @@ export default {
   errUnavailable: 'Metode pembayaran ini tidak tersedia untuk pesanan ini. Silakan pilih yang lain.',
   errGeneric: 'Terjadi kesalahan. Silakan coba lagi.',
   sandbox: 'Sandbox',
-  secure: 'Pembayaran aman',
   pageTitle: 'Bayar {amount} · {merchant}',
   securedBy: 'Diamankan oleh Antom',
   support: 'Bantuan',

@@ -29,7 +29,6 @@ export default {
   copy: 'コピー',
   copied: 'コピーしました',
   bank: '銀行',
-  amount: '金額',
   payBefore: 'お支払い期限',
   bankSteps:
     '銀行アプリ、インターネットバンキングまたはATMで「バーチャル口座」を選びます。|上の番号を入力し、金額を確認します。|確定してください。銀行から連絡があり次第、このページが更新されます。',
@@ -56,7 +55,6 @@ export default {
     'このお支払いは自動で返金できませんでした。ショップに連絡済みで、ショップから返金されます。',
   paidTitle: 'このご注文はお支払い済みです',
   paidBody: 'これ以上のお支払いは必要ありません。',
-  viewReceipt: '領収書を見る',
   expiredTitle: 'お支払い期限が過ぎました',
   expiredBody: 'このご注文は期限切れのため、お支払いいただけません。もう一度ご注文ください。',
   closedTitle: 'このご注文は締め切られました',
@@ -74,7 +72,6 @@ export default {
   errUnavailable: 'このお支払い方法はこのご注文ではご利用いただけません。別の方法をお選びください。',
   errGeneric: '問題が発生しました。もう一度お試しください。',
   sandbox: 'サンドボックス',
-  secure: '安全なお支払い',
   pageTitle: '{amount}のお支払い · {merchant}',
   securedBy: 'Antomによる安全な決済',
   support: 'サポート',

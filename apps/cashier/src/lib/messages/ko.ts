@@ -29,7 +29,6 @@ export default {
   copy: '복사',
   copied: '복사됨',
   bank: '은행',
-  amount: '금액',
   payBefore: '결제 기한',
   bankSteps:
     '은행 앱, 인터넷 뱅킹 또는 ATM에서 “가상계좌”를 선택하세요.|위의 번호를 입력하고 금액을 확인하세요.|확인하면 은행이 알려 주는 대로 이 페이지가 업데이트됩니다.',
@@ -54,7 +53,6 @@ export default {
   refundedManual: '이 결제는 자동으로 환불할 수 없었습니다. 판매자에게 알렸으며 판매자가 환불해 드립니다.',
   paidTitle: '이미 결제된 주문입니다',
   paidBody: '더 결제하실 금액이 없습니다.',
-  viewReceipt: '영수증 보기',
   expiredTitle: '결제 시간이 지났습니다',
   expiredBody: '이 주문은 만료되어 더 이상 결제할 수 없습니다. 다시 주문해 주세요.',
   closedTitle: '종료된 주문입니다',
@@ -72,7 +70,6 @@ export default {
   errUnavailable: '이 결제 수단은 이 주문에 사용할 수 없습니다. 다른 수단을 선택하세요.',
   errGeneric: '문제가 발생했습니다. 다시 시도하세요.',
   sandbox: '샌드박스',
-  secure: '안전한 결제',
   pageTitle: '{amount} 결제 · {merchant}',
   securedBy: 'Antom이 보호하는 결제',
   support: '고객 지원',

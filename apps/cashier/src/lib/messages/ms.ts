@@ -29,7 +29,6 @@ export default {
   copy: 'Salin',
   copied: 'Disalin',
   bank: 'Bank',
-  amount: 'Amaun',
   payBefore: 'Bayar sebelum',
   bankSteps:
     'Dalam aplikasi bank, perbankan internet atau ATM, pilih “Akaun maya”.|Masukkan nombor di atas dan semak amaunnya.|Sahkan. Halaman ini dikemas kini sebaik sahaja bank memaklumkan kami.',
@@ -55,7 +54,6 @@ export default {
     'Pembayaran ini tidak dapat dipulangkan secara automatik. Peniaga telah dimaklumkan dan akan memulangkannya.',
   paidTitle: 'Pesanan ini sudah dibayar',
   paidBody: 'Tiada lagi yang perlu dibayar.',
-  viewReceipt: 'Lihat resit',
   expiredTitle: 'Masa untuk membayar telah tamat',
   expiredBody: 'Pesanan ini telah tamat tempoh dan tidak boleh dibayar lagi. Sila buat pesanan baharu.',
   closedTitle: 'Pesanan ini telah ditutup',
@@ -73,7 +71,6 @@ export default {
   errUnavailable: 'Kaedah pembayaran ini tidak tersedia untuk pesanan ini. Sila pilih yang lain.',
   errGeneric: 'Berlaku ralat. Sila cuba lagi.',
   sandbox: 'Sandbox',
-  secure: 'Pembayaran selamat',
   pageTitle: 'Bayar {amount} · {merchant}',
   securedBy: 'Dilindungi oleh Antom',
   support: 'Bantuan',

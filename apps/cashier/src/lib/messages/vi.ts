@@ -29,7 +29,6 @@ export default {
   copy: 'Sao chép',
   copied: 'Đã sao chép',
   bank: 'Ngân hàng',
-  amount: 'Số tiền',
   payBefore: 'Thanh toán trước',
   bankSteps:
     'Trong ứng dụng ngân hàng, ngân hàng trực tuyến hoặc ATM, chọn “Tài khoản ảo”.|Nhập số ở trên và kiểm tra số tiền.|Xác nhận. Trang này sẽ cập nhật khi ngân hàng báo cho chúng tôi.',
@@ -56,7 +55,6 @@ export default {
     'Không thể tự động hoàn lại khoản thanh toán này. Người bán đã được thông báo và sẽ hoàn tiền cho bạn.',
   paidTitle: 'Đơn hàng này đã được thanh toán',
   paidBody: 'Bạn không cần thanh toán thêm.',
-  viewReceipt: 'Xem biên lai',
   expiredTitle: 'Đã hết thời gian thanh toán',
   expiredBody: 'Đơn hàng này đã hết hạn và không thể thanh toán nữa. Vui lòng đặt đơn mới.',
   closedTitle: 'Đơn hàng này đã đóng',
@@ -75,7 +73,6 @@ export default {
     'Phương thức thanh toán này không dùng được cho đơn hàng này. Vui lòng chọn phương thức khác.',
   errGeneric: 'Đã xảy ra lỗi. Vui lòng thử lại.',
   sandbox: 'Sandbox',
-  secure: 'Thanh toán an toàn',
   pageTitle: 'Thanh toán {amount} · {merchant}',
   securedBy: 'Được bảo mật bởi Antom',
   support: 'Hỗ trợ',

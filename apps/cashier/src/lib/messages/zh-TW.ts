@@ -29,7 +29,6 @@ export default {
   copy: '複製',
   copied: '已複製',
   bank: '銀行',
-  amount: '金額',
   payBefore: '付款期限',
   bankSteps:
     '在銀行應用程式、網路銀行或 ATM 選擇「虛擬帳戶」。|輸入上方帳號並核對金額。|確認轉帳，銀行通知我們後本頁會自動更新。',
@@ -53,7 +52,6 @@ export default {
   refundedManual: '此筆款項無法自動退回，商家已收到通知，將為您退款。',
   paidTitle: '此訂單已付款',
   paidBody: '無需再次付款。',
-  viewReceipt: '查看收據',
   expiredTitle: '付款時間已過',
   expiredBody: '此訂單已過期，無法繼續付款。請重新下單。',
   closedTitle: '此訂單已關閉',
@@ -71,7 +69,6 @@ export default {
   errUnavailable: '此付款方式不適用於本訂單，請選擇其他方式。',
   errGeneric: '發生錯誤，請重試。',
   sandbox: '沙盒',
-  secure: '安全付款',
   pageTitle: '付款 {amount} · {merchant}',
   securedBy: '由 Antom 提供安全保障',
   support: '客服',

@@ -29,7 +29,6 @@ export default {
   copy: '复制',
   copied: '已复制',
   bank: '银行',
-  amount: '金额',
   payBefore: '付款截止',
   bankSteps:
     '在银行应用、网上银行或 ATM 中选择“虚拟账户”。|输入上方账号并核对金额。|确认转账，银行通知我们后本页面会自动更新。',
@@ -53,7 +52,6 @@ export default {
   refundedManual: '此笔款项无法自动退回，商家已收到通知，将为您退款。',
   paidTitle: '此订单已支付',
   paidBody: '无需再次付款。',
-  viewReceipt: '查看收据',
   expiredTitle: '支付时间已过',
   expiredBody: '此订单已过期，无法继续支付。请重新下单。',
   closedTitle: '此订单已关闭',
@@ -71,7 +69,6 @@ export default {
   errUnavailable: '此支付方式不适用于本订单，请选择其他方式。',
   errGeneric: '出了点问题，请重试。',
   sandbox: '沙箱',
-  secure: '安全支付',
   pageTitle: '支付 {amount} · {merchant}',
   securedBy: '由 Antom 提供安全保障',
   support: '客服',
