@@ -63,6 +63,9 @@ export function PaymentPanel({
   const isText = code?.kind === 'text';
   // On a phone, open the wallet on the same device (S1): its app link, else its scheme, else the page.
   const links = (payment as { links?: Links | null }).links ?? null;
+  // Back from the non-cancellable warning with "Keep this code", focus returns to Cancel (in the dialog,
+  // so Escape still reaches it).
+  const cancelRef = useRef<HTMLButtonElement>(null);
   const walletLink = phone
     ? (links?.app ?? links?.scheme ?? payment.deepLink ?? links?.normal ?? null)
     : null;
@@ -166,12 +169,21 @@ export function PaymentPanel({
         <CancelWarning
           method={name}
           deadline={formatDeadline(payment.expiresAt, lang, browserTimeZone())}
-          onKeep={() => onKeep?.()}
+          onKeep={() => {
+            onKeep?.();
+            setTimeout(() => cancelRef.current?.focus());
+          }}
           onLeave={onCancel}
           busy={cancelling}
         />
       ) : (
-        <button type="button" class="pd-btn pd-ghost pd-cancel" onClick={onCancel} disabled={cancelling}>
+        <button
+          ref={cancelRef}
+          type="button"
+          class="pd-btn pd-ghost pd-cancel"
+          onClick={onCancel}
+          disabled={cancelling}
+        >
           {cancelling ? t('cancelling') : t('cancel')}
         </button>
       )}
