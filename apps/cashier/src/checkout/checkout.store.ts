@@ -1,4 +1,4 @@
-// What the server last said about one checkout (S15–S17, STYLE point 12): the cashier holds no payment
+// What the server last said about one checkout (S15–S17, docs/style.md §12): the cashier holds no payment
 // truth, only this snapshot of the server's answers. Answers arrive out of order (the first GET, the event
 // stream, the 2-second poll, the answers to confirm and cancel), so the newest status wins by server time,
 // and every full payment seen is kept by id, because a status names the live payment but carries no code.

@@ -1,4 +1,4 @@
-// Money for display only (STYLE point 9): amounts arrive as integer minor-unit strings and are turned into
+// Money for display only (docs/style.md §9): amounts arrive as integer minor-unit strings and are turned into
 // decimal strings with BigInt-free string math, then formatted by Intl.NumberFormat in the buyer's
 // language. The UI never computes a price; the server's amount is the truth (S17).
 import type { Money } from '@paydesk/api';
