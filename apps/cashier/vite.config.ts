@@ -39,6 +39,14 @@ export default defineConfig(({ mode }): UserConfig => {
     ...shared,
     root: here,
     publicDir: false,
+    resolve: {
+      alias: [
+        {
+          find: /^\.\/text-code-loader\.ts$/,
+          replacement: resolve(here, 'src/checkout/text-code-loader.embed.ts'),
+        },
+      ],
+    },
     build: {
       outDir: dist,
       emptyOutDir: false,

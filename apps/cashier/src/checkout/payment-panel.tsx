@@ -3,26 +3,22 @@
 // to save the QR. The same panel sits in the overlay or on the new page.
 import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import type { CheckoutPayment, PaymentMethodView } from '@paydesk/api';
-import { groupCode } from '../lib/code-format.ts';
 import { formatRemaining } from '../lib/countdown.ts';
 import { browserTimeZone, formatDeadline } from '../lib/deadline.ts';
 import { formatMoney } from '../lib/money.ts';
 import { drawQr } from '../lib/qr.ts';
-import {
-  CalendarIcon,
-  CheckIcon,
-  CopyIcon,
-  DownloadIcon,
-  ExternalIcon,
-  PrintIcon,
-  Spinner,
-} from '../ui/icons.tsx';
+import { DownloadIcon, ExternalIcon, Spinner } from '../ui/icons.tsx';
 import { MethodLogo } from '../ui/method-logo.tsx';
 import { CheckoutContext } from './context.ts';
 import { QrCode } from './qr-code.tsx';
+import type { TextCode } from './text-code.tsx';
+import { loadTextCode } from './text-code-loader.ts';
 
 /** The save and reminder tools, fetched on first use. */
 const tools = () => import('./code-tools.ts');
+
+/** The typed-code view, once fetched (see text-code.tsx). */
+let textCodeView: typeof TextCode | null = null;
 
 /** The links Antom gives phones (D13.9), when the server passes them. */
 interface Links {
@@ -66,6 +62,11 @@ export function PaymentPanel({
   // Back from the non-cancellable warning with "Keep this code", focus returns to Cancel (in the dialog,
   // so Escape still reaches it).
   const cancelRef = useRef<HTMLButtonElement>(null);
+  const [TextCodeView, setTextCodeView] = useState(() => textCodeView);
+  useEffect(() => {
+    if (isText && !TextCodeView)
+      void loadTextCode().then((view) => setTextCodeView(() => (textCodeView = view)));
+  }, [isText, TextCodeView]);
   const walletLink = phone
     ? (links?.app ?? links?.scheme ?? payment.deepLink ?? links?.normal ?? null)
     : null;
@@ -99,12 +100,18 @@ export function PaymentPanel({
           {t('stillWorking')}
         </p>
       ) : isText ? (
-        <TextCode
-          value={code.value}
-          method={method}
-          payment={payment}
-          title={t('reminderTitle', { amount: formatMoney(payment.amount, lang), merchant: merchantName })}
-        />
+        TextCodeView ? (
+          <TextCodeView
+            value={code.value}
+            method={method}
+            payment={payment}
+            title={t('reminderTitle', { amount: formatMoney(payment.amount, lang), merchant: merchantName })}
+          />
+        ) : (
+          <p class="pd-working">
+            <Spinner />
+          </p>
+        )
       ) : (
         <div class="pd-qr-box">
           {code.kind === 'image' ? (
@@ -217,129 +224,5 @@ function CancelWarning(props: {
         </button>
       </div>
     </section>
-  );
-}
-
-/**
- * A typed code (S3): large, grouped, monospace, with copy; the bank, the deadline in the buyer's time zone
- * and steps; and, as such codes live for days (D15), save as image, print and a calendar reminder.
- */
-function TextCode({
-  value,
-  method,
-  payment,
-  title,
-}: {
-  value: string;
-  method: PaymentMethodView | undefined;
-  payment: CheckoutPayment;
-  title: string;
-}) {
-  const { t, lang } = useContext(CheckoutContext);
-  const [copied, setCopied] = useState(false);
-  const codeRef = useRef<HTMLElement>(null);
-  const bankTransfer = method?.category === 'BANK_TRANSFER';
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(value);
-    } catch {
-      // No clipboard API (insecure origin, old WebView): select the code so the buyer can copy it.
-      const selection = getSelection();
-      if (codeRef.current && selection) selection.selectAllChildren(codeRef.current);
-      document.execCommand?.('copy');
-    }
-    setCopied(true);
-    setTimeout(() => setCopied(false), 2500);
-  };
-  const zone = browserTimeZone();
-  const deadline = formatDeadline(payment.expiresAt, lang, zone);
-  const methodName = method?.name ?? payment.paymentMethodName ?? '';
-  const label = bankTransfer ? t('vaNumber') : t('payCode');
-  const file = `${payment.paymentMethodType.toLowerCase()}-${payment.id}`;
-  const remind = () =>
-    void tools().then(({ download, reminderIcs }) =>
-      download(
-        new Blob(
-          [
-            reminderIcs({
-              uid: `${payment.id}@paydesk`,
-              title,
-              description: t('reminderBody', { method: methodName, code: value, deadline }),
-              deadline: payment.expiresAt,
-              now: new Date().toISOString(),
-              leadMs: 2 * 3600_000,
-            }),
-          ],
-          { type: 'text/calendar;charset=utf-8' },
-        ),
-        `${file}.ics`,
-      ),
-    );
-
-  return (
-    <div class="pd-textcode">
-      <dl class="pd-facts">
-        {method?.bankName && (
-          <div>
-            <dt>{t('bank')}</dt>
-            <dd>{method.bankName}</dd>
-          </div>
-        )}
-        <div>
-          <dt>{t('payBefore')}</dt>
-          <dd data-testid="deadline">{deadline}</dd>
-        </div>
-      </dl>
-      <p class="pd-code-label" id="pd-code-label">
-        {label}
-      </p>
-      <div class="pd-code-row">
-        <code ref={codeRef} class="pd-code" aria-labelledby="pd-code-label" data-code={value}>
-          {groupCode(value)}
-        </code>
-        <button type="button" class="pd-btn pd-secondary pd-copy" onClick={copy}>
-          {copied ? <CheckIcon size={18} /> : <CopyIcon size={18} />}
-          <span aria-live="polite">{copied ? t('copied') : t('copy')}</span>
-        </button>
-      </div>
-      <div class="pd-tools">
-        <button
-          type="button"
-          class="pd-btn pd-secondary"
-          onClick={() =>
-            void tools().then(({ saveTextCodePng }) =>
-              saveTextCodePng(
-                {
-                  title,
-                  label,
-                  code: groupCode(value),
-                  lines: [method?.bankName, `${t('payBefore')}: ${deadline}`].filter(Boolean) as string[],
-                },
-                `${file}.png`,
-              ),
-            )
-          }
-        >
-          <DownloadIcon size={18} />
-          {t('saveImage')}
-        </button>
-        <button type="button" class="pd-btn pd-secondary" onClick={() => window.print()}>
-          <PrintIcon size={18} />
-          {t('print')}
-        </button>
-        <button type="button" class="pd-btn pd-secondary" onClick={remind}>
-          <CalendarIcon size={18} />
-          {t('addReminder')}
-        </button>
-      </div>
-      <p class="pd-muted pd-small">{t('timeZone', { zone })}</p>
-      <ol class="pd-steps">
-        {t(bankTransfer ? 'bankSteps' : 'storeSteps')
-          .split('|')
-          .map((step) => (
-            <li key={step}>{step}</li>
-          ))}
-      </ol>
-    </div>
   );
 }
