@@ -2,10 +2,11 @@
 // ops console, docs) with an embedded SQLite database, and, unless ANTOM_GATEWAY_URL points at a real
 // Antom, the embedded sandbox gateway with development keys kept in ./data. Data survives restarts.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   createSandbox,
+  generateSshKeyPair,
   loadOrCreateDevKeys,
   sandboxConfigFromEnv,
   SandboxConfigError,
@@ -42,6 +43,16 @@ function buildCashierIfStale(): void {
   if (result.status !== 0) throw new Error('the cashier build failed');
 }
 
+/** The development SFTP key pair (OpenSSH form) in ./data, made once (mode 0600). */
+function loadOrCreateSftpKey(): { private: string; public: string } {
+  const file = join(dataDir, 'dev-sftp-key.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { private: string; public: string };
+  mkdirSync(dataDir, { recursive: true });
+  const pair = generateSshKeyPair();
+  writeFileSync(file, JSON.stringify(pair, null, 2), { mode: 0o600 });
+  return pair;
+}
+
 async function main(): Promise<void> {
   buildCashierIfStale();
   const env = process.env;
@@ -74,6 +85,27 @@ async function main(): Promise<void> {
       publicKey: env.ANTOM_PUBLIC_KEY ?? sandbox.gatewayPublicKeyPem,
       isSandbox: true,
     };
+    // D16: the sandbox publishes Antom's reports over SFTP on loopback and Paydesk fetches them,
+    // signing in with a development key kept beside the others.
+    if (!env.ANTOM_SFTP_HOST) {
+      const sftpKey = loadOrCreateSftpKey();
+      const sftpOptions = { host: '127.0.0.1', username: 'paydesk', authorizedKeys: [sftpKey.public] };
+      const sftpPort = await sandbox.reports
+        .listenSftp({ ...sftpOptions, port: Number(env.SANDBOX_SFTP_PORT ?? 3022) })
+        .catch(() => sandbox!.reports.listenSftp({ ...sftpOptions, port: 0 }));
+      overrides.reconciliation = {
+        sftp: {
+          host: '127.0.0.1',
+          port: sftpPort,
+          username: 'paydesk',
+          privateKey: sftpKey.private,
+          password: null,
+          root: '/v1/settlements',
+          customerId: sandbox.reports.publisher.context.customerId,
+          hostKeyFingerprint: sandbox.reports.sftp!.hostKeyFingerprint,
+        },
+      };
+    }
   }
 
   const config = loadConfig(env, { ...overrides, port });
@@ -93,6 +125,7 @@ async function main(): Promise<void> {
     Health           ${config.publicUrl}/healthz · /readyz · /metrics
     Database         ${config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'postgres (DATABASE_URL)'}
     Antom gateway    ${embedded ? `embedded sandbox at ${sandbox?.url} (wallet simulator and overview there)` : config.antom.gatewayUrl}
+    Antom reports    ${config.reconciliation.sftp ? `sftp://${config.reconciliation.sftp.host}:${config.reconciliation.sftp.port}${config.reconciliation.sftp.root}` : 'upload in the ops console (no ANTOM_SFTP_HOST)'}
     Merchant API key ${shown}
 `);
 }

@@ -17,6 +17,7 @@ function payment(overrides: Partial<CheckoutPayment> = {}): CheckoutPayment {
     code: { kind: 'qr', value: 'http://sandbox/wallet/c/abc' },
     expiresAt: at(300_000),
     deepLink: null,
+    links: null,
     walletUrl: null,
     ...overrides,
   };

@@ -1,16 +1,18 @@
 // Builds the sandbox: keys, clock, state, services and the three route plugins (protocol, control, pages)
-// on one Fastify instance. It does not listen by itself (STYLE point 1): `main.ts` and the product launcher
-// call `listen`, tests either listen on port 0 or use `app.inject`.
+// on one Fastify instance. It does not listen by itself (docs/style.md §1): `main.ts` and the product
+// launcher call `listen`, tests either listen on port 0 or use `app.inject`.
 import { createPublicKey } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { generateKeyPair, loadPrivateKey, loadPublicKey, type KeyInput } from '@paydesk/antom';
 import { antomRoutes } from './antom.routes.ts';
 import { DEFAULT_CLIENT_ID, DEFAULT_PORT, loadOrCreateDevKeys, type DevKeys } from './config.ts';
+import { ConsultService } from './consult.service.ts';
 import { controlRoutes } from './control.routes.ts';
 import { FaultInjector } from './faults.ts';
 import { Notifier } from './notifier.ts';
 import { PaymentService, type ServiceContext } from './payment.service.ts';
 import { RefundService } from './refund.service.ts';
+import { createReports, type ReportOptions, type SandboxReports } from './reports/reports.module.ts';
 import { StateFile } from './state-file.ts';
 import { SandboxStore } from './store.ts';
 import { Timers } from './timers.ts';
@@ -51,6 +53,8 @@ export interface SandboxOptions {
   logger?: FastifyServerOptions['logger'];
   /** Largest accepted request body in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /** Reconciliation reports and their SFTP server (issue 16). */
+  reports?: ReportOptions;
 }
 
 export interface Sandbox {
@@ -73,6 +77,8 @@ export interface Sandbox {
   reset(): Promise<void>;
   /** Stops timers and pending deliveries, writes the state file, closes the server. */
   close(): Promise<void>;
+  /** Antom's reconciliation reports of the ledger, served over SFTP once `reports.listenSftp()` ran. */
+  readonly reports: SandboxReports;
 }
 
 /** Creates a sandbox gateway. Throws AntomConfigError when a key does not load. */
@@ -111,6 +117,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     logger: options.logger ?? false,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 1_048_576,
+    rewriteUrl: (raw) => originForm(raw.url ?? '/'),
   });
   const timers = new Timers((error) => app.log.error({ err: error }, 'sandbox background task failed'));
   const store = new SandboxStore();
@@ -155,15 +162,21 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     notifier.resume();
   }
 
+  const reports = createReports(
+    { store, now, onError: (error) => app.log.error({ err: error }, 'sandbox SFTP server error') },
+    options.reports,
+  );
   const reset = async (): Promise<void> => {
     timers.clearAll();
     await notifier.stop();
     faults.clear();
     store.clear();
+    reports.clear();
   };
 
   await app.register(antomRoutes, {
     clientId,
+    consult: new ConsultService(currentPublicUrl),
     keyVersion: options.keyVersion ?? '1',
     merchantPublicKey,
     gatewayPrivateKey,
@@ -194,6 +207,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     publicUrl: currentPublicUrl,
     now,
   });
+  await app.register(reports.routes);
   app.setNotFoundHandler((request, reply) => {
     const message = `no route ${request.method} ${request.url.split('?')[0]}`;
     if (request.url.startsWith('/sandbox/api') || request.url.startsWith('/ams/')) {
@@ -231,13 +245,30 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       return url;
     },
     reset,
+    reports: reports.api,
     async close() {
       if (closed) return;
       closed = true;
       timers.close();
       await notifier.stop();
+      await reports.close();
       await app.close();
       stateFile?.flush();
     },
   };
+}
+
+/**
+ * The origin form of a request target (RFC 9112 §3.2): an absolute-form target, as the Python SDK writes
+ * (`POST http://host/ams/…`), is reduced to its path and query, which is also what Antom signs
+ * (docs/antom-notes.md §2.2). Anything else is left as it came.
+ */
+export function originForm(target: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return target;
+  try {
+    const url = new URL(target);
+    return url.pathname + url.search;
+  } catch {
+    return target;
+  }
 }

@@ -15,12 +15,17 @@ describe('GatewayHealth', () => {
     health.observe({ api: 'pay', resultStatus: 'F', resultCode: 'INVALID_SIGNATURE', at: 2 });
     health.observe({ api: 'inquiryPayment', resultStatus: 'F', resultCode: 'INVALID_SIGNATURE', at: 3 });
     expect(health.fault).toMatchObject({ code: 'INVALID_SIGNATURE', api: 'pay', since: 2, calls: 2 });
-    health.observe({ api: 'pay', error: 'SIGNATURE_MISMATCH: no', errorType: 'signature', at: 4 });
-    expect(health.fault).toMatchObject({ code: 'SIGNATURE_INVALID', since: 4 });
+    // An answer that does not verify counts only when it repeats: three in a row.
+    for (const at of [4, 5]) {
+      health.observe({ api: 'pay', error: 'SIGNATURE_MISMATCH: no', errorType: 'signature', at });
+      expect(health.fault?.code).toBe('INVALID_SIGNATURE');
+    }
+    health.observe({ api: 'pay', error: 'SIGNATURE_MISMATCH: no', errorType: 'signature', at: 6 });
+    expect(health.fault).toMatchObject({ code: 'SIGNATURE_INVALID', since: 6 });
     // A call without a verified answer (a timeout) says nothing either way.
-    health.observe({ api: 'pay', error: 'TIMEOUT: slow', errorType: 'timeout', at: 5 });
+    health.observe({ api: 'pay', error: 'TIMEOUT: slow', errorType: 'timeout', at: 7 });
     expect(health.fault?.code).toBe('SIGNATURE_INVALID');
-    health.observe({ api: 'pay', resultStatus: 'U', resultCode: 'PAYMENT_IN_PROCESS', at: 6 });
+    health.observe({ api: 'pay', resultStatus: 'U', resultCode: 'PAYMENT_IN_PROCESS', at: 8 });
     expect(health.fault).toBeNull();
     expect(changes).toEqual(['INVALID_SIGNATURE', 'SIGNATURE_INVALID', null]);
   });

@@ -31,6 +31,18 @@ export const PaymentMethodView = Type.Object({
 });
 export type PaymentMethodView = Static<typeof PaymentMethodView>;
 
+/**
+ * The links Antom gives a phone for opening the wallet on the same device (S1: Web, WAP and App): `app`
+ * is its app link (applinkUrl, a universal link), `scheme` the wallet's own scheme URL (schemeUrl), `normal`
+ * a web page (normalUrl). Any of them may be null.
+ */
+export const PaymentLinks = Type.Object({
+  app: Type.Union([Type.String(), Type.Null()]),
+  scheme: Type.Union([Type.String(), Type.Null()]),
+  normal: Type.Union([Type.String(), Type.Null()]),
+});
+export type PaymentLinks = Static<typeof PaymentLinks>;
+
 /** The live (or last) payment attempt as the buyer sees it. */
 export const CheckoutPayment = Type.Object({
   id: Type.String(),
@@ -47,6 +59,10 @@ export const CheckoutPayment = Type.Object({
   expiresAt: IsoDateTime,
   deepLink: Type.Union([Type.String(), Type.Null()], {
     description: 'app link / scheme URL for phones, when Antom gives one',
+  }),
+  links: Type.Union([PaymentLinks, Type.Null()], {
+    description:
+      'every link Antom gave for a phone (WAP/APP terminals) while the code can be paid; null otherwise',
   }),
   walletUrl: Type.Union([Type.String(), Type.Null()], {
     description: 'sandbox only: the wallet simulator page',

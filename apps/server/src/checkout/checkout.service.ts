@@ -5,6 +5,7 @@ import type {
   CheckoutStatus,
   CheckoutView,
   PaidPayment,
+  PaymentLinks,
   PaymentMethodView,
   PaymentNotice,
 } from '@paydesk/api';
@@ -162,6 +163,7 @@ export class CheckoutService {
         : null,
       expiresAt: iso(payment.expires_at),
       deepLink: showCode ? payment.deep_link : null,
+      links: showCode ? paymentLinks(payment.links) : null,
       walletUrl: showCode && this.#d.isSandbox ? payment.wallet_url : null,
     };
   }
@@ -275,4 +277,11 @@ function noticeOf(p: PaymentRow): PaymentNotice | null {
 function buyerReason(payment: PaymentRow): string | null {
   const reason = paymentReason(payment);
   return isConfigurationFault(reason) ? 'GATEWAY_UNAVAILABLE' : reason;
+}
+
+/** The stored links of an attempt (JSON written from the gateway's answer), or null. */
+function paymentLinks(stored: string | null): PaymentLinks | null {
+  if (!stored) return null;
+  const links = JSON.parse(stored) as Partial<PaymentLinks>;
+  return { app: links.app ?? null, scheme: links.scheme ?? null, normal: links.normal ?? null };
 }

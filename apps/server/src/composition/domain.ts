@@ -29,6 +29,8 @@ export interface Domain {
   streams: CheckoutStreams;
   sweeper: Sweeper;
   deliverer: WebhookDeliverer | undefined;
+  /** Merchant webhooks, written in the transaction of the change they report. */
+  outbox: Outbox;
   startWorkers(): void;
   /** Stops the workers (each finishes its current step) and the live streams. */
   stop(): Promise<void>;
@@ -169,6 +171,7 @@ export function buildDomain(infra: Infrastructure): Domain {
     streams,
     sweeper,
     deliverer,
+    outbox,
     startWorkers() {
       feed?.start();
       if (config.sweeper.enabled) workers.sweeper?.start();

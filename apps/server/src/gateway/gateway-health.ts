@@ -9,6 +9,8 @@ export const CONFIGURATION_FAULT_CODES: ReadonlySet<string> = new Set([
   'KEY_NOT_FOUND',
   'ACCESS_DENIED',
   'INVALID_CLIENT',
+  // The spelling of Antom's own cancel table (docs/antom/reversal.md), which the sandbox answers.
+  'CLIENT_INVALID',
   'INVALID_CLIENT_STATUS',
   'INVALID_MERCHANT_STATUS',
   'MERCHANT_NOT_REGISTERED',
@@ -35,8 +37,15 @@ export interface CallOutcome {
   at: number;
 }
 
+/**
+ * Antom saying our credentials are wrong is believed at once; answers that fail to verify must repeat
+ * (three in a row, no good answer between) before they count, so one garbled reply raises no alarm.
+ */
+const SIGNATURE_FAILURES_TO_ALARM = 3;
+
 export class GatewayHealth {
   #fault: GatewayFault | null = null;
+  #signatureFailures = 0;
   readonly #onChange: (fault: GatewayFault | null) => void;
 
   constructor(onChange: (fault: GatewayFault | null) => void = () => {}) {
@@ -55,6 +64,12 @@ export class GatewayHealth {
         : call.resultCode && CONFIGURATION_FAULT_CODES.has(call.resultCode)
           ? call.resultCode
           : undefined;
+    if (code === 'SIGNATURE_INVALID') {
+      this.#signatureFailures += 1;
+      if (this.#signatureFailures < SIGNATURE_FAILURES_TO_ALARM) return;
+    } else if (call.resultStatus) {
+      this.#signatureFailures = 0;
+    }
     if (code) {
       if (this.#fault?.code === code) {
         this.#fault = { ...this.#fault, calls: this.#fault.calls + 1 };
@@ -86,6 +101,7 @@ function describe(code: string): string {
     case 'KEY_NOT_FOUND':
       return 'Antom knows no key with this version: check ANTOM_KEY_VERSION and the key uploaded to Antom.';
     case 'INVALID_CLIENT':
+    case 'CLIENT_INVALID':
     case 'INVALID_CLIENT_STATUS':
       return 'Antom does not accept this client id: check ANTOM_CLIENT_ID and the gateway URL (sandbox or live).';
     default:
