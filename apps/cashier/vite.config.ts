@@ -3,7 +3,7 @@
 //  - default: checkout.html (/checkout/…), plus public/ (method logos, favicon);
 //  - `--mode pages`: shop.html (/) and admin.html (/admin);
 //  - `--mode embed`: embed.js, one self-contained ES module (styles inlined as constructable sheets) that
-//    a merchant imports from its own pages.
+//    a merchant imports from its own pages, plus embed-*.js chunks it fetches on demand (other languages).
 import { resolve } from 'node:path';
 import { defineConfig, type UserConfig } from 'vite';
 
@@ -39,6 +39,14 @@ export default defineConfig(({ mode }): UserConfig => {
     ...shared,
     root: here,
     publicDir: false,
+    resolve: {
+      alias: [
+        {
+          find: /^\.\/text-code-loader\.ts$/,
+          replacement: resolve(here, 'src/checkout/text-code-loader.embed.ts'),
+        },
+      ],
+    },
     build: {
       outDir: dist,
       emptyOutDir: false,
@@ -46,8 +54,14 @@ export default defineConfig(({ mode }): UserConfig => {
       lib: { entry: resolve(here, 'src/embed.ts'), formats: ['es'], fileName: () => 'embed.js' },
       // Library builds keep whitespace and annotation comments by default; this one ships to browsers as
       // is, so it is minified and keeps only licence comments.
+      // Languages other than English and the save/reminder tools are chunks loaded on demand, named
+      // embed-… so the server can answer them to any origin as it does embed.js (page.routes.ts).
       rolldownOptions: {
-        output: { minify: true, comments: { legal: true, annotation: false, jsdoc: false } },
+        output: {
+          minify: true,
+          comments: { legal: true, annotation: false, jsdoc: false },
+          chunkFileNames: 'embed-[name]-[hash].js',
+        },
       },
     },
   };

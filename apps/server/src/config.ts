@@ -2,6 +2,7 @@
 // process with one message that lists every problem (PRODUCT.md "Configuration").
 import { readFileSync } from 'node:fs';
 import { loadPrivateKey, loadPublicKey, type KeyInput } from '@paydesk/antom';
+import { readBranding, type Branding } from './checkout/branding.ts';
 import { catalogProblems, DEFAULT_CATALOG, type CatalogMethod } from './methods/catalog.ts';
 
 export interface Config {
@@ -12,6 +13,8 @@ export interface Config {
   /** Connections per instance on PostgreSQL (each instance also holds one for LISTEN). */
   databasePoolSize: number;
   merchantName: string;
+  /** The merchant's logo, accent colour, support and legal links on the buyer's pages (D15). */
+  branding: Branding;
   /** Null: generate one at first start and keep it in the database. */
   merchantApiKey: string | null;
   webhook: { url: string; secret: string } | null;
@@ -185,6 +188,10 @@ export function loadConfig(env: Env, overrides: DeepPartial<Config> = {}): Reado
     }
   }
 
+  const branding = overrides.branding
+    ? { ...readBranding({}, problems), ...overrides.branding }
+    : readBranding(env, problems);
+
   const logLevel = (overrides.logLevel ?? env.LOG_LEVEL ?? 'info') as Config['logLevel'];
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
@@ -199,6 +206,7 @@ export function loadConfig(env: Env, overrides: DeepPartial<Config> = {}): Reado
     databaseUrl,
     databasePoolSize: overrides.databasePoolSize ?? int('DATABASE_POOL_SIZE', 10, 1, 500),
     merchantName: overrides.merchantName ?? env.MERCHANT_NAME ?? 'Paydesk Demo Store',
+    branding: branding as Branding,
     merchantApiKey,
     webhook: webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : null,
     antom: {

@@ -103,6 +103,7 @@ export function buildDomain(infra: Infrastructure): Domain {
     clock,
     methods,
     merchantName: config.merchantName,
+    branding: config.branding,
     presentation: config.checkout.presentation,
     isSandbox: gateway.isSandbox,
     successRedirectSeconds: config.checkout.successRedirectSeconds,

@@ -33,4 +33,30 @@ export async function pageRoutes(app: FastifyInstance, deps: { dist: string }): 
       .header('cache-control', 'no-cache')
       .send(embed);
   });
+
+  // The embed's on-demand chunks (other languages, the save tools; D15), imported by embed.js from
+  // the merchant's origin in CORS mode like embed.js itself. Content-hashed names, so cached for good.
+  const chunks = new Map<string, string>();
+  app.get<{ Params: { chunk: string } }>(
+    '/embed-:chunk',
+    { schema: { hide: true } },
+    async (request, reply) => {
+      const name = `embed-${request.params.chunk}`;
+      if (!/^embed-[\w-]+\.js$/.test(name)) return reply.callNotFound();
+      let body = chunks.get(name);
+      if (body === undefined) {
+        try {
+          body = readFileSync(join(deps.dist, name), 'utf8');
+        } catch {
+          return reply.callNotFound();
+        }
+        chunks.set(name, body);
+      }
+      return reply
+        .type('text/javascript; charset=utf-8')
+        .header('access-control-allow-origin', '*')
+        .header('cache-control', 'public, max-age=31536000, immutable')
+        .send(body);
+    },
+  );
 }
