@@ -16,6 +16,8 @@ import { fastCatalog, testKeys } from './helpers/stack.ts';
 /** A gateway whose answers the test sets, recording every call. */
 class ScriptedGateway implements PaymentGateway {
   readonly isSandbox = false;
+  maxCallDurationMs = () => 20_000;
+  maxPayDurationMs = () => 30_000;
   inquiry: InquiryResult = { kind: 'unknown', code: 'NOT_SET' };
   cancel: CancelResult = { kind: 'rejected', code: 'ORDER_STATUS_INVALID', message: 'no' };
   readonly calls: string[] = [];

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database.ts';
 import { inTransaction } from '../src/db/transaction.ts';
 import { createTestDatabase } from './helpers/database.ts';
-import { claimNext } from '../src/sweeper/claim.ts';
+import { claimNext } from '../src/sweeper/claim.repository.ts';
 import { startReceiver, type Receiver } from './helpers/receiver.ts';
 import { API_KEY, startStack, waitFor, type Stack } from './helpers/stack.ts';
 

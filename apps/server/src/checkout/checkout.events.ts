@@ -8,9 +8,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { DB, OrderRow } from '../db/schema.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import { latestEventSeq } from '../events/order-event.repository.ts';
 import { BUYER_EVENT_TYPES } from '../events/order-events.ts';
 import { findOrder } from '../orders/order.repository.ts';
 import type { CheckoutService } from './checkout.service.ts';
+
+const BUYER_EVENT_TYPES_LIST = [...BUYER_EVENT_TYPES];
 
 export interface CheckoutStreamsDeps {
   db: Kysely<DB>;
@@ -155,13 +158,7 @@ export class CheckoutStreams {
       .catch((error) => this.#d.log.warn({ err: error, orderId: group.orderId }, 'sse push failed'));
   }
 
-  async #latestSeq(orderId: string): Promise<number> {
-    const row = await this.#d.db
-      .selectFrom('order_events')
-      .select((eb) => eb.fn.max('seq').as('seq'))
-      .where('order_id', '=', orderId)
-      .where('type', 'in', [...BUYER_EVENT_TYPES])
-      .executeTakeFirst();
-    return Number(row?.seq ?? 0);
+  #latestSeq(orderId: string): Promise<number> {
+    return latestEventSeq(this.#d.db, orderId, BUYER_EVENT_TYPES_LIST);
   }
 }

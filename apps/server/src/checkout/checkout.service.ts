@@ -9,7 +9,8 @@ import { hashToken } from '../domain/ids.ts';
 import { buyerPaymentStatus } from '../domain/state-machine.ts';
 import type { CatalogMethod } from '../methods/catalog.ts';
 import type { MethodService } from '../methods/method.service.ts';
-import { currentPayment, findOrderByTokenHash } from '../orders/order.repository.ts';
+import { findOrderByTokenHash } from '../orders/order.repository.ts';
+import { currentPayment } from '../payments/payment.repository.ts';
 import { paymentReason } from '../orders/order.views.ts';
 import type { StatusCache } from './status.cache.ts';
 

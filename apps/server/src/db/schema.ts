@@ -1,12 +1,14 @@
 // Row types of every table, as Kysely sees them (see migrations.ts for the DDL).
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type {
+  AttemptStatus,
+  OrderStatus,
+  RefundKind,
+  RefundMethod,
+  RefundStatus,
+} from '../domain/state-machine.ts';
 
-export type OrderStatus = 'OPEN' | 'PAID' | 'EXPIRED' | 'CLOSED';
-export type AttemptStatus =
-  'PENDING' | 'UNKNOWN' | 'PROCESSING' | 'CANCELLING' | 'ABANDONED' | 'SUCCESS' | 'FAIL' | 'CANCELLED';
-export type RefundKind = 'MERCHANT' | 'DUPLICATE';
-export type RefundMethod = 'REFUND' | 'CANCEL' | 'NONE';
-export type RefundStatus = 'PENDING' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED' | 'MANUAL';
+export type { AttemptStatus, OrderStatus, RefundKind, RefundMethod, RefundStatus };
 
 export interface OrdersTable {
   id: string;

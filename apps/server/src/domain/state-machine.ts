@@ -1,7 +1,14 @@
 // The state machines as data (STYLE point 5). Every status change goes through `assertTransition` and a
 // compare-and-set update (payment.state.ts), so a state never moves backwards, whoever asks: a route, a
 // notification or the sweeper.
-import type { AttemptStatus, OrderStatus, RefundStatus } from '../db/schema.ts';
+
+export type OrderStatus = 'OPEN' | 'PAID' | 'EXPIRED' | 'CLOSED';
+export type AttemptStatus =
+  'PENDING' | 'UNKNOWN' | 'PROCESSING' | 'CANCELLING' | 'ABANDONED' | 'SUCCESS' | 'FAIL' | 'CANCELLED';
+/** MERCHANT: asked for through the Merchant API. DUPLICATE: a surplus payment given back (S10). */
+export type RefundKind = 'MERCHANT' | 'DUPLICATE';
+export type RefundMethod = 'REFUND' | 'CANCEL' | 'NONE';
+export type RefundStatus = 'PENDING' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED' | 'MANUAL';
 
 /**
  * Payment attempts. PENDING: intent committed, `pay` not answered yet. UNKNOWN: `pay`'s answer was lost

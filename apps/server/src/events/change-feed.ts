@@ -10,6 +10,7 @@ import type { Listener, Signals } from '../db/database.ts';
 import type { DB } from '../db/schema.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { EventBus } from './event-bus.ts';
+import { ordersChangedSince, topEventSeq } from './order-event.repository.ts';
 import { BUYER_EVENT_TYPES } from './order-events.ts';
 
 export interface ChangeFeedDeps {
@@ -68,28 +69,16 @@ export class ChangeFeed {
     const now = clock.now();
     if (this.#marks.length === 0) {
       // The first pass opens the window: streams opened from now on read their own starting state.
-      const top = await db
-        .selectFrom('order_events')
-        .select((eb) => eb.fn.max('seq').as('seq'))
-        .executeTakeFirst();
-      this.#marks.push({ at: now, seq: Number(top?.seq ?? 0) });
+      this.#marks.push({ at: now, seq: await topEventSeq(db) });
       return;
     }
     const lookBack = this.#d.lookBackMs ?? 30_000;
     while (this.#marks.length > 1 && this.#marks[1]!.at <= now - lookBack) this.#marks.shift();
     const from = this.#marks[0]!.seq;
-    const rows = await db
-      .selectFrom('order_events')
-      .select('order_id')
-      .select((eb) => eb.fn.max('seq').as('seq'))
-      .where('seq', '>', from)
-      .where('type', 'in', [...BUYER_EVENT_TYPES])
-      .groupBy('order_id')
-      .execute();
     let highest = from;
-    for (const row of rows) {
-      highest = Math.max(highest, Number(row.seq));
-      if (bus.has(row.order_id)) bus.publish(row.order_id);
+    for (const row of await ordersChangedSince(db, from, [...BUYER_EVENT_TYPES])) {
+      highest = Math.max(highest, row.seq);
+      if (bus.has(row.orderId)) bus.publish(row.orderId);
     }
     this.#marks.push({ at: now, seq: highest });
   }

@@ -3,6 +3,7 @@
 import { newId } from '../domain/ids.ts';
 import type { Tx } from '../db/transaction.ts';
 import type { EventBus } from './event-bus.ts';
+import { insertOrderEvent } from './order-event.repository.ts';
 
 /** Event types the buyer's live stream forwards. */
 export const BUYER_EVENT_TYPES = new Set([
@@ -30,9 +31,12 @@ export async function recordEvent(
   data: Record<string, unknown>,
   now: number,
 ): Promise<void> {
-  await tx.trx
-    .insertInto('order_events')
-    .values({ id: newId('evt', now), order_id: orderId, type, data: JSON.stringify(data), created_at: now })
-    .execute();
+  await insertOrderEvent(tx.trx, {
+    id: newId('evt', now),
+    order_id: orderId,
+    type,
+    data: JSON.stringify(data),
+    created_at: now,
+  });
   if (BUYER_EVENT_TYPES.has(type)) bus.changed(tx, orderId);
 }

@@ -107,6 +107,10 @@ export type VerifiedNotification =
 export interface PaymentGateway {
   /** True for the Paydesk sandbox (the cashier then shows a wallet link). */
   readonly isSandbox: boolean;
+  /** The longest one call may take with its resends (ms): a sweeper step's claim covers three of them. */
+  maxCallDurationMs(): number;
+  /** The longest a confirm may wait on `pay` (ms): how long a PENDING attempt is left to its confirm. */
+  maxPayDurationMs(): number;
   createPayment(input: CreatePaymentInput, context: CallContext): Promise<CreatePaymentResult>;
   inquirePayment(paymentRequestId: string, context: CallContext): Promise<InquiryResult>;
   cancelPayment(paymentRequestId: string, context: CallContext): Promise<CancelResult>;

@@ -8,6 +8,7 @@ import { isUniqueViolation } from '../db/database.ts';
 import type { DB } from '../db/schema.ts';
 import type { Clock } from '../domain/clock.ts';
 import { DomainError } from '../domain/errors.ts';
+import { findKey, insertKey, keepAnswer, releaseKey, takeOverKey } from './idempotency.repository.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -46,29 +47,13 @@ export function installIdempotency(app: FastifyInstance, deps: { db: Kysely<DB>;
     const scope = scopeOf(request);
     const hash = requestHash(request);
     try {
-      await db
-        .insertInto('idempotency_keys')
-        .values({
-          scope,
-          key,
-          request_hash: hash,
-          state: 'IN_PROGRESS',
-          response_status: null,
-          response_body: null,
-          created_at: clock.now(),
-        })
-        .execute();
+      await insertKey(db, { scope, key }, hash, clock.now());
       request.idempotency = { scope, key };
       return;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }
-    const stored = await db
-      .selectFrom('idempotency_keys')
-      .selectAll()
-      .where('scope', '=', scope)
-      .where('key', '=', key)
-      .executeTakeFirst();
+    const stored = await findKey(db, { scope, key });
     if (!stored) throw new DomainError('CONFLICT', 'the Idempotency-Key was released meanwhile; send again');
     if (stored.request_hash !== hash) {
       throw new DomainError(
@@ -81,15 +66,7 @@ export function installIdempotency(app: FastifyInstance, deps: { db: Kysely<DB>;
       // STALE_MS the retry takes the key over. Handlers are safe to run again: refunds derive their
       // refundRequestId from the key, confirms find the live payment, closes are idempotent.
       if (stored.created_at < clock.now() - STALE_MS) {
-        const taken = await db
-          .updateTable('idempotency_keys')
-          .set({ created_at: clock.now() })
-          .where('scope', '=', scope)
-          .where('key', '=', key)
-          .where('state', '=', 'IN_PROGRESS')
-          .where('created_at', '=', stored.created_at)
-          .executeTakeFirst();
-        if (Number(taken.numUpdatedRows) === 1) {
+        if (await takeOverKey(db, { scope, key }, stored.created_at, clock.now())) {
           request.idempotency = { scope, key };
           return;
         }
@@ -110,10 +87,6 @@ export function installIdempotency(app: FastifyInstance, deps: { db: Kysely<DB>;
     const slot = request.idempotency;
     if (!slot) return payload;
     request.idempotency = undefined;
-    const query = db
-      .deleteFrom('idempotency_keys')
-      .where('scope', '=', slot.scope)
-      .where('key', '=', slot.key);
     // Answers that say "try again" are not kept, or the retry they invite would replay them for ever.
     const transient =
       reply.statusCode >= 500 ||
@@ -121,20 +94,14 @@ export function installIdempotency(app: FastifyInstance, deps: { db: Kysely<DB>;
       (reply.statusCode === 409 &&
         typeof payload === 'string' &&
         /"code":"(CONFLICT|IDEMPOTENCY_KEY_IN_USE)"/.test(payload));
-    if (transient) {
-      await query.execute();
-    } else {
-      await db
-        .updateTable('idempotency_keys')
-        .set({
-          state: 'DONE',
-          response_status: reply.statusCode,
-          response_body: typeof payload === 'string' ? payload : String(payload ?? ''),
-        })
-        .where('scope', '=', slot.scope)
-        .where('key', '=', slot.key)
-        .execute();
-    }
+    if (transient) await releaseKey(db, slot, false);
+    else
+      await keepAnswer(
+        db,
+        slot,
+        reply.statusCode,
+        typeof payload === 'string' ? payload : String(payload ?? ''),
+      );
     return payload;
   };
 
@@ -142,12 +109,7 @@ export function installIdempotency(app: FastifyInstance, deps: { db: Kysely<DB>;
   const onResponse = async (request: FastifyRequest) => {
     const slot = request.idempotency;
     if (!slot) return;
-    await db
-      .deleteFrom('idempotency_keys')
-      .where('scope', '=', slot.scope)
-      .where('key', '=', slot.key)
-      .where('state', '=', 'IN_PROGRESS')
-      .execute();
+    await releaseKey(db, slot, true);
   };
 
   // Only the routes that take a key run these hooks: reads (the buyer's poll above all) skip them.

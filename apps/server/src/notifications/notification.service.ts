@@ -7,7 +7,9 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { GatewayNotification, PaymentGateway } from '../gateway/payment-gateway.ts';
-import { findPayment, findRefund } from '../orders/order.repository.ts';
+import { findPayment, makeDue } from '../payments/payment.repository.ts';
+import { findRefund } from '../refunds/refund.repository.ts';
+import { insertNotification } from './notification.repository.ts';
 import type { PaymentService } from '../payments/payment.service.ts';
 import type { RefundService } from '../refunds/refund.service.ts';
 
@@ -125,22 +127,13 @@ export class NotificationService {
     const before = attempt.status;
     if (!n.final) {
       // PAYMENT_PENDING: the buyer acted; ask Antom soon rather than wait for the schedule.
-      await this.#d.db
-        .updateTable('payments')
-        .set({ next_check_at: this.#d.clock.now() })
-        .where('id', '=', attempt.id)
-        .where('status', 'in', ['PROCESSING', 'UNKNOWN', 'ABANDONED'])
-        .execute();
+      await makeDue(this.#d.db, attempt.id, ['PROCESSING', 'UNKNOWN', 'ABANDONED'], this.#d.clock.now());
       return { ...ids, outcome: 'APPLIED' as const };
     }
     if (n.succeeded) {
       if (attempt.status === 'CANCELLING') {
         // Our cancel is in flight; Antom's answer to it decides (a paid cancel is refunded by Antom).
-        await this.#d.db
-          .updateTable('payments')
-          .set({ next_check_at: this.#d.clock.now() })
-          .where('id', '=', attempt.id)
-          .execute();
+        await makeDue(this.#d.db, attempt.id, ['CANCELLING'], this.#d.clock.now());
         return { ...ids, outcome: 'APPLIED' as const };
       }
       const after = await this.#d.payments.settleSuccess(
@@ -196,22 +189,19 @@ export class NotificationService {
       const value = headers[name];
       if (value !== undefined) kept[name] = String(Array.isArray(value) ? value[0] : value).slice(0, 2048);
     }
-    await this.#d.db
-      .insertInto('notifications')
-      .values({
-        order_id: fields.orderId ?? null,
-        payment_id: fields.paymentId ?? null,
-        refund_id: fields.refundId ?? null,
-        notify_type: fields.notifyType ?? null,
-        headers: JSON.stringify(kept),
-        // Kept as text; a NUL byte (only ever in garbage) cannot be stored by PostgreSQL, so it is
-        // replaced, rather than turning a refused notification into a 500 (found by fuzzing, issue #6).
-        body: rawBody.toString('utf8').slice(0, 65_536).replaceAll('\u0000', '\ufffd'),
-        verified: fields.verified ? 1 : 0,
-        outcome: fields.outcome,
-        error: fields.error,
-        created_at: this.#d.clock.now(),
-      })
-      .execute();
+    await insertNotification(this.#d.db, {
+      order_id: fields.orderId ?? null,
+      payment_id: fields.paymentId ?? null,
+      refund_id: fields.refundId ?? null,
+      notify_type: fields.notifyType ?? null,
+      headers: JSON.stringify(kept),
+      // Kept as text; a NUL byte (only ever in garbage) cannot be stored by PostgreSQL, so it is
+      // replaced, rather than turning a refused notification into a 500 (found by fuzzing, issue #6).
+      body: rawBody.toString('utf8').slice(0, 65_536).replaceAll('\u0000', '\ufffd'),
+      verified: fields.verified ? 1 : 0,
+      outcome: fields.outcome,
+      error: fields.error,
+      created_at: this.#d.clock.now(),
+    });
   }
 }

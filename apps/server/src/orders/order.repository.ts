@@ -1,10 +1,12 @@
-// Reads of orders, payments and refunds shared by the services. Writes of status go through payment.state.ts.
-import type { Kysely } from 'kysely';
-import type { DB, OrderRow, PaymentRow, RefundRow } from '../db/schema.ts';
+// The orders table: reads, the insert, the row lock every order-changing transaction starts with, the
+// refund running totals, and the operator flag. Status changes go through db/repository.ts's
+// compare-and-set (payments/payment.state.ts).
+import type { OrderListQuery } from '@paydesk/api';
+import type { Insertable } from 'kysely';
+import type { Reader } from '../db/repository.ts';
+import type { DB, OrderRow, OrderStatus } from '../db/schema.ts';
 import type { Tx } from '../db/transaction.ts';
 import { LIVE_ATTEMPT_STATUSES } from '../domain/state-machine.ts';
-
-export type Reader = Kysely<DB>;
 
 /**
  * Takes the order's row lock for the rest of the transaction (PostgreSQL; SQLite runs one transaction at a
@@ -29,56 +31,104 @@ export function findOrderByTokenHash(db: Reader, tokenHash: string): Promise<Ord
   return db.selectFrom('orders').selectAll().where('checkout_token_hash', '=', tokenHash).executeTakeFirst();
 }
 
-export function findPayment(db: Reader, id: string): Promise<PaymentRow | undefined> {
-  return db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
+export function insertOrder(db: Reader, row: Insertable<DB['orders']>): Promise<OrderRow> {
+  return db.insertInto('orders').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-export function findLivePayment(db: Reader, orderId: string): Promise<PaymentRow | undefined> {
-  return db
-    .selectFrom('payments')
-    .selectAll()
-    .where('order_id', '=', orderId)
-    .where('status', 'in', LIVE_ATTEMPT_STATUSES)
-    .executeTakeFirst();
-}
-
-export function listPayments(db: Reader, orderId: string): Promise<PaymentRow[]> {
-  return db
-    .selectFrom('payments')
-    .selectAll()
-    .where('order_id', '=', orderId)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-}
-
-export function findRefund(db: Reader, id: string): Promise<RefundRow | undefined> {
-  return db.selectFrom('refunds').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-export function listRefunds(db: Reader, orderId: string): Promise<RefundRow[]> {
-  return db
-    .selectFrom('refunds')
-    .selectAll()
-    .where('order_id', '=', orderId)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+/** A page of orders, newest first, after the cursor (created_at, id), filtered as the Merchant API asks. */
+export function listOrders(
+  db: Reader,
+  query: Pick<OrderListQuery, 'status' | 'needsAttention' | 'q'>,
+  after: { createdAt: number; id: string } | undefined,
+  limit: number,
+): Promise<OrderRow[]> {
+  let q = db.selectFrom('orders').selectAll();
+  if (query.status) q = q.where('status', '=', query.status as OrderStatus);
+  if (query.needsAttention !== undefined) {
+    q = query.needsAttention
+      ? q.where('needs_attention', 'is not', null)
+      : q.where('needs_attention', 'is', null);
+  }
+  if (query.q) {
+    const term = query.q.trim();
+    const byPayment = db
+      .selectFrom('payments')
+      .select('order_id')
+      .where((eb) => eb.or([eb('id', '=', term), eb('gateway_payment_id', '=', term)]));
+    q = q.where((eb) => eb.or([eb('id', '=', term), eb('reference', '=', term), eb('id', 'in', byPayment)]));
+  }
+  if (after) {
+    q = q.where((eb) =>
+      eb.or([
+        eb('created_at', '<', after.createdAt),
+        eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)]),
+      ]),
+    );
+  }
+  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
 
 /**
- * The payment a buyer should see: the live attempt, else the one that ended last (so a duplicate paid
- * after the order was paid shows its refund notice), else none.
+ * Open orders past their time with no live attempt (issue 4 point 9): those wait for their attempt's own
+ * timeout, and leaving them out keeps them from filling the batch and starving the others.
  */
-export async function currentPayment(db: Reader, orderId: string): Promise<PaymentRow | undefined> {
-  const live = await findLivePayment(db, orderId);
-  if (live) return live;
+export async function findExpiringOrderIds(db: Reader, now: number, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('orders')
+    .select('id')
+    .where('status', '=', 'OPEN')
+    .where('expires_at', '<=', now)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('payments')
+            .select('payments.id')
+            .whereRef('payments.order_id', '=', 'orders.id')
+            .where('payments.status', 'in', LIVE_ATTEMPT_STATUSES),
+        ),
+      ),
+    )
+    .orderBy('expires_at')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/** The refund running totals of an order, changed only if they still read `expected` (compare-and-set). */
+export function setRefundTotal(
+  db: Reader,
+  orderId: string,
+  column: 'refunded' | 'refund_reserved',
+  expected: string,
+  next: string,
+  now: number,
+): Promise<OrderRow | undefined> {
   return db
-    .selectFrom('payments')
-    .selectAll()
-    .where('order_id', '=', orderId)
-    .orderBy((eb) => eb.fn.coalesce('final_at', 'updated_at'), 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
+    .updateTable('orders')
+    .set({ [column]: next, updated_at: now })
+    .where('id', '=', orderId)
+    .where(column, '=', expected)
+    .returningAll()
     .executeTakeFirst();
+}
+
+/** Marks an order for an operator with the reason (kept until an operator looks). */
+export function flagOrder(db: Reader, orderId: string, why: string, now: number): Promise<OrderRow> {
+  return db
+    .updateTable('orders')
+    .set({ needs_attention: why, updated_at: now })
+    .where('id', '=', orderId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Orders per status, for the metrics. */
+export async function countOrdersByStatus(db: Reader): Promise<{ status: string; n: number }[]> {
+  const rows = await db
+    .selectFrom('orders')
+    .select(['status'])
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .groupBy('status')
+    .execute();
+  return rows.map((row) => ({ status: row.status, n: Number(row.n) }));
 }

@@ -3,7 +3,7 @@
 import { amountProblems, currencyExponent } from '@paydesk/antom';
 import type { CreateOrderBody, OrderEventView, OrderListQuery } from '@paydesk/api';
 import type { Kysely } from 'kysely';
-import type { DB, OrderRow, OrderStatus } from '../db/schema.ts';
+import type { DB, OrderRow } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { iso, type Clock } from '../domain/clock.ts';
 import { DomainError, type ErrorDetail } from '../domain/errors.ts';
@@ -12,7 +12,12 @@ import { recordEvent } from '../events/order-events.ts';
 import type { PaymentService } from '../payments/payment.service.ts';
 import type { StateStore } from '../payments/payment.state.ts';
 import type { Outbox } from '../webhooks/outbox.ts';
-import { findLivePayment, findOrder, listPayments, listRefunds } from './order.repository.ts';
+import { listOrderEvents } from '../events/order-event.repository.ts';
+import { listGatewayCalls } from '../gateway/gateway-call.repository.ts';
+import { listNotifications } from '../notifications/notification.repository.ts';
+import { findLivePayment, listPayments } from '../payments/payment.repository.ts';
+import { listRefunds } from '../refunds/refund.repository.ts';
+import { findOrder, insertOrder, listOrders } from './order.repository.ts';
 import { orderSummary, orderView } from './order.views.ts';
 
 export interface OrderServiceDeps {
@@ -61,32 +66,28 @@ export class OrderService {
     const now = this.#d.clock.now();
     const token = newCheckoutToken();
     return inTransaction(this.#d.db, async (tx) => {
-      const order = await tx.trx
-        .insertInto('orders')
-        .values({
-          id: newId('ord', now),
-          reference: body.reference,
-          status: 'OPEN',
-          currency: body.amount.currency,
-          amount: body.amount.value,
-          description: body.description,
-          items: JSON.stringify(body.items ?? []),
-          buyer: body.buyer ? JSON.stringify(body.buyer) : null,
-          region: body.region ?? null,
-          return_url: body.returnUrl ?? null,
-          metadata: JSON.stringify(body.metadata ?? {}),
-          checkout_token: token,
-          checkout_token_hash: hashToken(token),
-          expires_at: now + (body.expiresInSeconds ?? this.#d.defaultTtlSeconds) * 1000,
-          created_at: now,
-          updated_at: now,
-          paid_at: null,
-          final_at: null,
-          paid_payment_id: null,
-          needs_attention: null,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const order = await insertOrder(tx.trx, {
+        id: newId('ord', now),
+        reference: body.reference,
+        status: 'OPEN',
+        currency: body.amount.currency,
+        amount: body.amount.value,
+        description: body.description,
+        items: JSON.stringify(body.items ?? []),
+        buyer: body.buyer ? JSON.stringify(body.buyer) : null,
+        region: body.region ?? null,
+        return_url: body.returnUrl ?? null,
+        metadata: JSON.stringify(body.metadata ?? {}),
+        checkout_token: token,
+        checkout_token_hash: hashToken(token),
+        expires_at: now + (body.expiresInSeconds ?? this.#d.defaultTtlSeconds) * 1000,
+        created_at: now,
+        updated_at: now,
+        paid_at: null,
+        final_at: null,
+        paid_payment_id: null,
+        needs_attention: null,
+      });
       await recordEvent(
         tx,
         this.#d.state.bus,
@@ -117,9 +118,9 @@ export class OrderService {
   async history(orderId: string): Promise<OrderEventView[]> {
     const { db } = this.#d;
     const [events, calls, notifications] = await Promise.all([
-      db.selectFrom('order_events').selectAll().where('order_id', '=', orderId).orderBy('seq').execute(),
-      db.selectFrom('gateway_calls').selectAll().where('order_id', '=', orderId).orderBy('seq').execute(),
-      db.selectFrom('notifications').selectAll().where('order_id', '=', orderId).orderBy('seq').execute(),
+      listOrderEvents(db, orderId),
+      listGatewayCalls(db, orderId),
+      listNotifications(db, orderId),
     ]);
     const merged: (OrderEventView & { sort: number; rank: number })[] = [
       ...events.map((e) => ({
@@ -176,37 +177,9 @@ export class OrderService {
   async list(query: OrderListQuery) {
     const { db, publicUrl } = this.#d;
     const limit = query.limit ?? 20;
-    let q = db.selectFrom('orders').selectAll();
-    if (query.status) q = q.where('status', '=', query.status as OrderStatus);
-    if (query.needsAttention !== undefined) {
-      q = query.needsAttention
-        ? q.where('needs_attention', 'is not', null)
-        : q.where('needs_attention', 'is', null);
-    }
-    if (query.q) {
-      const term = query.q.trim();
-      const byPayment = db
-        .selectFrom('payments')
-        .select('order_id')
-        .where((eb) => eb.or([eb('id', '=', term), eb('gateway_payment_id', '=', term)]));
-      q = q.where((eb) =>
-        eb.or([eb('id', '=', term), eb('reference', '=', term), eb('id', 'in', byPayment)]),
-      );
-    }
-    if (query.cursor) {
-      const cursor = decodeCursor(query.cursor);
-      q = q.where((eb) =>
-        eb.or([
-          eb('created_at', '<', cursor.c),
-          eb.and([eb('created_at', '=', cursor.c), eb('id', '<', cursor.i)]),
-        ]),
-      );
-    }
-    const rows = await q
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit + 1)
-      .execute();
+    const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const after = cursor ? { createdAt: cursor.c, id: cursor.i } : undefined;
+    const rows = await listOrders(db, query, after, limit + 1);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {

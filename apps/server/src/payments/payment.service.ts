@@ -22,7 +22,9 @@ import type {
 import type { CatalogMethod } from '../methods/catalog.ts';
 import type { MethodService } from '../methods/method.service.ts';
 import { recordEvent } from '../events/order-events.ts';
-import { findLivePayment, findOrder, findPayment, lockOrder } from '../orders/order.repository.ts';
+import { findOrder, flagOrder, lockOrder } from '../orders/order.repository.ts';
+import { insertRefundOnce } from '../refunds/refund.repository.ts';
+import { findLivePayment, findPayment, insertPayment, makeOthersDue } from './payment.repository.ts';
 import { orderSummary, paymentView } from '../orders/order.views.ts';
 import type { Outbox } from '../webhooks/outbox.ts';
 import type { StateStore } from './payment.state.ts';
@@ -171,35 +173,31 @@ export class PaymentService {
           : Infinity;
     const gatewayCap = now + limit - this.#d.gatewayExpiryGraceMs;
     const expiresAt = Math.min(now + method.timeoutSeconds * 1000, order.expires_at, gatewayCap);
-    const row = await tx.trx
-      .insertInto('payments')
-      .values({
-        id: newId('pay', now),
-        order_id: order.id,
-        status: 'PENDING',
-        reason: null,
-        method_type: method.type,
-        terminal_type: input.terminalType,
-        currency: order.currency,
-        amount: order.amount,
-        gateway_payment_id: null,
-        code_kind: null,
-        code_value: null,
-        deep_link: null,
-        wallet_url: null,
-        expires_at: expiresAt,
-        gateway_expires_at: expiresAt + this.#d.gatewayExpiryGraceMs,
-        created_at: now,
-        updated_at: now,
-        paid_at: null,
-        final_at: null,
-        // If this process dies before `pay` answers, the sweeper takes over after the lease (issue 6 point 5).
-        next_check_at: now + this.#d.payLeaseMs,
-        lease_until: null,
-        cancel_reason: null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertPayment(tx.trx, {
+      id: newId('pay', now),
+      order_id: order.id,
+      status: 'PENDING',
+      reason: null,
+      method_type: method.type,
+      terminal_type: input.terminalType,
+      currency: order.currency,
+      amount: order.amount,
+      gateway_payment_id: null,
+      code_kind: null,
+      code_value: null,
+      deep_link: null,
+      wallet_url: null,
+      expires_at: expiresAt,
+      gateway_expires_at: expiresAt + this.#d.gatewayExpiryGraceMs,
+      created_at: now,
+      updated_at: now,
+      paid_at: null,
+      final_at: null,
+      // If this process dies before `pay` answers, the sweeper takes over after the lease (issue 6 point 5).
+      next_check_at: now + this.#d.payLeaseMs,
+      lease_until: null,
+      cancel_reason: null,
+    });
     await recordEvent(
       tx,
       this.#d.state.bus,
@@ -577,14 +575,14 @@ export class PaymentService {
           if (!paidOrder) throw new Error(`order ${order.id} changed under its lock`);
           // Another code may still be live (a buyer who left a non-cancellable one and then paid it):
           // close it now so it cannot be paid as well; the sweeper does it at once.
-          const others = await tx.trx
-            .updateTable('payments')
-            .set({ next_check_at: now })
-            .where('order_id', '=', order.id)
-            .where('id', '!=', paid.id)
-            .where('status', 'in', ['PENDING', 'UNKNOWN', 'PROCESSING'])
-            .executeTakeFirst();
-          if (Number(others.numUpdatedRows) > 0) tx.afterCommit(this.#d.wake);
+          const others = await makeOthersDue(
+            tx.trx,
+            order.id,
+            paid.id,
+            ['PENDING', 'UNKNOWN', 'PROCESSING'],
+            now,
+          );
+          if (others > 0) tx.afterCommit(this.#d.wake);
           await this.#d.outbox.enqueue(
             tx,
             'order.paid',
@@ -609,28 +607,24 @@ export class PaymentService {
     const how = method && method.cancel !== 'paid' && method.refund !== 'none' ? 'REFUND' : 'CANCEL';
     const surplus = order.status === 'PAID' ? 'DUPLICATE' : 'LATE_PAYMENT';
     const refundId = duplicateRefundId(payment.id);
-    await tx.trx
-      .insertInto('refunds')
-      .values({
-        id: refundId,
-        order_id: order.id,
-        payment_id: payment.id,
-        kind: 'DUPLICATE',
-        method: how,
-        status: 'PENDING',
-        currency: payment.currency,
-        amount: payment.amount,
-        reason: surplus,
-        failure_code: null,
-        gateway_refund_id: null,
-        created_at: now,
-        updated_at: now,
-        final_at: null,
-        next_check_at: now,
-        lease_until: null,
-      })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+    await insertRefundOnce(tx.trx, {
+      id: refundId,
+      order_id: order.id,
+      payment_id: payment.id,
+      kind: 'DUPLICATE',
+      method: how,
+      status: 'PENDING',
+      currency: payment.currency,
+      amount: payment.amount,
+      reason: surplus,
+      failure_code: null,
+      gateway_refund_id: null,
+      created_at: now,
+      updated_at: now,
+      final_at: null,
+      next_check_at: now,
+      lease_until: null,
+    });
     // The buyer is told it is on its way back; the refund service says when it is back (or an operator's).
     const reason = `${surplus}_REFUND_PENDING`;
     const updated = (await this.#d.state.patchAttempt(tx, payment, { reason })) ?? payment;
@@ -647,12 +641,7 @@ export class PaymentService {
   }
 
   async #flag(tx: Tx, order: OrderRow, why: string, now: number): Promise<void> {
-    const flagged = await tx.trx
-      .updateTable('orders')
-      .set({ needs_attention: why, updated_at: now })
-      .where('id', '=', order.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const flagged = await flagOrder(tx.trx, order.id, why, now);
     await this.#d.outbox.enqueue(
       tx,
       'order.needs_attention',

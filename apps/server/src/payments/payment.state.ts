@@ -10,6 +10,7 @@ import type {
   RefundRow,
   RefundStatus,
 } from '../db/schema.ts';
+import { compareAndSet } from '../db/repository.ts';
 import type { Tx } from '../db/transaction.ts';
 import type { Clock } from '../domain/clock.ts';
 import {
@@ -49,18 +50,12 @@ export class StateStore {
     }
     const now = this.#clock.now();
     const final = FINAL_ATTEMPT_STATUSES.includes(to);
-    const row = await tx.trx
-      .updateTable('payments')
-      .set({
-        ...patch,
-        status: to,
-        updated_at: now,
-        ...(final ? { final_at: now, next_check_at: null, lease_until: null } : {}),
-      })
-      .where('id', '=', attempt.id)
-      .where('status', '=', attempt.status)
-      .returningAll()
-      .executeTakeFirst();
+    const row = await compareAndSet(tx.trx, 'payments', attempt.id, attempt.status, {
+      ...patch,
+      status: to,
+      updated_at: now,
+      ...(final ? { final_at: now, next_check_at: null, lease_until: null } : {}),
+    });
     if (!row) return undefined;
     await recordEvent(
       tx,
@@ -81,13 +76,10 @@ export class StateStore {
 
   /** Updates fields of an attempt without changing its status, only if its status is still `status`. */
   async patchAttempt(tx: Tx, attempt: PaymentRow, patch: PaymentPatch): Promise<PaymentRow | undefined> {
-    return tx.trx
-      .updateTable('payments')
-      .set({ ...patch, updated_at: this.#clock.now() })
-      .where('id', '=', attempt.id)
-      .where('status', '=', attempt.status)
-      .returningAll()
-      .executeTakeFirst();
+    return compareAndSet(tx.trx, 'payments', attempt.id, attempt.status, {
+      ...patch,
+      updated_at: this.#clock.now(),
+    });
   }
 
   async moveOrder(
@@ -101,13 +93,12 @@ export class StateStore {
       throw new IllegalTransitionError(`order ${order.id}: ${order.status} → ${to} is not allowed`);
     }
     const now = this.#clock.now();
-    const row = await tx.trx
-      .updateTable('orders')
-      .set({ ...patch, status: to, updated_at: now, final_at: now })
-      .where('id', '=', order.id)
-      .where('status', '=', order.status)
-      .returningAll()
-      .executeTakeFirst();
+    const row = await compareAndSet(tx.trx, 'orders', order.id, order.status, {
+      ...patch,
+      status: to,
+      updated_at: now,
+      final_at: now,
+    });
     if (!row) return undefined;
     await recordEvent(
       tx,
@@ -132,18 +123,12 @@ export class StateStore {
     }
     const now = this.#clock.now();
     const final = to === 'SUCCEEDED' || to === 'FAILED';
-    const row = await tx.trx
-      .updateTable('refunds')
-      .set({
-        ...patch,
-        status: to,
-        updated_at: now,
-        ...(final ? { final_at: now, next_check_at: null, lease_until: null } : {}),
-      })
-      .where('id', '=', refund.id)
-      .where('status', '=', refund.status)
-      .returningAll()
-      .executeTakeFirst();
+    const row = await compareAndSet(tx.trx, 'refunds', refund.id, refund.status, {
+      ...patch,
+      status: to,
+      updated_at: now,
+      ...(final ? { final_at: now, next_check_at: null, lease_until: null } : {}),
+    });
     if (!row) return undefined;
     await recordEvent(
       tx,

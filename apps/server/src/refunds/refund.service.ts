@@ -14,7 +14,9 @@ import { newId } from '../domain/ids.ts';
 import type { PaymentGateway } from '../gateway/payment-gateway.ts';
 import type { MethodService } from '../methods/method.service.ts';
 import { recordEvent } from '../events/order-events.ts';
-import { findOrder, findPayment, findRefund } from '../orders/order.repository.ts';
+import { findOrder, setRefundTotal } from '../orders/order.repository.ts';
+import { findPayment } from '../payments/payment.repository.ts';
+import { findRefund, insertRefund, rescheduleRefund, switchRefundMethod } from './refund.repository.ts';
 import { orderSummary, paymentView, refundView } from '../orders/order.views.ts';
 import type { PaymentService } from '../payments/payment.service.ts';
 import type { StateStore } from '../payments/payment.state.ts';
@@ -111,37 +113,35 @@ export class RefundService {
         if (method?.refund === 'full' && (amount !== fresh.amount || fresh.refund_reserved !== '0')) {
           throw new DomainError('REFUND_NOT_SUPPORTED', `${payment.method_type} allows only one full refund`);
         }
-        const reserved = await tx.trx
-          .updateTable('orders')
-          .set({ refund_reserved: addMinor(fresh.refund_reserved, amount), updated_at: clock.now() })
-          .where('id', '=', orderId)
-          .where('refund_reserved', '=', fresh.refund_reserved)
-          .executeTakeFirst();
-        if (Number(reserved.numUpdatedRows) !== 1) continue; // another refund reserved first: read again
+        const reserved = await setRefundTotal(
+          tx.trx,
+          orderId,
+          'refund_reserved',
+          fresh.refund_reserved,
+          addMinor(fresh.refund_reserved, amount),
+          clock.now(),
+        );
+        if (!reserved) continue; // another refund reserved first: read again
         const now = clock.now();
-        const row = await tx.trx
-          .insertInto('refunds')
-          .values({
-            id: keyedId ?? newId('ref', now),
-            order_id: orderId,
-            payment_id: payment.id,
-            kind: 'MERCHANT',
-            method: 'REFUND',
-            status: 'PENDING',
-            currency: order.currency,
-            amount,
-            reason: input.reason ?? null,
-            failure_code: null,
-            gateway_refund_id: null,
-            created_at: now,
-            updated_at: now,
-            final_at: null,
-            // A backstop: if this process dies before Antom answers, the sweeper resends the same refund.
-            next_check_at: now + 30_000,
-            lease_until: null,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
+        const row = await insertRefund(tx.trx, {
+          id: keyedId ?? newId('ref', now),
+          order_id: orderId,
+          payment_id: payment.id,
+          kind: 'MERCHANT',
+          method: 'REFUND',
+          status: 'PENDING',
+          currency: order.currency,
+          amount,
+          reason: input.reason ?? null,
+          failure_code: null,
+          gateway_refund_id: null,
+          created_at: now,
+          updated_at: now,
+          final_at: null,
+          // A backstop: if this process dies before Antom answers, the sweeper resends the same refund.
+          next_check_at: now + 30_000,
+          lease_until: null,
+        });
         await recordEvent(
           tx,
           this.#d.state.bus,
@@ -177,15 +177,7 @@ export class RefundService {
       // Outside the cancel window: fall back to a refund if the method has one, else an operator must act.
       const method = this.#d.methods.find(payment.method_type);
       if (method && method.refund !== 'none') {
-        const switched = await inTransaction(this.#d.db, (tx) =>
-          tx.trx
-            .updateTable('refunds')
-            .set({ method: 'REFUND', updated_at: this.#d.clock.now() })
-            .where('id', '=', refund.id)
-            .where('status', '=', 'PENDING')
-            .returningAll()
-            .executeTakeFirst(),
-        );
+        const switched = await switchRefundMethod(this.#d.db, refund.id, 'REFUND', this.#d.clock.now());
         return switched ? this.#send(switched) : this.#mustFind(refund.id);
       }
       return this.#fail(refund, result.code);
@@ -353,13 +345,14 @@ export class RefundService {
       const order = (await findOrder(tx.trx, refund.order_id)) as OrderRow;
       const next =
         sign > 0 ? addMinor(order[column], refund.amount) : subtractMinor(order[column], refund.amount);
-      const updated = await tx.trx
-        .updateTable('orders')
-        .set({ [column]: next, updated_at: this.#d.clock.now() })
-        .where('id', '=', order.id)
-        .where(column, '=', order[column])
-        .returningAll()
-        .executeTakeFirst();
+      const updated = await setRefundTotal(
+        tx.trx,
+        order.id,
+        column,
+        order[column],
+        next,
+        this.#d.clock.now(),
+      );
       if (updated) return updated;
     }
     throw new DomainError('CONFLICT', 'the order changed too often; the sweeper will retry');
@@ -367,17 +360,7 @@ export class RefundService {
 
   async #reschedule(refund: RefundRow): Promise<RefundRow> {
     const delay = REFUND_RETRY_MS[Math.min(refund.check_count, REFUND_RETRY_MS.length - 1)] ?? 300_000;
-    const updated = await this.#d.db
-      .updateTable('refunds')
-      .set({
-        next_check_at: this.#d.clock.now() + delay,
-        check_count: refund.check_count + 1,
-        lease_until: null,
-      })
-      .where('id', '=', refund.id)
-      .where('status', '=', refund.status)
-      .returningAll()
-      .executeTakeFirst();
+    const updated = await rescheduleRefund(this.#d.db, refund, this.#d.clock.now() + delay);
     return updated ?? this.#mustFind(refund.id);
   }
 

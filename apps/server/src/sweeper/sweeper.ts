@@ -1,18 +1,19 @@
 // The sweeper settles what routes and notifications left open (issue 4 points 7–9): attempts whose
 // answer was lost, codes being shown (asked on a back-off schedule, one call per attempt however often the
 // buyer polls), timeouts (S19), cancels to resend, refunds to send or ask about, and orders to expire.
-// Each tick does a bounded batch; each item is claimed with a lease (claim.ts), so instances share the work.
+// Each tick does a bounded batch; each item is claimed with a lease (claim.repository.ts), so instances share the work.
 import type { Database } from '../db/database.ts';
 import { inTransaction } from '../db/transaction.ts';
 import type { Clock } from '../domain/clock.ts';
-import { LIVE_ATTEMPT_STATUSES, OPEN_ATTEMPT_STATUSES } from '../domain/state-machine.ts';
-import { findLivePayment, findOrder } from '../orders/order.repository.ts';
+import { OPEN_ATTEMPT_STATUSES } from '../domain/state-machine.ts';
+import { findExpiringOrderIds, findOrder } from '../orders/order.repository.ts';
+import { findLivePayment } from '../payments/payment.repository.ts';
 import { orderSummary } from '../orders/order.views.ts';
 import type { PaymentService } from '../payments/payment.service.ts';
 import type { StateStore } from '../payments/payment.state.ts';
 import type { RefundService } from '../refunds/refund.service.ts';
 import type { Outbox } from '../webhooks/outbox.ts';
-import { eachClaimed } from './claim.ts';
+import { eachClaimed } from './claim.repository.ts';
 
 export interface SweepReport {
   attempts: number;
@@ -62,27 +63,7 @@ export class Sweeper {
     report.refunds = refunds.done;
     report.errors += attempts.errors + refunds.errors;
 
-    // Orders with a live payment wait for its own timeout (issue 4 point 9); leaving them out here keeps
-    // them from filling the batch and starving the others.
-    const expiring = await db
-      .selectFrom('orders')
-      .select('id')
-      .where('status', '=', 'OPEN')
-      .where('expires_at', '<=', now)
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('payments')
-              .select('payments.id')
-              .whereRef('payments.order_id', '=', 'orders.id')
-              .where('payments.status', 'in', LIVE_ATTEMPT_STATUSES),
-          ),
-        ),
-      )
-      .orderBy('expires_at')
-      .limit(batchSize)
-      .execute();
-    for (const { id } of expiring) {
+    for (const id of await findExpiringOrderIds(db, now, batchSize)) {
       try {
         if (await this.#expire(id)) report.expiredOrders += 1;
       } catch (error) {
@@ -95,7 +76,7 @@ export class Sweeper {
 
   /**
    * Runs `step` for due rows of `table` in one of `statuses`, at most `lanes` at once and `batchSize` in
-   * all, each claimed with a lease first (claim.ts) so no other instance runs it too.
+   * all, each claimed with a lease first (claim.repository.ts) so no other instance runs it too.
    */
   async #claimDue(
     table: 'payments' | 'refunds',

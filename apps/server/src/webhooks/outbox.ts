@@ -4,6 +4,7 @@ import type { WebhookEvent } from '@paydesk/api';
 import { iso } from '../domain/clock.ts';
 import { newId } from '../domain/ids.ts';
 import type { Tx } from '../db/transaction.ts';
+import { insertOutboxEvent } from './outbox.repository.ts';
 
 export type WebhookType = WebhookEvent['type'];
 
@@ -26,21 +27,18 @@ export class Outbox {
     if (!this.#enabled) return;
     const id = newId('evt', now);
     const event: WebhookEvent = { id, type, createdAt: iso(now), data };
-    await tx.trx
-      .insertInto('outbox')
-      .values({
-        id,
-        order_id: orderId,
-        type,
-        payload: JSON.stringify(event),
-        status: 'PENDING',
-        next_attempt_at: now,
-        lease_until: null,
-        last_error: null,
-        created_at: now,
-        delivered_at: null,
-      })
-      .execute();
+    await insertOutboxEvent(tx.trx, {
+      id,
+      order_id: orderId,
+      type,
+      payload: JSON.stringify(event),
+      status: 'PENDING',
+      next_attempt_at: now,
+      lease_until: null,
+      last_error: null,
+      created_at: now,
+      delivered_at: null,
+    });
     tx.afterCommit(this.#wake);
   }
 }

@@ -6,7 +6,8 @@ import type { Selectable } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { DB } from '../db/schema.ts';
 import type { Clock } from '../domain/clock.ts';
-import { eachClaimed } from '../sweeper/claim.ts';
+import { eachClaimed } from '../sweeper/claim.repository.ts';
+import { updateOutboxEvent } from './outbox.repository.ts';
 
 const BACKOFF_SECONDS = [10, 30, 60, 300, 900, 1800, 3600, 7200, 14400, 21600];
 const GIVE_UP_AFTER_MS = 24 * 3600_000;
@@ -39,7 +40,7 @@ export class WebhookDeliverer {
     this.#d = deps;
   }
 
-  /** Delivers up to `batch` due events, four at a time; each is claimed first (claim.ts). */
+  /** Delivers up to `batch` due events, four at a time; each is claimed first (claim.repository.ts). */
   async deliverOnce(batch = 20): Promise<DeliveryReport> {
     const report: DeliveryReport = { delivered: 0, failed: 0 };
     const { database, clock } = this.#d;
@@ -56,34 +57,26 @@ export class WebhookDeliverer {
     const attempts = event.attempts + 1;
     if (error === undefined) {
       report.delivered += 1;
-      await db
-        .updateTable('outbox')
-        .set({
-          status: 'DELIVERED',
-          attempts,
-          delivered_at: clock.now(),
-          lease_until: null,
-          last_error: null,
-        })
-        .where('id', '=', event.id)
-        .execute();
+      await updateOutboxEvent(db, event.id, {
+        status: 'DELIVERED',
+        attempts,
+        delivered_at: clock.now(),
+        lease_until: null,
+        last_error: null,
+      });
       return;
     }
     report.failed += 1;
     const next =
       clock.now() + (BACKOFF_SECONDS[Math.min(attempts - 1, BACKOFF_SECONDS.length - 1)] ?? 21600) * 1000;
     const dead = next - event.created_at > GIVE_UP_AFTER_MS;
-    await db
-      .updateTable('outbox')
-      .set({
-        status: dead ? 'DEAD' : 'PENDING',
-        attempts,
-        next_attempt_at: next,
-        lease_until: null,
-        last_error: error.slice(0, 500),
-      })
-      .where('id', '=', event.id)
-      .execute();
+    await updateOutboxEvent(db, event.id, {
+      status: dead ? 'DEAD' : 'PENDING',
+      attempts,
+      next_attempt_at: next,
+      lease_until: null,
+      last_error: error.slice(0, 500),
+    });
   }
 
   /** POSTs one event; returns undefined on a 2xx answer, else what went wrong. */

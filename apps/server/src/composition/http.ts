@@ -1,0 +1,115 @@
+// Tier 3 of the composition (app.ts): what the HTTP server answers — the OpenAPI document, the shared
+// hooks (errors, input guard, security headers, idempotency, CORS for the Buyer API), then the routes
+// of each API and the pages.
+import { existsSync } from 'node:fs';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { checkoutRoutes } from '../checkout/checkout.routes.ts';
+import { createMerchantAuth } from '../http/auth.ts';
+import { installErrorHandler } from '../http/error-handler.ts';
+import { installIdempotency } from '../http/idempotency.ts';
+import { installInputGuard } from '../http/input-guard.ts';
+import { RateLimiter } from '../http/rate-limit.ts';
+import { installSecurityHeaders } from '../http/security.ts';
+import { notificationRoutes } from '../notifications/notification.routes.ts';
+import { opsRoutes } from '../ops/ops.routes.ts';
+import { orderRoutes } from '../orders/order.routes.ts';
+import { pageRoutes } from '../pages/page.routes.ts';
+import { shopRoutes } from '../shop/shop.routes.ts';
+import type { Domain } from './domain.ts';
+import type { Infrastructure } from './infrastructure.ts';
+
+export async function registerHttp(infra: Infrastructure, domain: Domain): Promise<void> {
+  const { http: app, config, clock, database, gateway, meters, metrics } = infra;
+
+  app.addHook('onResponse', (request, reply, done) => {
+    meters.http({
+      method: request.method,
+      route: request.routeOptions.url ?? 'unknown',
+      status: String(reply.statusCode),
+    });
+    done();
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Paydesk API',
+        version: '1.0.0',
+        description:
+          'The Merchant API (server to server, Bearer key), the Buyer API (checkout token), and the demo shop. ' +
+          'Money is `{ currency, value }` with `value` an integer string in minor units. Errors are `{ error: { code, message } }`.',
+      },
+      components: {
+        securitySchemes: { merchantKey: { type: 'http', scheme: 'bearer', description: 'MERCHANT_API_KEY' } },
+      },
+      tags: [
+        { name: 'Merchant API', description: 'Orders, closing and refunds — from your backend' },
+        {
+          name: 'Buyer API',
+          description: 'What the cashier pages call — the checkout token is the credential',
+        },
+        { name: 'Demo shop', description: 'The demo storefront backend' },
+      ],
+    },
+  });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list', deepLinking: true },
+  });
+
+  installErrorHandler(app);
+  installInputGuard(app);
+  installSecurityHeaders(app, {
+    sandboxOrigin: gateway.isSandbox ? new URL(config.antom.gatewayUrl).origin : null,
+  });
+  installIdempotency(app, { db: database.db, clock });
+
+  // The Buyer API may be called from the merchant's own pages (the embed), so it answers any origin;
+  // it uses no cookies, only the token in the path.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.url.startsWith('/api/v1/checkout/')) {
+      reply.header('access-control-allow-origin', '*');
+      reply.header('access-control-allow-headers', 'content-type, idempotency-key, last-event-id');
+      reply.header('access-control-allow-methods', 'GET, POST, OPTIONS');
+      reply.header('access-control-max-age', '600');
+    }
+    done();
+  });
+  app.options('/api/v1/checkout/*', { schema: { hide: true } }, async (_request, reply) =>
+    reply.status(204).send(),
+  );
+
+  const apiKey = infra.merchantApiKey.key;
+  await app.register(orderRoutes, {
+    orders: domain.orders,
+    refunds: domain.refunds,
+    authenticate: createMerchantAuth(apiKey),
+  });
+  await app.register(checkoutRoutes, {
+    clock,
+    checkout: domain.checkout,
+    payments: domain.payments,
+    limiter: new RateLimiter(clock),
+    streams: domain.streams,
+    limits: config.rateLimit,
+  });
+  await app.register(notificationRoutes, { notifications: domain.notifications });
+  await app.register(shopRoutes, {
+    merchantApiKey: () => apiKey,
+    orderTtlSeconds: config.checkout.defaultOrderTtlSeconds,
+  });
+  await app.register(opsRoutes, { ready: () => database.ping(), metrics });
+  if (config.cashierDist && existsSync(config.cashierDist)) {
+    await app.register(fastifyStatic, {
+      root: config.cashierDist,
+      prefix: '/',
+      index: false,
+      wildcard: true,
+      serve: true,
+    });
+    await app.register(pageRoutes, { dist: config.cashierDist });
+  }
+}

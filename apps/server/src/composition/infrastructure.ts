@@ -1,0 +1,189 @@
+// Tier 1 of the composition (app.ts): the outside things — the database (migrated), the clock, the HTTP
+// server with its logger, the metrics registry, the gateway with its audit log, the event bus, and the
+// Merchant API key. Nothing here knows about orders or payments.
+import { randomBytes } from 'node:crypto';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { AppOptions } from '../app.ts';
+import type { Config } from '../config.ts';
+import { openDatabase, type Database } from '../db/database.ts';
+import { systemClock, type Clock } from '../domain/clock.ts';
+import { EventBus } from '../events/event-bus.ts';
+import { AntomGateway } from '../gateway/antom.gateway.ts';
+import { insertGatewayCall } from '../gateway/gateway-call.repository.ts';
+import type { GatewayCallLog, PaymentGateway } from '../gateway/payment-gateway.ts';
+import { NOTIFY_PATH } from '../notifications/notification.routes.ts';
+import { Metrics } from '../ops/metrics.ts';
+import { readSetting, writeSettingOnce } from '../settings/settings.repository.ts';
+
+export interface Infrastructure {
+  config: Readonly<Config>;
+  clock: Clock;
+  database: Database;
+  http: FastifyInstance;
+  metrics: Metrics;
+  meters: Meters;
+  gateway: PaymentGateway;
+  bus: EventBus;
+  merchantApiKey: { key: string; generated: boolean };
+  /** Gateway-call log writes still in flight (awaited on close). */
+  pendingWrites: Set<Promise<unknown>>;
+}
+
+/** The counters the domain and HTTP tiers bump. */
+export interface Meters {
+  http: (labels: { method: string; route: string; status: string }) => void;
+  gatewayCalls: (labels: { api: string; result: string }) => void;
+  notifications: (labels: { outcome: string }) => void;
+  webhooks: (labels: { result: string }) => void;
+}
+
+export async function buildInfrastructure(
+  config: Readonly<Config>,
+  options: AppOptions,
+): Promise<Infrastructure> {
+  const clock = options.clock ?? systemClock;
+  const database = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
+  await database.migrate();
+  const merchantApiKey = config.merchantApiKey
+    ? { key: config.merchantApiKey, generated: false }
+    : await loadOrCreateApiKey(database);
+  const http = createHttpServer(config, options);
+  const metrics = new Metrics();
+  const meters: Meters = {
+    http: metrics.counter('paydesk_http_requests_total', 'HTTP requests by route and status'),
+    gatewayCalls: metrics.counter('paydesk_gateway_calls_total', 'Antom calls by API and result'),
+    notifications: metrics.counter('paydesk_notifications_total', 'Antom notifications by outcome'),
+    webhooks: metrics.counter('paydesk_webhook_deliveries_total', 'Webhook delivery attempts by result'),
+  };
+
+  // Append-only gateway call log (issue 4 point 16), written beside the call, never inside a transaction.
+  const pendingWrites = new Set<Promise<unknown>>();
+  const logCall = (log: GatewayCallLog) => {
+    meters.gatewayCalls({ api: log.api, result: log.resultCode ?? (log.error ? 'ERROR' : 'NONE') });
+    const write = insertGatewayCall(database.db, {
+      order_id: log.context?.orderId ?? null,
+      payment_id: log.context?.paymentId ?? null,
+      refund_id: log.context?.refundId ?? null,
+      api: log.api,
+      attempt: log.attempt,
+      request_time: log.requestTime,
+      request_body: log.requestBody,
+      http_status: log.httpStatus ?? null,
+      response_body: log.responseBody?.slice(0, 65_536) ?? null,
+      result_status: log.resultStatus ?? null,
+      result_code: log.resultCode ?? null,
+      error: log.error ?? null,
+      duration_ms: Math.round(log.durationMs),
+      created_at: log.at,
+    })
+      .catch((error) => http.log.error({ err: error }, 'could not record a gateway call'))
+      .finally(() => pendingWrites.delete(write));
+    pendingWrites.add(write);
+  };
+  const gateway =
+    options.gateway ??
+    new AntomGateway({
+      clientId: config.antom.clientId,
+      privateKey: config.antom.privateKey,
+      antomPublicKey: config.antom.publicKey,
+      gatewayUrl: config.antom.gatewayUrl,
+      keyVersion: config.antom.keyVersion,
+      notifyUrl: config.publicUrl + NOTIFY_PATH,
+      settlementCurrency: config.antom.settlementCurrency,
+      isSandbox: config.antom.isSandbox,
+      timeoutMs: config.antom.timeoutMs,
+      codeDisplay: (type) =>
+        config.checkout.paymentMethods.find((m) => m.type === type)?.category === 'QR' ? 'qr' : 'text',
+      onCall: logCall,
+    });
+
+  return {
+    config,
+    clock,
+    database,
+    http,
+    metrics,
+    meters,
+    gateway,
+    bus: new EventBus(),
+    merchantApiKey,
+    pendingWrites,
+  };
+}
+
+/** Strips checkout tokens from logged URLs: they are credentials (issue 4 point 17). */
+export function redactUrl(url: string): string {
+  return url.replace(/\/checkout\/([A-Za-z0-9_-]{6})[A-Za-z0-9_-]+/g, '/checkout/$1…');
+}
+
+function createHttpServer(config: Readonly<Config>, options: AppOptions): FastifyInstance {
+  const app = Fastify({
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.authorization', 'req.headers.signature', 'headers.authorization'],
+            serializers: {
+              req: (req: { method: string; url: string; ip?: string }) => ({
+                method: req.method,
+                url: redactUrl(req.url),
+                ip: req.ip,
+              }),
+            },
+            ...(typeof options.logger === 'object' ? options.logger : {}),
+          },
+    bodyLimit: 64 * 1024,
+    trustProxy: config.trustProxy,
+    // The router refuses malformed and over-long URLs before any route or hook runs; they are answered
+    // in the API's error shape like every other 4xx (issue #6 point 7, found by fuzzing).
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      const bad = error.code === 'FST_ERR_BAD_URL';
+      void reply
+        .code(tooLong ? 414 : 400)
+        .header('cache-control', 'no-store')
+        .send({
+          error: {
+            code: tooLong ? 'URL_TOO_LONG' : bad ? 'MALFORMED_URL' : 'MALFORMED_REQUEST',
+            message: tooLong
+              ? 'a path segment is longer than 100 characters'
+              : bad
+                ? 'the URL path is not validly percent-encoded'
+                : 'the request could not be routed',
+          },
+        });
+    },
+    logController: new LogController({
+      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    }),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorFactory());
+  // The API speaks JSON only: any other body is a 415, not a string that fails validation later.
+  app.removeContentTypeParser('text/plain');
+  return app;
+}
+
+function validatorFactory() {
+  const compiler = (coerceTypes: false | 'array') =>
+    addFormats.default(
+      new Ajv({ allErrors: true, coerceTypes, useDefaults: true, removeAdditional: false, strict: false }),
+    );
+  const strict = compiler(false);
+  const coercing = compiler('array');
+  // Query strings and params arrive as text; bodies and headers must already have the right JSON types.
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
+    (httpPart === 'querystring' || httpPart === 'params' ? coercing : strict).compile(schema);
+}
+
+async function loadOrCreateApiKey(database: Database): Promise<{ key: string; generated: boolean }> {
+  const stored = await readSetting(database.db, 'merchant_api_key');
+  if (stored) return { key: stored, generated: false };
+  const key = `pk_${randomBytes(24).toString('base64url')}`;
+  // Several instances may start together: the first writer's key is everyone's.
+  const winner = await writeSettingOnce(database.db, 'merchant_api_key', key);
+  return { key: winner, generated: winner === key };
+}

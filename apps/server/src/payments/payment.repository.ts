@@ -1,0 +1,99 @@
+// The payments table (one row per payment attempt): reads, the insert, and the few writes that are not a
+// status change. Status changes are compare-and-sets through payment.state.ts.
+import type { Insertable } from 'kysely';
+import type { Reader } from '../db/repository.ts';
+import type { AttemptStatus, DB, PaymentRow } from '../db/schema.ts';
+import { LIVE_ATTEMPT_STATUSES } from '../domain/state-machine.ts';
+
+export function findPayment(db: Reader, id: string): Promise<PaymentRow | undefined> {
+  return db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The order's one live attempt (a unique index allows at most one, S11). */
+export function findLivePayment(db: Reader, orderId: string): Promise<PaymentRow | undefined> {
+  return db
+    .selectFrom('payments')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .where('status', 'in', LIVE_ATTEMPT_STATUSES)
+    .executeTakeFirst();
+}
+
+export function listPayments(db: Reader, orderId: string): Promise<PaymentRow[]> {
+  return db
+    .selectFrom('payments')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/**
+ * The payment a buyer should see: the live attempt, else the one that ended last (so a duplicate paid
+ * after the order was paid shows its refund notice), else none.
+ */
+export async function currentPayment(db: Reader, orderId: string): Promise<PaymentRow | undefined> {
+  const live = await findLivePayment(db, orderId);
+  if (live) return live;
+  return db
+    .selectFrom('payments')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy((eb) => eb.fn.coalesce('final_at', 'updated_at'), 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** Commits a new attempt; a second live attempt for the order fails on the unique index (S11). */
+export function insertPayment(db: Reader, row: Insertable<DB['payments']>): Promise<PaymentRow> {
+  return db.insertInto('payments').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/**
+ * Makes the order's other attempts in `statuses` due at `now` (the sweeper then looks at them at once).
+ * Returns how many were touched.
+ */
+export async function makeOthersDue(
+  db: Reader,
+  orderId: string,
+  exceptId: string,
+  statuses: readonly AttemptStatus[],
+  now: number,
+): Promise<number> {
+  const result = await db
+    .updateTable('payments')
+    .set({ next_check_at: now })
+    .where('order_id', '=', orderId)
+    .where('id', '!=', exceptId)
+    .where('status', 'in', statuses)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Makes one attempt due at `now` if it is still in one of `statuses` (e.g. a PAYMENT_PENDING notice). */
+export async function makeDue(
+  db: Reader,
+  id: string,
+  statuses: readonly AttemptStatus[],
+  now: number,
+): Promise<void> {
+  await db
+    .updateTable('payments')
+    .set({ next_check_at: now })
+    .where('id', '=', id)
+    .where('status', 'in', statuses)
+    .execute();
+}
+
+/** Attempts per state, for the metrics. */
+export async function countPaymentsByState(db: Reader): Promise<{ status: string; n: number }[]> {
+  const rows = await db
+    .selectFrom('payments')
+    .select(['status'])
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .groupBy('status')
+    .execute();
+  return rows.map((row) => ({ status: row.status, n: Number(row.n) }));
+}
