@@ -26,6 +26,8 @@ const pages = (names: string[], first: boolean): UserConfig => ({
     target: 'es2022',
     // Every browser we serve supports modulepreload; the polyfill would be dead weight.
     modulePreload: { polyfill: false },
+    // Lists the content-hashed files: the server serves exactly those as immutable (issue 14 point 3).
+    manifest: `.vite/manifest-${names.join('-')}.json`,
     rolldownOptions: {
       input: Object.fromEntries(names.map((name) => [name, resolve(here, `src/${name}.html`)])),
     },
