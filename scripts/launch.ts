@@ -3,6 +3,7 @@
 // profile wants it, the embedded sandbox gateway with development keys kept in the data folder.
 // Production (issue 14 point 2) refuses to start without real settings and says everything missing in one
 // message; it starts no sandbox, mounts no demo shop, generates no keys and prints no secret.
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   createSandbox,
@@ -28,6 +29,8 @@ export interface LaunchOptions {
   root: string;
   /** The built cashier, or null to serve no pages. */
   cashierDist: string | null;
+  /** Refuse to start when the cashier is not built (`npm run serve`: buyers would get no pages). */
+  requireCashier?: boolean;
 }
 
 export interface Launched {
@@ -76,10 +79,20 @@ export async function launch(env: Env, options: LaunchOptions): Promise<Launched
     };
   }
 
+  // Named in the same one message as every bad setting.
+  const missingCashier =
+    options.requireCashier && !(options.cashierDist && existsSync(join(options.cashierDist, 'checkout.html')))
+      ? `the cashier is not built (${options.cashierDist}): run npm run build`
+      : undefined;
   let config: Readonly<Config>;
   let server: RunningServer;
   try {
-    config = await loadStartupConfig(env, overrides);
+    config = await loadStartupConfig(env, overrides).catch((error: unknown) => {
+      throw missingCashier && error instanceof ConfigError
+        ? new ConfigError([...error.problems, missingCashier])
+        : error;
+    });
+    if (missingCashier) throw new ConfigError([missingCashier]);
     server = await startServer(config);
   } catch (error) {
     await sandbox?.close();
@@ -101,7 +114,9 @@ export async function launch(env: Env, options: LaunchOptions): Promise<Launched
       `Merchant API key ${config.merchantApiKey ? `${key.slice(0, 6)}… (from MERCHANT_API_KEY)` : key}`,
     );
   } else {
-    lines.push(`Merchant API key ${config.merchantApiKey ? 'from MERCHANT_API_KEY' : 'stored in the database'}`);
+    lines.push(
+      `Merchant API key ${config.merchantApiKey ? 'from MERCHANT_API_KEY' : 'stored in the database'}`,
+    );
   }
 
   return {

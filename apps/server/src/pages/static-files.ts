@@ -63,7 +63,11 @@ export function loadStaticFiles(dist: string): Map<string, StaticFile> {
     files.set(path, {
       path,
       type: TYPES[extname(name)] ?? 'application/octet-stream',
-      cacheControl: hashed.has(name) ? IMMUTABLE : name.endsWith('.html') || name === 'embed.js' ? REVALIDATE : SHORT,
+      cacheControl: hashed.has(name)
+        ? IMMUTABLE
+        : name.endsWith('.html') || name === 'embed.js'
+          ? REVALIDATE
+          : SHORT,
       tag: createHash('sha256').update(identity).digest('base64url').slice(0, 27),
       variants,
     });
@@ -152,7 +156,8 @@ export function filesOfEntry(chunks: Map<string, ManifestChunk>, entry: string):
 function hashedFiles(dist: string): Set<string> {
   const hashed = new Set<string>();
   for (const chunk of readManifests(dist).values()) {
-    for (const file of [chunk.file, ...(chunk.css ?? []), ...(chunk.assets ?? [])]) if (file) hashed.add(file);
+    for (const file of [chunk.file, ...(chunk.css ?? []), ...(chunk.assets ?? [])])
+      if (file) hashed.add(file);
   }
   return hashed;
 }
