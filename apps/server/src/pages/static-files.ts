@@ -68,7 +68,7 @@ export function loadStaticFiles(dist: string): Map<string, StaticFile> {
         : name.endsWith('.html') || name === 'embed.js'
           ? REVALIDATE
           : SHORT,
-      tag: createHash('sha256').update(identity).digest('base64url').slice(0, 27),
+      tag: createHash('sha256').update(identity).digest('base64url').slice(0, 16),
       variants,
     });
   }
