@@ -38,6 +38,10 @@ describe.each(DIALECTS)('payment lifecycle on %s', (dialect) => {
   const payRequests = async (paymentRequestId: string) =>
     (await stack.control('GET', `/sandbox/api/requests?api=pay&paymentRequestId=${paymentRequestId}`)).body
       .requests.length;
+  const ledgerOf = async (paymentRequestId: string) =>
+    (await stack.control('GET', '/sandbox/api/ledger')).body.payments.find(
+      (p: { paymentRequestId: string }) => p.paymentRequestId === paymentRequestId,
+    );
   const paymentOf = async (orderId: string, paymentId: string) =>
     (await order(orderId)).payments.find((p: { id: string }) => p.id === paymentId);
   const settled = (orderId: string, paymentId: string, state: string) =>
@@ -209,7 +213,9 @@ describe.each(DIALECTS)('payment lifecycle on %s', (dialect) => {
       expect(second.status).toBe(201);
     });
 
-    it('gives the money back when Antom cancels a payment the buyer had just paid', async () => {
+    // Issue 11, observation 1: the buyer paid a code Antom can cancel after payment (TrueMoney), its
+    // notification was lost; a cancel then would reverse the payment. Asked first, it ends paid.
+    it('never reverses a payment the buyer has just made: the buyer’s cancel asks Antom first and ends paid', async () => {
       const o = await stack.createOrder({ amount: { currency: 'THB', value: '150000' } });
       const confirm = await stack.confirm(o.checkoutToken, 'TRUEMONEY');
       await faults({ seed: 7, notifications: { drop: 1 } });
@@ -218,12 +224,73 @@ describe.each(DIALECTS)('payment lifecycle on %s', (dialect) => {
         'POST',
         `/api/v1/checkout/${o.checkoutToken}/payments/${confirm.body.id}/cancel`,
       );
-      expect(cancel.body.status).toBe('CANCELLED');
-      const ledger = (await stack.control('GET', '/sandbox/api/ledger')).body.payments.find(
-        (p: { paymentRequestId: string }) => p.paymentRequestId === confirm.body.id,
+      expect(cancel.body.status).toBe('SUCCESS');
+      expect(await ledgerOf(confirm.body.id)).toMatchObject({
+        captured: '150000',
+        cancelled: '0',
+        net: '150000',
+      });
+      expect((await order(o.id)).status).toBe('PAID');
+    });
+  });
+
+  describe('a close racing the buyer (issue 11)', () => {
+    it('answers 409 ORDER_ALREADY_PAID to a close after the buyer paid, and reverses nothing', async () => {
+      const o = await stack.createOrder({ amount: { currency: 'THB', value: '150000' } });
+      const confirm = await stack.confirm(o.checkoutToken, 'TRUEMONEY');
+      await faults({ seed: 8, notifications: { drop: 1 } });
+      await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: confirm.body.code.value });
+      const close = await stack.merchant('POST', `/api/v1/orders/${o.id}/close`);
+      expect(close.status).toBe(409);
+      expect(close.body.error.code).toBe('ORDER_ALREADY_PAID');
+      expect(await ledgerOf(confirm.body.id)).toMatchObject({ captured: '150000', cancelled: '0' });
+      const view = await order(o.id);
+      expect(view.status).toBe('PAID');
+      expect(view.payments[0]).toMatchObject({ state: 'SUCCESS', kept: true });
+    });
+  });
+
+  describe('a payment made at the worst moment (issue 11)', () => {
+    // The one race asking first cannot close: the buyer pays after our inquiry, before our cancel lands.
+    // Antom then reverses the capture; we record both and tell everyone, instead of dropping the success.
+    it('records a capture its cancel reversed as REVERSED, tells the merchant and the buyer', async () => {
+      const o = await stack.createOrder({ amount: { currency: 'THB', value: '150000' } });
+      const confirm = await stack.confirm(o.checkoutToken, 'TRUEMONEY');
+      await faults({ seed: 9, rules: [{ api: 'cancel', kind: 'latency', latencyMs: 1_500, times: 1 }] });
+      const cancelling = stack.call(
+        'POST',
+        `/api/v1/checkout/${o.checkoutToken}/payments/${confirm.body.id}/cancel`,
       );
-      expect(ledger).toMatchObject({ captured: '150000', cancelled: '150000', net: '0' });
+      // The cancel has reached Antom and waits there: now the buyer pays.
+      await waitFor(
+        async () =>
+          (await stack.control('GET', `/sandbox/api/requests?api=cancel&paymentRequestId=${confirm.body.id}`))
+            .body.requests.length > 0,
+        10_000,
+        'the cancel at Antom',
+      );
+      await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: confirm.body.code.value });
+      await cancelling;
+      const reversed = await settled(o.id, confirm.body.id, 'REVERSED');
+      expect(reversed).toMatchObject({ status: 'CANCELLED', reason: 'CHARGE_REVERSED' });
+      expect(reversed.paidAt).not.toBeNull();
+      expect(reversed.reversedAt).not.toBeNull();
+      expect(await ledgerOf(confirm.body.id)).toMatchObject({
+        captured: '150000',
+        cancelled: '150000',
+        net: '0',
+      });
       expect((await order(o.id)).status).toBe('OPEN');
+      const status = (await stack.call('GET', `/api/v1/checkout/${o.checkoutToken}/status`)).body;
+      expect(status.payment).toMatchObject({ id: confirm.body.id, reason: 'CHARGE_REVERSED' });
+      await waitFor(
+        async () =>
+          receiver.received.find(
+            (r) => r.json?.type === 'payment.reversed' && r.json.data.payment.id === confirm.body.id,
+          ),
+        10_000,
+        'payment.reversed webhook',
+      );
     });
   });
 

@@ -61,7 +61,7 @@ export type CreateOrderBody = Static<typeof CreateOrderBody>;
 export const PaymentReason = Type.Optional(
   Type.Union([Type.String(), Type.Null()], {
     description:
-      'why, where it helps: TIMEOUT, BUYER_CANCELLED, DUPLICATE_REFUNDED, or the Antom result code',
+      'why, where it helps: TIMEOUT, BUYER_CANCELLED, CHARGE_REVERSED, DUPLICATE_REFUNDED, or the Antom result code',
   }),
 );
 
@@ -75,10 +75,16 @@ export const PaymentView = Type.Object({
   gatewayPaymentId: Type.Union([Type.String(), Type.Null()]),
   createdAt: IsoDateTime,
   expiresAt: IsoDateTime,
-  paidAt: Type.Union([IsoDateTime, Type.Null()]),
+  paidAt: Type.Union([IsoDateTime, Type.Null()], {
+    description: 'when Antom captured it (also kept on a REVERSED payment)',
+  }),
+  reversedAt: Type.Union([IsoDateTime, Type.Null()], {
+    description: 'REVERSED only: when a cancel returned the captured payment to the buyer',
+  }),
   finalAt: Type.Union([IsoDateTime, Type.Null()]),
   state: Type.String({
-    description: 'the internal attempt state (PENDING, UNKNOWN, PROCESSING, CANCELLING, ABANDONED, …)',
+    description:
+      'the internal attempt state (PENDING, UNKNOWN, PROCESSING, CANCELLING, ABANDONED, SUCCESS, FAIL, CANCELLED, REVERSED)',
   }),
   kept: Type.Boolean({ description: 'true for the one captured payment that pays the order' }),
 });
@@ -193,6 +199,7 @@ export const WebhookEvent = Type.Object({
     Type.Literal('refund.succeeded'),
     Type.Literal('refund.failed'),
     Type.Literal('payment.duplicate_refunded'),
+    Type.Literal('payment.reversed'),
     Type.Literal('order.needs_attention'),
   ]),
   createdAt: IsoDateTime,

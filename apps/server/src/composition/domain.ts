@@ -63,8 +63,8 @@ export function buildDomain(infra: Infrastructure): Domain {
     publicUrl: config.publicUrl,
     gatewayExpiryGraceMs: config.checkout.gatewayExpiryGraceSeconds * 1000,
     payLeaseMs,
+    callLeaseMs: gateway.maxCallDurationMs(),
     wake: () => workers.sweeper?.wake(),
-    log,
   });
   const refunds = new RefundService({
     db,

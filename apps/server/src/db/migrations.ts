@@ -245,4 +245,11 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
         for each row execute function paydesk_announce_order_change()`.execute(db);
     },
   ],
+  [
+    '0003_payment_reversal',
+    async (db) => {
+      // A payment captured and then reversed by a cancel keeps both times (issue 11): paid_at, reversed_at.
+      await db.schema.alterTable('payments').addColumn('reversed_at', 'bigint').execute();
+    },
+  ],
 ];

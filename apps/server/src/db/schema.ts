@@ -53,7 +53,10 @@ export interface PaymentsTable {
   gateway_expires_at: number;
   created_at: number;
   updated_at: number;
+  /** When Antom captured it; on a CANCELLING or CANCELLED attempt, a capture reported but not settled. */
   paid_at: number | null;
+  /** When a cancel returned a captured payment to the buyer (REVERSED, issue 11). */
+  reversed_at: Generated<number | null>;
   final_at: number | null;
   next_check_at: number | null;
   check_count: Generated<number>;

@@ -4,7 +4,15 @@
 
 export type OrderStatus = 'OPEN' | 'PAID' | 'EXPIRED' | 'CLOSED';
 export type AttemptStatus =
-  'PENDING' | 'UNKNOWN' | 'PROCESSING' | 'CANCELLING' | 'ABANDONED' | 'SUCCESS' | 'FAIL' | 'CANCELLED';
+  | 'PENDING'
+  | 'UNKNOWN'
+  | 'PROCESSING'
+  | 'CANCELLING'
+  | 'ABANDONED'
+  | 'SUCCESS'
+  | 'FAIL'
+  | 'CANCELLED'
+  | 'REVERSED';
 /** MERCHANT: asked for through the Merchant API. DUPLICATE: a surplus payment given back (S10). */
 export type RefundKind = 'MERCHANT' | 'DUPLICATE';
 export type RefundMethod = 'REFUND' | 'CANCEL' | 'NONE';
@@ -13,19 +21,23 @@ export type RefundStatus = 'PENDING' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED' | '
 /**
  * Payment attempts. PENDING: intent committed, `pay` not answered yet. UNKNOWN: `pay`'s answer was lost
  * or unknown (settled by inquiry, never by resending pay). PROCESSING: the code is shown. CANCELLING:
- * we asked Antom to cancel; its answer decides. ABANDONED: the buyer left but Antom could not cancel it
- * (Indonesian methods), so it may still be paid. SUCCESS / FAIL / CANCELLED are final.
+ * our cancel is (about to be) sent; its answer decides. ABANDONED: the buyer left but Antom could not
+ * cancel it (Indonesian methods), so it may still be paid. SUCCESS, FAIL, CANCELLED and REVERSED are
+ * final at Antom; a capture found later still lifts FAIL or CANCELLED to SUCCESS (a late payment, given
+ * back or paying the order) or to REVERSED (captured, then returned by the cancel) — never the other way
+ * (payments/lifecycle.ts, issue 11).
  */
 export const ATTEMPT_TRANSITIONS: Readonly<Record<AttemptStatus, readonly AttemptStatus[]>> = {
-  PENDING: ['PROCESSING', 'UNKNOWN', 'SUCCESS', 'FAIL', 'CANCELLING', 'CANCELLED'],
-  UNKNOWN: ['PROCESSING', 'SUCCESS', 'FAIL', 'CANCELLING', 'CANCELLED'],
+  PENDING: ['PROCESSING', 'UNKNOWN', 'SUCCESS', 'FAIL', 'CANCELLING', 'CANCELLED', 'REVERSED'],
+  UNKNOWN: ['PROCESSING', 'SUCCESS', 'FAIL', 'CANCELLING', 'CANCELLED', 'REVERSED'],
   // CANCELLED straight from PROCESSING: Antom closed it on its own (its expiry, the dashboard).
-  PROCESSING: ['SUCCESS', 'FAIL', 'CANCELLING', 'CANCELLED'],
-  CANCELLING: ['CANCELLED', 'ABANDONED', 'SUCCESS', 'FAIL'],
-  ABANDONED: ['SUCCESS', 'FAIL', 'CANCELLED'],
+  PROCESSING: ['SUCCESS', 'FAIL', 'CANCELLING', 'CANCELLED', 'REVERSED'],
+  CANCELLING: ['CANCELLED', 'ABANDONED', 'SUCCESS', 'FAIL', 'REVERSED'],
+  ABANDONED: ['SUCCESS', 'FAIL', 'CANCELLED', 'REVERSED'],
+  FAIL: ['SUCCESS', 'REVERSED'],
+  CANCELLED: ['SUCCESS', 'REVERSED'],
   SUCCESS: [],
-  FAIL: [],
-  CANCELLED: [],
+  REVERSED: [],
 };
 
 /** Attempts that block a new one for the same order (one live attempt per order, S11). */
@@ -39,7 +51,19 @@ export const LIVE_ATTEMPT_STATUSES: readonly AttemptStatus[] = [
 /** Attempts that may still change at Antom, so the sweeper keeps watching them. */
 export const OPEN_ATTEMPT_STATUSES: readonly AttemptStatus[] = [...LIVE_ATTEMPT_STATUSES, 'ABANDONED'];
 
-export const FINAL_ATTEMPT_STATUSES: readonly AttemptStatus[] = ['SUCCESS', 'FAIL', 'CANCELLED'];
+/** Attempts Antom has ended (a late capture or reversal may still be found for FAIL and CANCELLED). */
+export const FINAL_ATTEMPT_STATUSES: readonly AttemptStatus[] = ['SUCCESS', 'FAIL', 'CANCELLED', 'REVERSED'];
+
+/** Attempts the sweeper looks at when due: the open ones, and ended ones given a look after the end. */
+export const WATCHED_ATTEMPT_STATUSES: readonly AttemptStatus[] = [
+  'PENDING',
+  'UNKNOWN',
+  'PROCESSING',
+  'CANCELLING',
+  'ABANDONED',
+  'CANCELLED',
+  'FAIL',
+];
 
 export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   OPEN: ['PAID', 'EXPIRED', 'CLOSED'],
@@ -70,6 +94,7 @@ export function buyerPaymentStatus(status: AttemptStatus): 'PROCESSING' | 'SUCCE
       return 'FAIL';
     case 'CANCELLED':
     case 'ABANDONED':
+    case 'REVERSED':
       return 'CANCELLED';
     default:
       return 'PROCESSING';

@@ -18,6 +18,7 @@ export const BUYER_EVENT_TYPES = new Set([
   'payment.success',
   'payment.fail',
   'payment.cancelled',
+  'payment.reversed',
   'payment.duplicate',
   'payment.duplicate_refunded',
   'payment.duplicate_manual',

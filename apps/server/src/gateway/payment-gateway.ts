@@ -50,6 +50,11 @@ export type InquiryResult =
       resultCode: string | null;
       amount: Money | null;
       paidAt: number | null;
+      /**
+       * Antom reports the payment was captured and then cancelled, the funds returned to the buyer (a
+       * reversal, issue 11); `at` is when, if Antom says. Null when there was no such cancel.
+       */
+      reversal?: { at: number | null } | null;
     }
   | { kind: 'not_found' }
   | { kind: 'unknown'; code: string };
@@ -98,6 +103,13 @@ export type GatewayNotification =
       refundRequestId: string;
       gatewayRefundId: string;
       amount: Money;
+    }
+  /** A verified notification of a type we do not act on (e.g. OFFLINE_PAYMENT_CODE): kept and acknowledged. */
+  | {
+      type: 'other';
+      notifyType: string;
+      paymentRequestId: string | null;
+      refundRequestId: string | null;
     };
 
 export type VerifiedNotification =

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { GatewayNotification, PaymentGateway } from '../gateway/payment-gateway.ts';
-import { findPayment, makeDue } from '../payments/payment.repository.ts';
+import { findPayment } from '../payments/payment.repository.ts';
 import { findRefund } from '../refunds/refund.repository.ts';
 import { insertNotification } from './notification.repository.ts';
 import type { PaymentService } from '../payments/payment.service.ts';
@@ -27,7 +27,9 @@ export type NotificationOutcome =
   | 'REJECTED_MALFORMED'
   | 'UNKNOWN_PAYMENT'
   | 'UNKNOWN_REFUND'
-  | 'MISMATCH';
+  | 'MISMATCH'
+  /** Verified, of a type we do not act on: kept and acknowledged, so Antom stops resending it. */
+  | 'RECORDED';
 
 const KEPT_HEADERS = ['client-id', 'request-time', 'signature', 'content-type', 'user-agent'];
 
@@ -80,7 +82,11 @@ export class NotificationService {
     }
     const notification = verified.notification;
     const result: Handled =
-      notification.type === 'payment' ? await this.#payment(notification) : await this.#refund(notification);
+      notification.type === 'payment'
+        ? await this.#payment(notification)
+        : notification.type === 'refund'
+          ? await this.#refund(notification)
+          : await this.#other(notification);
     await this.#keep(rawBody, headers, {
       verified: true,
       outcome: result.outcome,
@@ -89,13 +95,15 @@ export class NotificationService {
       paymentId: result.paymentId ?? null,
       refundId: result.refundId ?? null,
       notifyType:
-        notification.type === 'refund'
-          ? 'REFUND_RESULT'
-          : notification.final
-            ? 'PAYMENT_RESULT'
-            : 'PAYMENT_PENDING',
+        notification.type === 'other'
+          ? notification.notifyType.slice(0, 64)
+          : notification.type === 'refund'
+            ? 'REFUND_RESULT'
+            : notification.final
+              ? 'PAYMENT_RESULT'
+              : 'PAYMENT_PENDING',
     });
-    if (result.outcome === 'APPLIED' || result.outcome === 'DUPLICATE') {
+    if (result.outcome === 'APPLIED' || result.outcome === 'DUPLICATE' || result.outcome === 'RECORDED') {
       return { status: 200, body: verified.ack, contentType: 'application/json' };
     }
     const status = result.outcome === 'MISMATCH' ? 400 : 404;
@@ -124,27 +132,28 @@ export class NotificationService {
         error: 'paymentId is not the one Antom gave for this payment',
       };
     }
-    const before = attempt.status;
-    if (!n.final) {
-      // PAYMENT_PENDING: the buyer acted; ask Antom soon rather than wait for the schedule.
-      await makeDue(this.#d.db, attempt.id, ['PROCESSING', 'UNKNOWN', 'ABANDONED'], this.#d.clock.now());
-      return { ...ids, outcome: 'APPLIED' as const };
-    }
-    if (n.succeeded) {
-      if (attempt.status === 'CANCELLING') {
-        // Our cancel is in flight; Antom's answer to it decides (a paid cancel is refunded by Antom).
-        await makeDue(this.#d.db, attempt.id, ['CANCELLING'], this.#d.clock.now());
-        return { ...ids, outcome: 'APPLIED' as const };
-      }
-      const after = await this.#d.payments.settleSuccess(
-        attempt.id,
-        { gatewayPaymentId: n.gatewayPaymentId, paidAt: n.paidAt ?? this.#d.clock.now() },
-        { justRead: attempt },
-      );
-      return { ...ids, outcome: after.status === before ? ('DUPLICATE' as const) : ('APPLIED' as const) };
-    }
-    const after = await this.#d.payments.settleFailure(attempt.id, n.resultCode, attempt);
-    return { ...ids, outcome: after.status === before ? ('DUPLICATE' as const) : ('APPLIED' as const) };
+    // The lifecycle decides (payments/lifecycle.ts): a success is settled, kept as evidence while our
+    // cancel is out, or checked against a reversal; never dropped (issue 11).
+    const after = await this.#d.payments.notified(attempt.id, {
+      type: 'notified',
+      outcome: !n.final ? 'PENDING' : n.succeeded ? 'SUCCESS' : 'FAIL',
+      resultCode: n.resultCode,
+      gatewayPaymentId: n.gatewayPaymentId,
+      paidAt: n.paidAt,
+    });
+    const changed = after.status !== attempt.status || after.paid_at !== attempt.paid_at || !n.final;
+    return { ...ids, outcome: changed ? ('APPLIED' as const) : ('DUPLICATE' as const) };
+  }
+
+  async #other(n: Extract<GatewayNotification, { type: 'other' }>): Promise<Handled> {
+    const attempt = n.paymentRequestId ? await findPayment(this.#d.db, n.paymentRequestId) : undefined;
+    const refund = n.refundRequestId ? await findRefund(this.#d.db, n.refundRequestId) : undefined;
+    return {
+      outcome: 'RECORDED',
+      orderId: attempt?.order_id ?? refund?.order_id,
+      paymentId: attempt?.id ?? refund?.payment_id,
+      refundId: refund?.id,
+    };
   }
 
   async #refund(n: Extract<GatewayNotification, { type: 'refund' }>) {

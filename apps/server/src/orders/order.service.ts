@@ -18,6 +18,7 @@ import { listNotifications } from '../notifications/notification.repository.ts';
 import { findLivePayment, listPayments } from '../payments/payment.repository.ts';
 import { listRefunds } from '../refunds/refund.repository.ts';
 import { findOrder, insertOrder, listOrders } from './order.repository.ts';
+import { LIVE_ATTEMPT_STATUSES } from '../domain/state-machine.ts';
 import { orderSummary, orderView } from './order.views.ts';
 
 export interface OrderServiceDeps {
@@ -203,10 +204,11 @@ export class OrderService {
       if (order.status === 'EXPIRED') throw new DomainError('ORDER_EXPIRED', 'the order has already expired');
       const live = await findLivePayment(db, id);
       if (live) {
-        const after = await this.#d.payments.requestCancel(live.id, 'ORDER_CLOSED');
-        // Antom has not answered the cancel yet: the buyer may have paid, so the order cannot be called
-        // closed. The sweeper keeps asking; the merchant retries the close.
-        if (after.status === 'CANCELLING') {
+        // Asks Antom first: a code the buyer has just paid ends on the paid path, and the close is refused.
+        const after = await this.#d.payments.stop(live.id, 'ORDER_CLOSED');
+        // No final answer yet (the cancel's, or the inquiry's): the buyer may have paid, so the order
+        // cannot be called closed. The sweeper keeps asking; the merchant retries the close.
+        if (LIVE_ATTEMPT_STATUSES.includes(after.status)) {
           throw new DomainError(
             'CONFLICT',
             'the live payment is being cancelled at Antom; close again in a few seconds',

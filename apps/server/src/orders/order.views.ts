@@ -51,6 +51,7 @@ export function paymentView(payment: PaymentRow): PaymentView {
     createdAt: iso(payment.created_at),
     expiresAt: iso(payment.expires_at),
     paidAt: iso(payment.paid_at),
+    reversedAt: iso(payment.reversed_at),
     finalAt: iso(payment.final_at),
     state: payment.status,
     kept: payment.kept === 1,

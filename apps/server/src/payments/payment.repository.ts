@@ -2,7 +2,7 @@
 // status change. Status changes are compare-and-sets through payment.state.ts.
 import type { Insertable } from 'kysely';
 import type { Reader } from '../db/repository.ts';
-import type { AttemptStatus, DB, PaymentRow } from '../db/schema.ts';
+import type { AttemptStatus, DB, OrderStatus, PaymentRow } from '../db/schema.ts';
 import { LIVE_ATTEMPT_STATUSES } from '../domain/state-machine.ts';
 
 export function findPayment(db: Reader, id: string): Promise<PaymentRow | undefined> {
@@ -96,4 +96,21 @@ export async function countPaymentsByState(db: Reader): Promise<{ status: string
     .groupBy('status')
     .execute();
   return rows.map((row) => ({ status: row.status, n: Number(row.n) }));
+}
+
+/** An attempt with its order's status, in one read: what the lifecycle decides on. */
+export async function findPaymentAndOrderStatus(
+  db: Reader,
+  id: string,
+): Promise<{ payment: PaymentRow; orderStatus: OrderStatus } | undefined> {
+  const row = await db
+    .selectFrom('payments')
+    .innerJoin('orders', 'orders.id', 'payments.order_id')
+    .selectAll('payments')
+    .select('orders.status as order_status')
+    .where('payments.id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { order_status: orderStatus, ...payment } = row;
+  return { payment, orderStatus };
 }

@@ -50,11 +50,12 @@ export class StateStore {
     }
     const now = this.#clock.now();
     const final = FINAL_ATTEMPT_STATUSES.includes(to);
+    // A final state needs no more looks, unless the patch asks for one (a look after the end, issue 11).
     const row = await compareAndSet(tx.trx, 'payments', attempt.id, attempt.status, {
+      ...(final ? { final_at: now, next_check_at: null, lease_until: null } : {}),
       ...patch,
       status: to,
       updated_at: now,
-      ...(final ? { final_at: now, next_check_at: null, lease_until: null } : {}),
     });
     if (!row) return undefined;
     await recordEvent(

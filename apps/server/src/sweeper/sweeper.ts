@@ -5,7 +5,7 @@
 import type { Database } from '../db/database.ts';
 import { inTransaction } from '../db/transaction.ts';
 import type { Clock } from '../domain/clock.ts';
-import { OPEN_ATTEMPT_STATUSES } from '../domain/state-machine.ts';
+import { WATCHED_ATTEMPT_STATUSES } from '../domain/state-machine.ts';
 import { findExpiringOrderIds, findOrder } from '../orders/order.repository.ts';
 import { findLivePayment } from '../payments/payment.repository.ts';
 import { orderSummary } from '../orders/order.views.ts';
@@ -53,7 +53,7 @@ export class Sweeper {
     const { db } = this.#d.database;
     const now = clock.now();
 
-    const attempts = await this.#claimDue('payments', OPEN_ATTEMPT_STATUSES, 8, async (id) => {
+    const attempts = await this.#claimDue('payments', WATCHED_ATTEMPT_STATUSES, 8, async (id) => {
       await this.#d.payments.check(id);
     });
     report.attempts = attempts.done;
