@@ -135,7 +135,9 @@ export async function launch(env: Env, options: LaunchOptions): Promise<Launched
 export async function runLauncher(options: LaunchOptions): Promise<void> {
   try {
     const launched = await launch(process.env, options);
-    stopOnSignals(() => launched.stop(), { timeoutMs: launched.config.shutdownTimeoutMs });
+    stopOnSignals(() => launched.stop(), {
+      timeoutMs: launched.config.shutdownDelayMs + launched.config.shutdownTimeoutMs,
+    });
     console.log(launched.banner);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof SandboxConfigError) {

@@ -47,11 +47,17 @@ export interface Child {
   exited: Promise<number | null>;
 }
 
-function start(args: string[], env: Record<string, string>): Child {
+/** A node process with only PATH and `env` in its environment (nothing of this test process leaks in). */
+export function startNode(
+  args: string[],
+  env: Record<string, string>,
+  options: { cwd?: string; uid?: number; gid?: number } = {},
+): Child {
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid }),
   });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -85,7 +91,8 @@ export interface ProductionStack {
   close(): Promise<void>;
 }
 
-async function ready(url: string, child: Child, what: string): Promise<void> {
+/** Polls `url` until it answers 200; fails early if the child exits. */
+export async function ready(url: string, child: Child, what: string): Promise<void> {
   let exited = false;
   void child.exited.then(() => (exited = true));
   await pollUntil(
@@ -96,6 +103,29 @@ async function ready(url: string, child: Child, what: string): Promise<void> {
     `${what} to answer ${url}`,
     60_000,
   );
+}
+
+/** The sandbox from its build, a process of its own, as Antom for a production-profile server. */
+export async function startBuiltSandbox(
+  dataDir: string,
+  keys: { merchantPublicKey: string; gatewayPrivateKey: string },
+  env: Record<string, string> = {},
+): Promise<{ child: Child; url: string }> {
+  const port = await freePort();
+  const child = startNode(['--conditions=paydesk-dist', 'apps/sandbox/dist/main.js'], {
+    SANDBOX_PORT: String(port),
+    SANDBOX_CLIENT_ID: CLIENT_ID,
+    SANDBOX_MERCHANT_PUBLIC_KEY: keys.merchantPublicKey,
+    SANDBOX_PRIVATE_KEY: keys.gatewayPrivateKey,
+    SANDBOX_TIME_SCALE: '1000',
+    SANDBOX_STATE_FILE: 'off',
+    SANDBOX_DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    ...env,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await ready(`${url}/sandbox/api/faults`, child, 'the sandbox');
+  return { child, url };
 }
 
 export async function startProduction(): Promise<ProductionStack> {
@@ -124,23 +154,16 @@ export async function startProduction(): Promise<ProductionStack> {
   );
   const merchantKeys = generateKeyPair();
   const gatewayKeys = generateKeyPair();
-  const [sandboxPort, serverPort, proxyPort] = [await freePort(), await freePort(), await freePort()];
+  const [serverPort, proxyPort] = [await freePort(), await freePort()];
   const url = `https://127.0.0.1:${proxyPort}`;
   const internalUrl = `http://127.0.0.1:${serverPort}`;
-  const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
 
   // The sandbox posts notifications to PUBLIC_URL, through the proxy: it trusts the proxy's certificate.
-  const sandbox = start(['--conditions=paydesk-dist', 'apps/sandbox/dist/main.js'], {
-    SANDBOX_PORT: String(sandboxPort),
-    SANDBOX_CLIENT_ID: CLIENT_ID,
-    SANDBOX_MERCHANT_PUBLIC_KEY: merchantKeys.publicKeyBase64,
-    SANDBOX_PRIVATE_KEY: gatewayKeys.privateKeyBase64,
-    SANDBOX_TIME_SCALE: '1000',
-    SANDBOX_STATE_FILE: 'off',
-    SANDBOX_DATA_DIR: dir,
-    NODE_EXTRA_CA_CERTS: join(dir, 'tls-cert.pem'),
-    LOG_LEVEL: 'warn',
-  });
+  const { child: sandbox, url: sandboxUrl } = await startBuiltSandbox(
+    dir,
+    { merchantPublicKey: merchantKeys.publicKeyBase64, gatewayPrivateKey: gatewayKeys.privateKeyBase64 },
+    { NODE_EXTRA_CA_CERTS: join(dir, 'tls-cert.pem') },
+  );
   const proxied: ProductionStack['proxied'] = [];
   const proxy: Server = createHttpsServer(
     { key: readFileSync(join(dir, 'tls-key.pem')), cert: readFileSync(join(dir, 'tls-cert.pem')) },
@@ -173,9 +196,8 @@ export async function startProduction(): Promise<ProductionStack> {
     },
   );
   await new Promise<void>((resolve) => proxy.listen(proxyPort, '127.0.0.1', resolve));
-  await ready(`${sandboxUrl}/sandbox/api/faults`, sandbox, 'the sandbox');
 
-  const server = start(serveCommand(), {
+  const server = startNode(serveCommand(), {
     NODE_ENV: 'production',
     PORT: String(serverPort),
     HOST: '127.0.0.1',

@@ -61,6 +61,11 @@ export interface Config {
   cashierDist: string | null;
   /** How long a SIGTERM waits for in-flight requests and the current sweeper step before exiting (ms). */
   shutdownTimeoutMs: number;
+  /**
+   * On SIGTERM, /readyz answers 503 for this long while requests are still served, so that a load
+   * balancer's health check takes the instance out before it stops accepting (ms; 0 = at once).
+   */
+  shutdownDelayMs: number;
 }
 
 export class ConfigError extends Error {
@@ -276,6 +281,7 @@ export function loadConfig(env: Env, overrides: DeepPartial<Config> = {}): Reado
         ? (env.CASHIER_DIST ?? null)
         : (overrides.cashierDist as string | null),
     shutdownTimeoutMs: overrides.shutdownTimeoutMs ?? int('SHUTDOWN_TIMEOUT_MS', 30_000, 1_000, 600_000),
+    shutdownDelayMs: overrides.shutdownDelayMs ?? int('SHUTDOWN_DELAY_MS', 0, 0, 120_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);

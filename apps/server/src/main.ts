@@ -9,7 +9,9 @@ import { loadStartupConfig } from './startup-config.ts';
 try {
   const config = await loadStartupConfig(process.env);
   const server = await startServer(config);
-  stopOnSignals(server.stop, { timeoutMs: config.shutdownTimeoutMs });
+  stopOnSignals(server.stop, {
+    timeoutMs: config.shutdownDelayMs + config.shutdownTimeoutMs,
+  });
   console.log(`Paydesk listening on ${config.publicUrl}`);
   if (server.paydesk.merchantApiKeyGenerated)
     console.log(`Merchant API key (generated, keep it safe): ${server.paydesk.merchantApiKey}`);

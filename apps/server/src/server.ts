@@ -6,8 +6,9 @@ export interface RunningServer {
   paydesk: PaydeskApp;
   url: string;
   /**
-   * Drains (issue 14 point 5): stops accepting, lets in-flight requests and the sweeper's current step
-   * finish, ends the event streams with a retry hint, then closes the database.
+   * Drains (issue 14 point 5): after SHUTDOWN_DELAY_MS of answering /readyz with 503, stops accepting,
+   * lets in-flight requests and the sweeper's current step finish, ends the event streams with a retry
+   * hint, then closes the database.
    */
   stop(): Promise<void>;
 }
@@ -20,7 +21,16 @@ export async function startServer(
   const paydesk = await buildApp(config, options);
   // While draining, every answer closes its connection: Node's server.close() reaps only the connections
   // idle at that moment, and one that falls idle later would hold the process for the keep-alive timeout.
+  // During SHUTDOWN_DELAY_MS the instance still serves but tells the balancer it is not ready.
   let draining = false;
+  let leaving = false;
+  paydesk.app.addHook('onRequest', (request, reply, done) => {
+    if (leaving && request.url === '/readyz') {
+      void reply.code(503).header('cache-control', 'no-store').send({ status: 'draining' });
+      return;
+    }
+    done();
+  });
   paydesk.app.addHook('onSend', (_request, reply, payload, done) => {
     if (draining) reply.header('connection', 'close');
     done(null, payload);
@@ -31,9 +41,12 @@ export async function startServer(
   return {
     paydesk,
     url: `http://127.0.0.1:${port}`,
-    stop: () => {
+    stop: async () => {
       draining = true;
-      return paydesk.close();
+      leaving = true;
+      if (config.shutdownDelayMs > 0)
+        await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
+      await paydesk.close();
     },
   };
 }
