@@ -6,6 +6,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import {
   accessSync,
+  cpSync,
   chmodSync,
   chownSync,
   constants,
@@ -244,6 +245,32 @@ describe('the runtime tree (deploy/runtime.sh)', () => {
 });
 
 const caddy = ['/usr/bin/caddy', '/usr/local/bin/caddy'].find((path) => existsSync(path));
+const dockerCompose = ['/usr/bin/docker-compose', '/usr/local/bin/docker-compose'].find((path) =>
+  existsSync(path),
+);
+
+describe.skipIf(!dockerCompose)('compose.yaml, as docker-compose reads it', () => {
+  it('is valid with the example settings: postgres, two instances of the image and the proxy', () => {
+    // A project folder of its own: compose reads .env beside the file.
+    const project = mkdtempSync(join(tmpdir(), 'paydesk-compose-'));
+    cpSync(join(ROOT, 'compose.yaml'), join(project, 'compose.yaml'));
+    cpSync(join(ROOT, 'deploy'), join(project, 'deploy'), { recursive: true });
+    cpSync(join(ROOT, 'deploy/paydesk.env.example'), join(project, '.env'));
+    const config = execFileSync(dockerCompose!, ['-f', 'compose.yaml', 'config', '--services'], {
+      cwd: project,
+      encoding: 'utf8',
+    });
+    expect(config.trim().split('\n').sort()).toEqual(['paydesk-1', 'paydesk-2', 'postgres', 'proxy']);
+    const resolved = execFileSync(dockerCompose!, ['-f', 'compose.yaml', 'config'], {
+      cwd: project,
+      encoding: 'utf8',
+    });
+    expect(resolved).toContain('DATABASE_URL: postgres://paydesk:change-me@postgres:5432/paydesk');
+    expect(resolved).toContain('PUBLIC_URL: https://pay.example.com');
+    expect(resolved).toContain('stop_grace_period: 40s');
+    rmSync(project, { recursive: true, force: true });
+  });
+});
 
 describe.skipIf(!caddy)(
   'compose.yaml, without Docker: two instances on one PostgreSQL behind deploy/Caddyfile',

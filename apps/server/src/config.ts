@@ -183,7 +183,8 @@ export function loadConfig(env: Env, overrides: DeepPartial<Config> = {}): Reado
     problems.push('ANTOM_SETTLEMENT_CURRENCY must be an ISO-4217 code');
   }
 
-  const merchantApiKey = overrides.merchantApiKey ?? env.MERCHANT_API_KEY ?? null;
+  // An empty value (an unset line in an env file) is no key, not a short one.
+  const merchantApiKey = overrides.merchantApiKey ?? (env.MERCHANT_API_KEY || null);
   if (merchantApiKey !== null && merchantApiKey.length < 24) {
     problems.push('MERCHANT_API_KEY must be at least 24 characters');
   }
