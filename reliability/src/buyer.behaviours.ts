@@ -15,6 +15,9 @@ export const BEHAVIOURS = [
   'oldCode',
   'payAtExpiry',
   'merchantClose',
+  'closeAfterPay',
+  'cancelAfterPay',
+  'payWhileStopping',
 ] as const;
 export type Behaviour = (typeof BEHAVIOURS)[number];
 
@@ -28,6 +31,11 @@ export const BEHAVIOUR_WEIGHTS: Record<Behaviour, number> = {
   oldCode: 12,
   payAtExpiry: 10,
   merchantClose: 10,
+  // Issue 11: a stop that comes after the buyer paid (its notification maybe lost) must not reverse it;
+  // a payment landing while the stop is on its way is the one race left, and must be recorded.
+  closeAfterPay: 8,
+  cancelAfterPay: 8,
+  payWhileStopping: 8,
 };
 
 interface Market {
@@ -59,6 +67,11 @@ export interface ActorStats {
    * IDEMPOTENCY_KEY_IN_USE: the first request's slot is never released after a SIGKILL.
    */
   stuckIdempotencyKeys: number;
+  /**
+   * Closes and cancels sent after the buyer's payment went through that did not end paid: allowed only
+   * when Antom's answers could not show the payment (faults); checkReversals says whether they could.
+   */
+  stopsAfterPayAccepted: number;
 }
 
 export function emptyActorStats(): ActorStats {
@@ -72,6 +85,7 @@ export function emptyActorStats(): ActorStats {
     closes: 0,
     refundRequests: 0,
     stuckIdempotencyKeys: 0,
+    stopsAfterPayAccepted: 0,
   };
 }
 
@@ -357,6 +371,30 @@ export class OrderActor {
           await sleep(at - Date.now());
           await this.#scan(got.code);
         }
+        break;
+      }
+      case 'closeAfterPay':
+      case 'cancelAfterPay': {
+        const got = await this.#codeFor(method);
+        if (!got?.code || !(await this.#scan(got.code))) break;
+        await this.#think(400);
+        // Antom has the money: the close must be refused and the cancel must end paid (issue 11).
+        const answer =
+          behaviour === 'closeAfterPay' ? await this.#close() : await this.#cancel(got.payment.id);
+        const reversedIt =
+          behaviour === 'closeAfterPay'
+            ? answer.status === 200
+            : answer.status === 200 && answer.body?.status !== 'SUCCESS';
+        if (reversedIt) this.#d.stats.stopsAfterPayAccepted += 1;
+        break;
+      }
+      case 'payWhileStopping': {
+        const got = await this.#codeFor(method);
+        if (!got?.code) break;
+        const stop = this.#rng.chance(0.5) ? this.#close() : this.#cancel(got.payment.id);
+        await this.#think(300);
+        await this.#scan(got.code);
+        await stop;
         break;
       }
       case 'merchantClose': {

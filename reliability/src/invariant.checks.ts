@@ -1,7 +1,7 @@
 // The guarantees of issue #6, as checks over what the server says (the Merchant API, with each order's
 // event history) and what Antom holds (the sandbox ledger, payments, refunds and request log). Each check
 // returns violations instead of throwing, so one run reports everything it found.
-import { addMinor, compareMinor, RETRYABLE_UNKNOWN_CODES } from '@paydesk/antom';
+import { addMinor, compareMinor, RETRYABLE_UNKNOWN_CODES, subtractMinor } from '@paydesk/antom';
 import type { OrderView } from '@paydesk/api';
 import type { LedgerEntry, RequestRecord } from '@paydesk/sandbox';
 import {
@@ -72,6 +72,7 @@ export interface LivenessBounds {
 const FINAL = new Set<string>(FINAL_ATTEMPT_STATUSES);
 const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : NaN);
 const sum = (values: string[]) => (values.length === 0 ? '0' : addMinor(...values));
+const subtract = (a: string, b: string) => subtractMinor(a, b);
 
 /** Guarantee 1: at most one kept payment, every other capture given back or flagged, PAID iff kept. */
 export function checkMoney(obs: Observation): Violation[] {
@@ -149,9 +150,12 @@ export function checkMoney(obs: Observation): Violation[] {
         if (payment.kept) pv(`a ${payment.state} payment is kept`);
         if (duplicates.length > 0) pv(`a ${payment.state} payment has a duplicate refund`);
         if (compareMinor(captured, '0') > 0) {
-          // Antom took the money: only a cancel that gave it all back (PROTOCOL §5.2) makes this final.
-          if (payment.state !== 'CANCELLED' || at?.cancelled !== captured || at.net !== '0')
+          // Antom took the money: only a cancel that gave it all back (PROTOCOL §5.2) makes this final,
+          // and then it is recorded as a reversal (issue 11), never as a plain cancel.
+          if (payment.state !== 'REVERSED' || at?.cancelled !== captured || at.net !== '0')
             pv(`${payment.state} here, but Antom captured ${captured} and holds ${at?.net}`);
+        } else if (payment.state === 'REVERSED') {
+          pv('REVERSED here, but Antom captured nothing');
         }
       }
     }
@@ -402,10 +406,56 @@ export function tightestMargin(obs: Observation, bounds: LivenessBounds): number
   return tightest;
 }
 
+/**
+ * Issue 11 on the record: per order, what we hold (captured − reversed − refunded) is what Antom's ledger
+ * holds; no payment was reversed by a cancel we decided after an inquiry had told us it was paid; and
+ * every reversal was announced (its history has payment.reversed, the merchant's webhook follows it).
+ */
+export function checkReversals(obs: Observation): Violation[] {
+  const out: Violation[] = [];
+  const ledger = new Map(obs.ledger.map((entry) => [entry.paymentRequestId, entry]));
+  for (const order of obs.orders) {
+    const v = (message: string, paymentId?: string) =>
+      out.push({ invariant: 'money', orderId: order.id, ...(paymentId ? { paymentId } : {}), message });
+    const captured = sum(order.payments.filter((p) => Boolean(p.paidAt)).map((p) => p.amount.value));
+    const reversed = sum(order.payments.filter((p) => p.state === 'REVERSED').map((p) => p.amount.value));
+    const refunded = sum(order.refunds.filter((r) => r.status === 'SUCCEEDED').map((r) => r.amount.value));
+    const ours = subtract(subtract(captured, reversed), refunded);
+    const theirs = sum(order.payments.map((p) => ledger.get(p.id)?.net ?? '0'));
+    if (ours !== theirs)
+      v(
+        `we hold ${ours} (captured ${captured} − reversed ${reversed} − refunded ${refunded}), Antom ${theirs}`,
+      );
+
+    const events = order.events ?? [];
+    for (const payment of order.payments) {
+      if (payment.state !== 'REVERSED') continue;
+      const mine = events.filter((e) => (e.data as { paymentId?: string }).paymentId === payment.id);
+      if (!mine.some((e) => e.type === 'payment.reversed'))
+        v('a reversal with no payment.reversed event', payment.id);
+      // The decision to cancel is the last move to CANCELLING; an inquiry answered SUCCESS before it
+      // means we had seen the payment and cancelled it anyway.
+      const decided = mine.filter((e) => e.type === 'payment.cancelling').at(-1);
+      if (!decided) continue;
+      const seenPaid = mine.find(
+        (e) =>
+          e.type === 'gateway.call' &&
+          (e.data as { api?: string }).api === 'inquiryPayment' &&
+          /"paymentStatus"\s*:\s*"SUCCESS"/.test(String((e.data as { response?: string }).response ?? '')) &&
+          ms(e.at) < ms(decided.at),
+      );
+      if (seenPaid)
+        v(`reversed by a cancel decided after an inquiry at ${seenPaid.at} saw it paid`, payment.id);
+    }
+  }
+  return out;
+}
+
 /** Every check of issue #6 over one observation. */
 export function checkAll(obs: Observation, bounds: LivenessBounds): Violation[] {
   return [
     ...checkMoney(obs),
+    ...checkReversals(obs),
     ...checkRefundLedger(obs),
     ...checkHistory(obs),
     ...checkPayOnce(obs),
@@ -417,7 +467,8 @@ export function checkAll(obs: Observation, bounds: LivenessBounds): Violation[] 
 export function settled(orders: readonly OrderView[]): boolean {
   return orders.every(
     (o) =>
-      o.payments.every((p) => FINAL.has(p.state)) &&
+      // A final attempt may still have a look after the end due (a cancel that may have reversed a capture).
+      o.payments.every((p) => FINAL.has(p.state) && p.nextCheckAt === null) &&
       o.refunds.every((r) => r.status !== 'PENDING' && r.status !== 'PROCESSING'),
   );
 }

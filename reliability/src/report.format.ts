@@ -67,7 +67,7 @@ export function formatReport(report: CampaignReport): string {
     `campaign seed ${report.seed} on ${report.dialect} (${report.mode} server), ${(report.durationMs / 1000).toFixed(1)} s`,
     `orders               ${report.orders} (${list(report.ordersByStatus)})`,
     `buyer behaviours     ${list(a.behaviours)}`,
-    `actions              ${a.confirms} confirms, ${a.scans} scans (${a.scansRefused} refused by Antom), ${a.declines} declines, ${a.buyerCancels} buyer cancels, ${a.closes} closes, ${a.refundRequests} refund requests${a.stuckIdempotencyKeys > 0 ? `, ${a.stuckIdempotencyKeys} retries refused IDEMPOTENCY_KEY_IN_USE after a crash` : ''}`,
+    `actions              ${a.confirms} confirms, ${a.scans} scans (${a.scansRefused} refused by Antom), ${a.declines} declines, ${a.buyerCancels} buyer cancels, ${a.closes} closes, ${a.refundRequests} refund requests${a.stuckIdempotencyKeys > 0 ? `, ${a.stuckIdempotencyKeys} retries refused IDEMPOTENCY_KEY_IN_USE after a crash` : ''}${a.stopsAfterPayAccepted > 0 ? `, ${a.stopsAfterPayAccepted} stops after a payment not refused (Antom's answers faulted)` : ''}`,
     `payment attempts     ${report.attempts} (${list(report.attemptsByState)})`,
     `payments at Antom    ${report.paymentsAtAntom}, captured ${report.captured}, duplicates given back ${report.duplicatesGivenBack}, flagged for an operator ${report.duplicatesFlagged}`,
     `merchant refunds     ${list(report.merchantRefunds)}`,

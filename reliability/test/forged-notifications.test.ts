@@ -16,7 +16,7 @@ import {
   truthfulNotifications,
   type TruthfulNotification,
 } from '../src/notification.forger.ts';
-import { confirm, createOrder, orderUntil, scan, until } from '../src/scenario.steps.ts';
+import { confirm, createOrder, orderUntil, orderView, scan, until } from '../src/scenario.steps.ts';
 import { RUNS_SCALE, SeededRandom } from '../src/seeded.random.ts';
 import {
   CLIENT_ID,
@@ -48,18 +48,42 @@ describe.each(DIALECTS)('forged and replayed notifications on %s', (dialect) => 
     await stack.antom.call('POST', `/sandbox/api/payments/${atAntom.body.payments[0].paymentId}/fail`, {});
     await orderUntil(stack, declined.id, (o) => o.payments[0]?.state === 'FAIL', 'declined');
 
-    // Paid, but its notification lost, then cancelled by the buyer: Antom gives the money back (§5.2), and
-    // the old success notification must never revive it.
+    // Paid while the buyer's cancel was on its way to Antom (issue 11): Antom gives the money back
+    // (docs/antom-notes.md §5.2) and we hold it REVERSED; its success notification must never revive it.
     const cancelled = await createOrder(stack, 'THB');
     const cancelledPayment = await confirm(stack, cancelled, 'TRUEMONEY');
-    await stack.antom.call('PUT', '/sandbox/api/faults', { seed: 1, notifications: { drop: 1 } });
-    await scan(stack, cancelledPayment.code!.value);
-    await stack.buyer.call(
+    await stack.antom.call('PUT', '/sandbox/api/faults', {
+      seed: 1,
+      rules: [{ api: 'cancel', kind: 'latency', latencyMs: 1_500, times: 1 }],
+    });
+    const cancelling = stack.buyer.call(
       'POST',
       `/api/v1/checkout/${cancelled.checkoutToken}/payments/${cancelledPayment.id}/cancel`,
     );
+    await until(
+      async () =>
+        (
+          await stack.antom.call(
+            'GET',
+            `/sandbox/api/requests?api=cancel&paymentRequestId=${cancelledPayment.id}`,
+          )
+        ).body.requests.length > 0,
+      5_000,
+      'the cancel at Antom',
+    );
+    await scan(stack, cancelledPayment.code!.value);
+    await cancelling;
     await stack.antom.call('DELETE', '/sandbox/api/faults');
-    await orderUntil(stack, cancelled.id, (o) => o.payments[0]?.state === 'CANCELLED', 'cancelled');
+    // The capture's notification may land after the cancel's answer: then the look after the end (one
+    // sweep; the sweeper is off here) finds the reversal.
+    await until(
+      async () => {
+        await stack.paydesk!.sweeper.sweepOnce();
+        return (await orderView(stack, cancelled.id)).payments[0]?.state === 'REVERSED';
+      },
+      15_000,
+      'reversed',
+    );
 
     const refunded = await createOrder(stack, 'SGD');
     await scan(stack, (await confirm(stack, refunded, 'PAYNOW')).code!.value);

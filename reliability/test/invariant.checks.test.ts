@@ -8,6 +8,7 @@ import {
   checkHistory,
   checkLiveness,
   checkMoney,
+  checkReversals,
   checkPayOnce,
   checkRefundLedger,
   type LivenessBounds,
@@ -36,6 +37,8 @@ function cleanObservation(): Observation {
         createdAt: at(0),
         expiresAt: at(10_000),
         finalAt: at(2_000),
+        paidAt: null,
+        nextCheckAt: null,
       },
       {
         id: 'pay_B',
@@ -45,6 +48,8 @@ function cleanObservation(): Observation {
         createdAt: at(3_000),
         expiresAt: at(13_000),
         finalAt: at(5_000),
+        paidAt: at(5_000),
+        nextCheckAt: null,
       },
     ],
     refunds: [
@@ -80,6 +85,8 @@ function cleanObservation(): Observation {
     status: captured === '0' ? 'CANCELLED' : 'SUCCESS',
     captured,
     refunded,
+    reversed: cancelled,
+    reversedAt: null,
     cancelled,
     pendingRefund: '0',
     net: String(Number(captured) - Number(refunded) - Number(cancelled)),
@@ -161,6 +168,39 @@ describe('the invariant checks', () => {
         paymentId: 'pay_A',
         message: 'CANCELLED here, but Antom captured 1000 and holds 1000',
       }),
+    ]);
+  });
+
+  it('report a reversal recorded as a plain cancel, one never announced, and one decided after a paid inquiry', () => {
+    // Antom captured pay_A and a cancel gave it back: we must hold it as REVERSED (issue 11).
+    const obs = cleanObservation();
+    Object.assign(obs.ledger[0]!, { captured: '1000', cancelled: '1000', net: '0' });
+    expect(checkMoney(obs).map((v) => v.message)).toEqual([
+      'CANCELLED here, but Antom captured 1000 and holds 0',
+    ]);
+    const reversed = order(obs).payments[0];
+    Object.assign(reversed, { state: 'REVERSED', paidAt: at(1_500) });
+    expect(checkMoney(obs)).toEqual([]);
+    expect(checkReversals(obs).map((v) => v.message)).toEqual(['a reversal with no payment.reversed event']);
+    // What we hold per order must be what Antom holds: here Antom kept pay_A's money.
+    Object.assign(obs.ledger[0]!, { cancelled: '0', net: '1000' });
+    expect(checkReversals(obs).map((v) => v.message)).toContain(
+      'we hold 700 (captured 2000 − reversed 1000 − refunded 300), Antom 1700',
+    );
+    Object.assign(obs.ledger[0]!, { cancelled: '1000', net: '0' });
+    // Announced, but the cancel was decided after an inquiry had answered SUCCESS.
+    const events = order(obs).events;
+    events.push(
+      { id: 'x1', type: 'payment.reversed', at: at(2_100), data: { paymentId: 'pay_A' } },
+      {
+        id: 'x0',
+        type: 'gateway.call',
+        at: at(2),
+        data: { api: 'inquiryPayment', paymentId: 'pay_A', response: '{"paymentStatus":"SUCCESS"}' },
+      },
+    );
+    expect(checkReversals(obs).map((v) => v.message)).toEqual([
+      `reversed by a cancel decided after an inquiry at ${at(2)} saw it paid`,
     ]);
   });
 

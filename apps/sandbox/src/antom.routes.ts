@@ -1,12 +1,15 @@
-// The Antom protocol surface (PROTOCOL §1.2, §2): the six APIs under `/ams/api/v1/payments/…` and the
-// sandbox prefix `/ams/sandbox/api/v1/payments/…`. Each request's signature is checked over the raw bytes
-// received; each answer — including refusals — is HTTP 200, signed with the gateway key over
+// The Antom protocol surface (docs/antom-notes.md §1.2, §2): the six APIs under `/ams/api/v1/payments/…`
+// (live client ids) and `/ams/sandbox/api/v1/payments/…` (`SANDBOX_…` ids). Each request's signature is
+// checked over the raw bytes received and the request's path (an absolute-form target is reduced to it in
+// app.ts); each answer — including refusals — is HTTP 200, signed with the gateway key over
 // `POST <request path>\n<client-id>.<response-time>.<body>`. Faults are applied here, around the services.
 import type { KeyObject } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   apiFromPath,
+  apiPath,
   AntomSignatureError,
+  isSandboxClientId,
   formatSignatureHeader,
   parseSignatureHeader,
   signMessage,
@@ -14,11 +17,12 @@ import {
   type AntomApi,
 } from '@paydesk/antom';
 import type { ApiFaultRule, FaultInjector } from './faults.ts';
+import type { ConsultService } from './consult.service.ts';
 import type { PaymentService } from './payment.service.ts';
 import type { RefundService } from './refund.service.ts';
 import { failure, inProcess, type AntomAnswer } from './results.ts';
 import type { RequestRecord, SandboxStore } from './store.ts';
-import { formatAntomTime } from './time.ts';
+import { formatAntomTime, parseRequestTime } from './time.ts';
 import type { Timers } from './timers.ts';
 
 export interface AntomRoutesOptions {
@@ -26,6 +30,7 @@ export interface AntomRoutesOptions {
   keyVersion: string;
   merchantPublicKey: KeyObject;
   gatewayPrivateKey: KeyObject;
+  consult: ConsultService;
   payments: PaymentService;
   refunds: RefundService;
   store: SandboxStore;
@@ -35,6 +40,12 @@ export interface AntomRoutesOptions {
 }
 
 export const API_PREFIXES = ['/ams/api/v1/payments', '/ams/sandbox/api/v1/payments'] as const;
+
+/**
+ * Antom's code for a missing or unknown client id, as its cancel result table spells it
+ * (docs.antom.com/ac/ams_zh-cn/paymentc: CLIENT_INVALID, "check that clientId is correct").
+ */
+const CLIENT_INVALID = 'CLIENT_INVALID';
 
 type SignatureMode = 'valid' | 'wrong' | 'missing';
 
@@ -47,7 +58,7 @@ export async function antomRoutes(app: FastifyInstance, options: AntomRoutesOpti
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   const dispatch: Record<AntomApi, (body: unknown) => AntomAnswer> = {
-    consult: (body) => options.payments.consult(body),
+    consult: (body) => options.consult.consult(body),
     pay: (body) => options.payments.pay(body),
     inquiryPayment: (body) => options.payments.inquiryPayment(body),
     cancel: (body) => options.payments.cancel(body),
@@ -102,7 +113,7 @@ export async function antomRoutes(app: FastifyInstance, options: AntomRoutesOpti
     if (!api) return send(request, reply, record, failure('INVALID_API', `no API at ${request.url}`));
 
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const refusal = authenticate(request, raw, options);
+    const refusal = authenticate(request, api, raw, options);
     if (refusal) return send(request, reply, record, refusal);
 
     const contentType = headerOf(request, 'content-type') ?? '';
@@ -201,18 +212,39 @@ export async function antomRoutes(app: FastifyInstance, options: AntomRoutesOpti
   });
 }
 
-/** Checks client id, key version and signature (PROTOCOL §2.1–2.3); returns the F answer when refused. */
+/**
+ * Checks client id, request-time, key version and signature (docs/antom-notes.md §2.1–2.3); returns the F
+ * answer when refused. A `SANDBOX_…` client id exists only on the sandbox paths and any other id only on the
+ * live ones (docs/antom-notes.md §1.1), so a request on the wrong prefix names no client Antom knows there.
+ */
 function authenticate(
   request: FastifyRequest,
+  api: AntomApi,
   raw: Buffer,
   options: AntomRoutesOptions,
 ): AntomAnswer | undefined {
   const clientId = headerOf(request, 'client-id');
-  if (!clientId) return failure('INVALID_CLIENT', 'the client-id header is missing');
+  if (!clientId) return failure(CLIENT_INVALID, 'the client-id header is missing');
   if (clientId !== options.clientId)
-    return failure('INVALID_CLIENT', `client-id ${clientId} is not registered`);
+    return failure(CLIENT_INVALID, `client-id ${clientId} is not registered`);
+  const path = request.url.split('?')[0]!;
+  const expected = apiPath(api, clientId);
+  if (path !== expected) {
+    return failure(
+      CLIENT_INVALID,
+      isSandboxClientId(clientId)
+        ? `client-id ${clientId} is a sandbox client id: it exists on ${expected}, not on the live path ${path}`
+        : `client-id ${clientId} is not a sandbox client id: it exists on ${expected}, not on the sandbox path ${path}`,
+    );
+  }
   const requestTime = headerOf(request, 'request-time');
   if (!requestTime) return failure('INVALID_SIGNATURE', 'the request-time header is missing');
+  if (parseRequestTime(requestTime) === undefined) {
+    return failure(
+      'PARAM_ILLEGAL',
+      `request-time ${JSON.stringify(requestTime.slice(0, 64))} is not a time in a documented format: epoch milliseconds (1685599933871) or ISO-8601 with a zone (2019-01-01T01:01:01Z, 2019-01-01T09:01:01+08:00)`,
+    );
+  }
   let signature: string;
   let keyVersion: string | undefined;
   try {
@@ -223,7 +255,7 @@ function authenticate(
       error instanceof AntomSignatureError ? error.message : 'the signature header is malformed',
     );
   }
-  // An omitted keyVersion means the latest key bound to the client id (PROTOCOL §2.1).
+  // An omitted keyVersion means the latest key bound to the client id (docs/antom-notes.md §2.1).
   if (keyVersion !== undefined && keyVersion !== options.keyVersion) {
     return failure('KEY_NOT_FOUND', `no public key with keyVersion ${keyVersion} for client-id ${clientId}`);
   }

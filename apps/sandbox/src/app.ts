@@ -1,11 +1,12 @@
 // Builds the sandbox: keys, clock, state, services and the three route plugins (protocol, control, pages)
-// on one Fastify instance. It does not listen by itself (STYLE point 1): `main.ts` and the product launcher
-// call `listen`, tests either listen on port 0 or use `app.inject`.
+// on one Fastify instance. It does not listen by itself (docs/style.md §1): `main.ts` and the product
+// launcher call `listen`, tests either listen on port 0 or use `app.inject`.
 import { createPublicKey } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { generateKeyPair, loadPrivateKey, loadPublicKey, type KeyInput } from '@paydesk/antom';
 import { antomRoutes } from './antom.routes.ts';
 import { DEFAULT_CLIENT_ID, DEFAULT_PORT, loadOrCreateDevKeys, type DevKeys } from './config.ts';
+import { ConsultService } from './consult.service.ts';
 import { controlRoutes } from './control.routes.ts';
 import { FaultInjector } from './faults.ts';
 import { Notifier } from './notifier.ts';
@@ -111,6 +112,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     logger: options.logger ?? false,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 1_048_576,
+    rewriteUrl: (raw) => originForm(raw.url ?? '/'),
   });
   const timers = new Timers((error) => app.log.error({ err: error }, 'sandbox background task failed'));
   const store = new SandboxStore();
@@ -164,6 +166,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
 
   await app.register(antomRoutes, {
     clientId,
+    consult: new ConsultService(currentPublicUrl),
     keyVersion: options.keyVersion ?? '1',
     merchantPublicKey,
     gatewayPrivateKey,
@@ -240,4 +243,19 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       stateFile?.flush();
     },
   };
+}
+
+/**
+ * The origin form of a request target (RFC 9112 §3.2): an absolute-form target, as the Python SDK writes
+ * (`POST http://host/ams/…`), is reduced to its path and query, which is also what Antom signs
+ * (docs/antom-notes.md §2.2). Anything else is left as it came.
+ */
+export function originForm(target: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return target;
+  try {
+    const url = new URL(target);
+    return url.pathname + url.search;
+  } catch {
+    return target;
+  }
 }

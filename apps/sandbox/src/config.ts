@@ -1,4 +1,4 @@
-// Configuration from SANDBOX_* variables (PRODUCT.md, configuration table): parsed once, every problem
+// Configuration from SANDBOX_* variables (docs/product.md, configuration table): parsed once, every problem
 // listed in one error, keys in any form the Antom client accepts (PEM, single-line base64, `@path`).
 // Development key pairs live in `<dataDir>/dev-keys.json`, created on first start and reused after.
 import type { KeyObject } from 'node:crypto';

@@ -1,4 +1,4 @@
-// The control API (issue #3, "For tests"): JSON routes under /sandbox/api that play the buyer (pay,
+// The control API (D3.9): JSON routes under /sandbox/api that play the buyer (pay,
 // decline, scan a code), move time (expire), show the money truth (ledger) and every gateway call
 // (requests), and set fault injection. Bad input is a 4xx `{ error: { code, message } }` that changes nothing.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -8,7 +8,7 @@ import { ledgerOf } from './ledger.ts';
 import { PAYMENT_METHODS } from './methods.ts';
 import type { PaymentService } from './payment.service.ts';
 import type { RefundService } from './refund.service.ts';
-import { ControlError } from './results.ts';
+import { ControlError, httpErrorOf } from './http-errors.ts';
 import type { NotificationRecord, PaymentRecord, RefundRecord, SandboxStore } from './store.ts';
 import { findByCode } from './wallet.routes.ts';
 
@@ -105,7 +105,7 @@ export function paymentView(
     ...(p.paidAt !== undefined ? { paidAt: iso(p.paidAt) } : {}),
     ...(p.failedAt !== undefined ? { failedAt: iso(p.failedAt) } : {}),
     ...(p.cancelledAt !== undefined
-      ? { cancelledAt: iso(p.cancelledAt), cancelledAmount: p.cancelledAmount }
+      ? { cancelledAt: iso(p.cancelledAt), reversedAmount: p.reversedAmount }
       : {}),
     notifyUrl: p.notifyUrl ?? null,
     refunds: store.refundsOf(p.paymentId).map((r) => ({
@@ -191,8 +191,9 @@ export async function controlRoutes(app: FastifyInstance, options: ControlRoutes
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    if (error instanceof ControlError) {
-      return reply.code(error.statusCode).send({ error: { code: error.code, message: error.message } });
+    const known = httpErrorOf(error);
+    if (known) {
+      return reply.code(known.statusCode).send({ error: { code: known.code, message: known.message } });
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply

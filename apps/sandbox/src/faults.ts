@@ -1,9 +1,9 @@
-// Fault injection (issue #3, "For tests"): what real networks and a real Antom do to a merchant — slow
+// Fault injection (D3.9): what real networks and a real Antom do to a merchant — slow
 // answers, 5xx, U answers, rate limits, replies lost after the work was done, bad signatures, and
 // notifications dropped, duplicated, delayed or reordered. Draws come from a seeded PRNG (mulberry32), so
 // the same seed and the same sequence of requests give the same faults every run.
 import type { AntomApi } from '@paydesk/antom';
-import { ControlError } from './results.ts';
+import { FaultConfigError } from './errors.ts';
 
 export const API_FAULT_KINDS = [
   'latency',
@@ -70,7 +70,7 @@ export function mulberry32(seed: number): () => number {
 }
 
 function invalid(message: string): never {
-  throw new ControlError(400, 'INVALID_FAULTS', message);
+  throw new FaultConfigError(message);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -100,7 +100,7 @@ function integer(value: unknown, field: string, min: number, max: number): numbe
   return value;
 }
 
-/** Validates a `PUT /sandbox/api/faults` body. Throws a 400 ControlError naming the first bad field. */
+/** Validates a `PUT /sandbox/api/faults` body. Throws FaultConfigError naming the first bad field. */
 export function parseFaultConfig(body: unknown, randomSeed: () => number): FaultConfig {
   if (!isPlainObject(body)) invalid('the body must be a JSON object');
   onlyKeys(body, ['seed', 'rules', 'notifications'], '');

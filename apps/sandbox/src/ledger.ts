@@ -1,5 +1,6 @@
-// The money truth per payment (issue #3, control API): what the buyer paid, what came back through refunds
-// and through a cancel of a paid payment, and what the merchant keeps. Integer minor-unit strings only.
+// The money truth per payment (D3.9): what the buyer paid, what came back through refunds
+// and through a cancel of a paid payment (the reversal, D11), and what the merchant keeps. Integer
+// minor-unit strings only.
 import { addMinor, subtractMinor } from '@paydesk/antom';
 import type { PaymentRecord, RefundRecord } from './store.ts';
 
@@ -14,11 +15,15 @@ export interface LedgerEntry {
   captured: string;
   /** Sum of successful refunds. */
   refunded: string;
-  /** What a cancel of the paid payment returned. */
+  /** What a cancel of the paid payment gave back to the buyer (the reversal). */
+  reversed: string;
+  /** When the reversal happened (ISO-8601 UTC), or null. */
+  reversedAt: string | null;
+  /** The same as `reversed`, under the name earlier readers use. */
   cancelled: string;
   /** Sum of refunds still processing. */
   pendingRefund: string;
-  /** captured − refunded − cancelled. */
+  /** captured − refunded − reversed. */
   net: string;
 }
 
@@ -29,7 +34,7 @@ export function ledgerOf(payment: PaymentRecord, refunds: readonly RefundRecord[
   const pendingRefund = addMinor(
     ...refunds.filter((r) => r.status === 'PROCESSING').map((r) => r.amount.value),
   );
-  const cancelled = payment.cancelledAmount;
+  const reversed = payment.reversedAmount;
   return {
     paymentId: payment.paymentId,
     paymentRequestId: payment.paymentRequestId,
@@ -39,8 +44,13 @@ export function ledgerOf(payment: PaymentRecord, refunds: readonly RefundRecord[
     status: payment.status,
     captured,
     refunded,
-    cancelled,
+    reversed,
+    reversedAt:
+      reversed !== '0' && payment.cancelledAt !== undefined
+        ? new Date(payment.cancelledAt).toISOString()
+        : null,
+    cancelled: reversed,
     pendingRefund,
-    net: subtractMinor(subtractMinor(captured, refunded), cancelled),
+    net: subtractMinor(subtractMinor(captured, refunded), reversed),
   };
 }

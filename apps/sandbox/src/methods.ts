@@ -1,18 +1,23 @@
-// The payment methods the sandbox offers, as one data table (PROTOCOL §5.2, §5.3, §7.1, §7.5). The checkout
-// server's tests and docs read it too, so every rule the sandbox enforces per method lives here and nowhere
-// else. Limits marked "sandbox choice" are not published by Antom; they are plausible, and documented.
-import type { Amount, PaymentMethodCategory } from '@paydesk/antom';
+// The payment methods the sandbox offers, as one data table (docs/antom-notes.md §5.2, §5.3, §7.1, §7.5). The
+// checkout server's tests and docs read it too, so every rule the sandbox enforces per method lives here and
+// nowhere else. Limits marked "sandbox choice" are not published by Antom; they are plausible, and
+// documented.
+import type { AmountLimitInfo, PaymentMethodCategory } from '@paydesk/antom';
 
 /** How the buyer receives the code: a QR payload to scan, or a number to type (VA / payment code). */
 export type CodeDisplay = 'QR' | 'TEXT';
 
 /**
- * When `cancel` is accepted (PROTOCOL §5.2): never (Indonesian methods), only before the buyer pays (Thai
- * bank transfers; PromptPay by our choice, §10.9), or until 00:15 UTC+8 on the day after payment (others).
+ * When `cancel` is accepted (docs/antom-notes.md §5.2): never (Indonesian methods), only before the buyer
+ * pays (Thai bank transfers; PromptPay by our choice, docs/antom-notes.md §10.9), or until 00:15 UTC+8 on the
+ * day after payment (others).
  */
 export type CancelRule = 'NEVER' | 'BEFORE_PAYMENT' | 'UNTIL_T1_0015_UTC8';
 
-/** Refund capability (PROTOCOL §5.3): wallets refund synchronously, banks and bank QR schemes asynchronously. */
+/**
+ * Refund capability (docs/antom-notes.md §5.3): wallets refund synchronously, banks and bank QR schemes
+ * asynchronously.
+ */
 export interface RefundRule {
   supported: boolean;
   /** A refund of less than what is left is allowed. */
@@ -35,13 +40,20 @@ export interface PaymentMethod {
   currencies: readonly string[];
   /** Inclusive limits per currency, minor-unit strings. */
   limits: Readonly<Record<string, { min: string; max: string }>>;
-  /** Code lifetime when the merchant sends no `paymentExpiryTime` (PROTOCOL §7.5). */
+  /** Code lifetime when the merchant sends no `paymentExpiryTime` (docs/antom-notes.md §7.5). */
   defaultExpiryMs: number;
-  /** The furthest `paymentExpiryTime` accepted, counted from the request (PROTOCOL §3 and §10.4). */
+  /**
+   * The furthest `paymentExpiryTime` accepted, counted from the request (docs/antom-notes.md §3 and §10.4).
+   */
   maxExpiryMs: number;
   cancel: CancelRule;
   refund: RefundRule;
   display: CodeDisplay;
+  /**
+   * Which `codeDetails` the pay answer carries (codes.ts): the text value, the text and three images, or
+   * images only. Default: text and images for QR methods, text for the others.
+   */
+  codeDetails?: 'TEXT' | 'TEXT_AND_IMAGES' | 'IMAGES_ONLY';
   /** Digits that start every generated VA / payment number (TEXT methods only). */
   codePrefix?: string;
   /** Total digits of a generated VA / payment number (TEXT methods only). */
@@ -55,8 +67,8 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 // Antom's docs say a custom paymentExpiryTime must be < 10 min after the request for non-bank-transfer
-// methods even though the default is 14 min (PROTOCOL §10.4). We enforce the documented limit: code that
-// passes here cannot be refused by Antom for it.
+// methods even though the default is 14 min (docs/antom-notes.md §10.4). We enforce the documented limit:
+// code that passes here cannot be refused by Antom for it.
 const QR_MAX_EXPIRY = 10 * MINUTE;
 
 /** Every method the sandbox knows, in display order. */
@@ -129,6 +141,8 @@ export const PAYMENT_METHODS: readonly PaymentMethod[] = Object.freeze<PaymentMe
     cancel: 'UNTIL_T1_0015_UTC8',
     refund: { supported: true, partial: true, multiple: true, windowDays: 180, mode: 'SYNC' },
     display: 'QR',
+    // Images only, no TEXT entry (sandbox choice): the one method whose code the merchant cannot draw.
+    codeDetails: 'IMAGES_ONLY',
     color: '#0a5bd3',
   },
   {
@@ -202,12 +216,14 @@ export function findMethod(paymentMethodType: string): PaymentMethod | undefined
   return PAYMENT_METHODS.find((method) => method.paymentMethodType === paymentMethodType);
 }
 
-/** The method's limits for a currency as Antom amounts (consult's `amountLimitInfoMap`). */
-export function methodLimits(
-  method: PaymentMethod,
-  currency: string,
-): { minAmount: Amount; maxAmount: Amount } | undefined {
+/**
+ * The method's limits for a currency in consult's shape (`amountLimitInfoMap[currency]`, Java SDK
+ * `AmountLimitInfo`): the per-payment bounds as `singleLimit`. No day or month limit is kept per buyer here.
+ */
+export function methodLimits(method: PaymentMethod, currency: string): AmountLimitInfo | undefined {
   const limit = method.limits[currency];
   if (!limit) return undefined;
-  return { minAmount: { currency, value: limit.min }, maxAmount: { currency, value: limit.max } };
+  return {
+    singleLimit: { minAmount: { currency, value: limit.min }, maxAmount: { currency, value: limit.max } },
+  };
 }

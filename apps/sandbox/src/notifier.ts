@@ -1,7 +1,7 @@
-// Signed notifications to the merchant (PROTOCOL §1.3, §2.4): POSTed to the notify URL, signed with the
-// gateway key over the URL's path, and resent on Antom's schedule until the merchant answers HTTP 200 with
-// the acknowledgement (result.resultStatus "S"). Unlike Antom's own sandbox we do retry, and `timeScale`
-// shrinks the schedule so tests can walk all eight attempts in seconds.
+// Signed notifications to the merchant (docs/antom-notes.md §1.3, §2.4): POSTed to the notify URL, signed
+// with the gateway key over the URL's path, and resent on Antom's schedule until the merchant answers HTTP
+// 200 with the acknowledgement (result.resultStatus "S"). Unlike Antom's own sandbox we do retry, and
+// `timeScale` shrinks the schedule so tests can walk all eight attempts in seconds.
 import type { KeyObject } from 'node:crypto';
 import { signNotification } from '@paydesk/antom';
 import type { FaultInjector } from './faults.ts';
@@ -39,7 +39,7 @@ export interface NotifierOptions {
   now: () => number;
   /** Per-attempt timeout in ms. */
   timeoutMs: number;
-  /** `request-time` header format (PROTOCOL §10.6 leaves it open). */
+  /** `request-time` header format (docs/antom-notes.md §10.6 leaves it open). */
   requestTimeFormat: 'iso' | 'epoch-ms';
   onError: (error: unknown) => void;
 }

@@ -1,14 +1,15 @@
-// The refund rules (PROTOCOL §5.3, §5.4): by Antom's paymentId, idempotent on refundRequestId, partial and
-// multiple refunds up to what was paid, per-method capability and window, synchronous for wallets and
-// asynchronous (U REFUND_IN_PROCESS, then a REFUND_RESULT notification) for banks and bank QR schemes.
+// The refund rules (docs/antom-notes.md §5.3, §5.4): by Antom's paymentId, idempotent on refundRequestId,
+// partial and multiple refunds up to what was paid, per-method capability and window, synchronous for wallets
+// and asynchronous (U REFUND_IN_PROCESS, then a REFUND_RESULT notification) for banks and bank QR schemes.
 import { compareMinor, subtractMinor } from '@paydesk/antom';
 import { newRefundId } from './ids.ts';
 import { ledgerOf } from './ledger.ts';
 import { findMethod } from './methods.ts';
 import type { PaymentService, ServiceContext } from './payment.service.ts';
-import { ControlError, failure, inProcess, paramIllegal, success, type AntomAnswer } from './results.ts';
+import { failure, inProcess, paramIllegal, success, type AntomAnswer } from './results.ts';
 import type { RefundRecord } from './store.ts';
 import { formatAntomTime } from './time.ts';
+import { moveRefund } from './transitions.ts';
 import { FieldChecker, nonStringScalars } from './validation.ts';
 
 const DAY = 86_400_000;
@@ -74,13 +75,16 @@ export class RefundService {
     if (!method.refund.supported) {
       return failure('REFUND_NOT_SUPPORTED', `${method.paymentMethodType} payments cannot be refunded`);
     }
-    if (payment.status !== 'SUCCESS') {
+    // Antom's refund tables name both (seen as DPOS_PAYMENT_ORDER_IS_CANCELED and …_ORDER_STATUS_INVALID
+    // in docs.antom.com/ac/omnichannel/inquiryRefund): a cancelled payment, or one in progress or failed.
+    if (payment.status === 'CANCELLED') {
       return failure(
-        'ORDER_STATUS_INVALID',
-        payment.status === 'CANCELLED'
-          ? 'the payment was cancelled (a paid payment is refunded in full by the cancel)'
-          : `the payment is not paid (status ${payment.status})`,
+        'ORDER_IS_CANCELED',
+        'the payment was cancelled (a cancel after payment gave the money back in full); it cannot be refunded',
       );
+    }
+    if (payment.status !== 'SUCCESS') {
+      return failure('ORDER_STATUS_INVALID', `the payment is not paid (status ${payment.status})`);
     }
     if (amount!.currency !== payment.amount.currency) {
       return paramIllegal([
@@ -98,7 +102,7 @@ export class RefundService {
     const ledger = ledgerOf(payment, refunds);
     const refundable = subtractMinor(
       subtractMinor(subtractMinor(ledger.captured, ledger.refunded), ledger.pendingRefund),
-      ledger.cancelled,
+      ledger.reversed,
     );
     if (compareMinor(amount!.value, refundable) > 0) {
       return failure(
@@ -151,7 +155,7 @@ export class RefundService {
     check.string('merchantAccountId', { max: 32 });
     if (check.ok && !refundId && !refundRequestId) check.add('refundId or refundRequestId is required');
     if (!check.ok) return paramIllegal(check.problems);
-    // refundId wins when both are given (PROTOCOL §5.4).
+    // refundId wins when both are given (docs/antom-notes.md §5.4).
     const refund = refundId
       ? this.#ctx.store.refund(refundId)
       : this.#ctx.store.refundByRequestId(refundRequestId!);
@@ -164,16 +168,14 @@ export class RefundService {
       );
     }
     this.#settleIfDue(refund);
+    // The fields of Antom's inquiryRefund answer (Java SDK AlipayInquiryRefundResponse): no paymentId and
+    // no reason code for a failed refund — a merchant learns a failure, not why, from this call.
     return success({
       refundId: refund.refundId,
       refundRequestId: refund.refundRequestId,
-      paymentId: refund.paymentId,
       refundAmount: refund.amount,
       refundStatus: refund.status,
       ...(refund.status === 'SUCCESS' ? { refundTime: formatAntomTime(refund.finishedAt!) } : {}),
-      ...(refund.status === 'FAIL'
-        ? { refundResultCode: refund.resultCode, refundResultMessage: refund.resultMessage }
-        : {}),
     });
   }
 
@@ -221,16 +223,13 @@ export class RefundService {
     }
   }
 
-  /** Settles a processing refund now (control API). Throws a 409 ControlError when it is already final. */
+  /** Settles a processing refund now (control API). Throws SandboxRuleError when it is already final. */
   settleNow(
     refund: RefundRecord,
     outcome: 'SUCCESS' | 'FAIL',
     resultCode?: string,
     resultMessage?: string,
   ): RefundRecord {
-    if (refund.status !== 'PROCESSING') {
-      throw new ControlError(409, 'REFUND_ALREADY_FINAL', `the refund is already ${refund.status}`);
-    }
     this.#settle(refund, outcome, resultCode, resultMessage);
     return refund;
   }
@@ -241,12 +240,13 @@ export class RefundService {
     resultCode?: string,
     resultMessage?: string,
   ): void {
-    refund.status = outcome;
-    refund.finishedAt = this.#ctx.now();
-    refund.settlesAt = undefined;
-    refund.resultCode = outcome === 'SUCCESS' ? 'SUCCESS' : (resultCode ?? 'PROCESS_FAIL');
-    refund.resultMessage =
-      outcome === 'SUCCESS' ? 'success' : (resultMessage ?? 'The refund failed at the payment method.');
+    moveRefund(refund, outcome === 'SUCCESS' ? 'SETTLED' : 'FAILED', {
+      finishedAt: this.#ctx.now(),
+      settlesAt: undefined,
+      resultCode: outcome === 'SUCCESS' ? 'SUCCESS' : (resultCode ?? 'PROCESS_FAIL'),
+      resultMessage:
+        outcome === 'SUCCESS' ? 'success' : (resultMessage ?? 'The refund failed at the payment method.'),
+    });
     this.#ctx.store.changed();
     if (!refund.notifyUrl) return;
     const record = this.#ctx.notifier.enqueue({
@@ -264,9 +264,8 @@ export class RefundService {
         refundStatus: outcome,
         refundRequestId: refund.refundRequestId,
         refundId: refund.refundId,
-        paymentId: refund.paymentId,
         refundAmount: refund.amount,
-        ...(outcome === 'SUCCESS' ? { refundTime: formatAntomTime(refund.finishedAt) } : {}),
+        ...(outcome === 'SUCCESS' ? { refundTime: formatAntomTime(refund.finishedAt!) } : {}),
       },
     });
     refund.notificationIds.push(record.id);

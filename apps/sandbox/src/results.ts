@@ -1,6 +1,6 @@
 // Antom answers as plain objects: `result` first, then the API's fields. Services return these; the
-// protocol routes serialise, sign and send them. Codes follow PROTOCOL §6; where Antom's exact code is
-// unknown (§10.1) the choice is listed in the README.
+// protocol routes serialise, sign and send them. Every code the sandbox answers, and the Antom page it was
+// checked against (or that it could not be), is in the README's result-code table.
 import type { AntomResult } from '@paydesk/antom';
 
 /** An Antom answer body: a `result` and the API's fields. */
@@ -21,16 +21,4 @@ export function inProcess(code: string, message: string, fields: Record<string, 
 /** PARAM_ILLEGAL with every problem, each naming its field. */
 export function paramIllegal(problems: string[]): AntomAnswer {
   return failure('PARAM_ILLEGAL', problems.join('; '));
-}
-
-/** A control-API error: an HTTP status and `{ error: { code, message } }`. */
-export class ControlError extends Error {
-  readonly statusCode: number;
-  readonly code: string;
-  constructor(statusCode: number, code: string, message: string) {
-    super(message);
-    this.name = 'ControlError';
-    this.statusCode = statusCode;
-    this.code = code;
-  }
 }

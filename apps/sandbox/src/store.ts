@@ -1,6 +1,7 @@
 // The sandbox's state: payments, refunds, notification deliveries and the API request log, in memory with
-// indexes by every id the protocol and the control API look things up by. Services own the rules; the
-// store only keeps records, tells listeners about changes (for the state file) and takes snapshots.
+// indexes by every id the protocol and the control API look things up by. Services own the rules and move
+// statuses only through transitions.ts; the store only keeps records, tells listeners about changes (for
+// the state file) and takes snapshots.
 import type { AntomApi, Amount, TerminalType } from '@paydesk/antom';
 
 export type SandboxPaymentStatus = 'PROCESSING' | 'SUCCESS' | 'FAIL' | 'CANCELLED';
@@ -26,15 +27,15 @@ export interface PaymentRecord {
   cancelledAt?: number;
   /** True when FAIL came from the code running out rather than a decline. */
   expired: boolean;
-  /** What a cancel of the paid payment gave back (minor units; "0" otherwise). */
-  cancelledAmount: string;
+  /** What a cancel of the paid payment gave back to the buyer (minor units; "0" otherwise). */
+  reversedAmount: string;
   /** What the buyer sees: the QR payload or the VA / payment number. */
   codeValue: string;
   /** The opaque token of the wallet page `/wallet/c/<token>`. */
   token: string;
   notifyUrl?: string;
   redirectUrl: string;
-  /** The body of the first `pay` answer, replayed for an identical retry (PROTOCOL §7.4). */
+  /** The body of the first `pay` answer, replayed for an identical retry (docs/antom-notes.md §7.4). */
   payAnswer: Record<string, unknown>;
   notificationIds: string[];
 }
@@ -252,6 +253,10 @@ export class SandboxStore {
   /** Loads a snapshot into an empty store (used at start when a state file exists). */
   restore(snapshot: StoreSnapshot): void {
     for (const payment of snapshot.payments) {
+      // State files written before the reversal was named call it cancelledAmount.
+      const legacy = payment as PaymentRecord & { cancelledAmount?: string };
+      payment.reversedAmount ??= legacy.cancelledAmount ?? '0';
+      delete legacy.cancelledAmount;
       this.#payments.set(payment.paymentId, payment);
       this.#paymentsByRequestId.set(payment.paymentRequestId, payment);
       this.#paymentsByToken.set(payment.token, payment);

@@ -1,6 +1,6 @@
-// Request checks the Antom way (PROTOCOL §3): every scalar is a JSON string, required fields are present,
-// lengths hold. Problems are collected, each naming its field by its JSON path, and answered together as
-// one PARAM_ILLEGAL so a developer fixes them in one round.
+// Request checks the Antom way (docs/antom-notes.md §3): every scalar is a JSON string, required fields are
+// present, lengths hold. Problems are collected, each naming its field by its JSON path, and answered
+// together as one PARAM_ILLEGAL so a developer fixes them in one round.
 import { amountProblems, type Amount } from '@paydesk/antom';
 
 /** Reads a dotted path (`order.orderAmount.value`, `order.goods[0].goodsName`) from a parsed body. */
@@ -99,7 +99,7 @@ export class FieldChecker {
     return value as Record<string, unknown>;
   }
 
-  /** An Antom amount (PROTOCOL §7.2), checked with the client's own rules. */
+  /** An Antom amount (docs/antom-notes.md §7.2), checked with the client's own rules. */
   amount(path: string, required = true): Amount | undefined {
     const value = pick(this.#body, path);
     if (value == null) {
@@ -134,4 +134,29 @@ export class FieldChecker {
     }
     return value;
   }
+}
+
+export const TERMINAL_TYPES = ['WEB', 'WAP', 'APP', 'MINI_APP'] as const;
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** An optional array of strings (each matching `pattern` when given); records a problem otherwise. */
+export function stringList(
+  check: FieldChecker,
+  body: Record<string, unknown>,
+  field: string,
+  pattern?: RegExp,
+): string[] | undefined {
+  const value = body[field];
+  if (value == null) return undefined;
+  if (
+    !Array.isArray(value) ||
+    value.some((item) => typeof item !== 'string' || (pattern && !pattern.test(item)))
+  ) {
+    check.add(`${field} must be an array of ${pattern ? 'region codes' : 'strings'}`);
+    return undefined;
+  }
+  return value as string[];
 }

@@ -1,12 +1,13 @@
 // The pages people use: the wallet simulator (reached from the QR payload `/wallet/c/<token>` or the code
 // form `/wallet`), the overview at `/`, and generated method logos for consult's `logo.logoUrl`.
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { imagePixels, qrSvg } from './codes.ts';
 import { findMethod } from './methods.ts';
 import { codeFormPage, initials, walletNotFoundPage, walletPage } from './pages/wallet.page.ts';
 import { overviewPage } from './pages/overview.page.ts';
 import { escapeHtml } from './pages/layout.ts';
 import { DECLINE_CODES, type PaymentService } from './payment.service.ts';
-import { ControlError } from './results.ts';
+import { httpErrorOf } from './http-errors.ts';
 import type { PaymentRecord, SandboxStore } from './store.ts';
 import type { FaultInjector } from './faults.ts';
 
@@ -21,14 +22,17 @@ export interface WalletRoutesOptions {
   now: () => number;
 }
 
-/** Looks a payment up by what a buyer types or scans: the VA number (spaces and dashes ignored) or the URL. */
+/**
+ * Looks a payment up by what a buyer types or scans: the VA number (spaces and dashes ignored), the
+ * wallet URL (the QR payload), or the URL of one of its code images.
+ */
 export function findByCode(store: SandboxStore, input: string): PaymentRecord | undefined {
   const trimmed = input.trim();
   const exact = store.paymentByCode(trimmed);
   if (exact) return exact;
   const digits = trimmed.replace(/[\s-]/g, '');
   if (/^\d+$/.test(digits)) return store.paymentByCode(digits);
-  const token = /\/wallet\/c\/([A-Za-z0-9_-]+)/.exec(trimmed)?.[1];
+  const token = /\/(?:wallet\/c|sandbox\/codes)\/([A-Za-z0-9_-]+)/.exec(trimmed)?.[1];
   return token ? store.paymentByToken(token) : undefined;
 }
 
@@ -119,20 +123,37 @@ export async function walletRoutes(app: FastifyInstance, options: WalletRoutesOp
           );
         }
       } catch (error) {
-        if (!(error instanceof ControlError)) throw error;
+        const refused = httpErrorOf(error);
+        if (!refused) throw error;
         return html(
           reply,
-          error.statusCode,
+          refused.statusCode,
           walletPage({
             payment,
             merchantName: options.merchantName,
             now: options.now(),
-            message: { kind: 'error', text: error.message },
+            message: { kind: 'error', text: refused.message },
           }),
         );
       }
       // Post/redirect/get, so a reload does not resubmit.
       return reply.redirect(`/wallet/c/${encodeURIComponent(token)}`, 303);
+    },
+  );
+
+  // The images of `codeDetails` (codes.ts): an SVG QR of the wallet URL at the size the entry names.
+  app.get<{ Params: { token: string; file: string } }>(
+    '/sandbox/codes/:token/:file',
+    async (request, reply) => {
+      const payment = store.paymentByToken(request.params.token);
+      const pixels = imagePixels(request.params.file.replace(/\.svg$/, ''));
+      if (!payment || pixels === undefined || !request.params.file.endsWith('.svg')) {
+        return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'no such code image' } });
+      }
+      return reply
+        .header('content-type', 'image/svg+xml')
+        .header('cache-control', 'no-store')
+        .send(qrSvg(payments.walletUrl(payment.token), pixels));
     },
   );
 

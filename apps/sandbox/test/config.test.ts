@@ -1,4 +1,4 @@
-// Configuration and running (issue #3 point 10): SANDBOX_* parsing with every problem listed, the
+// Configuration and running (D3.10): SANDBOX_* parsing with every problem listed, the
 // development key file, the state file across a restart, and `npm run sandbox` as a real process.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -190,6 +190,49 @@ describe('the state file', () => {
       expect(body.payments.find((p) => p.paymentId === paid.paymentId)).toMatchObject({
         refunded: '4000',
         net: '5000',
+      });
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('a state file written before the reversal was named', () => {
+  it('reads its cancelledAmount as the reversed amount', async () => {
+    const stateFile = join(tempDir(), 'state', 'sandbox.json');
+    const first = await startSandbox({ stateFile });
+    const paid = await createPayment(
+      first.client(),
+      payRequest({ paymentMethod: { paymentMethodType: 'TRUEMONEY' } }),
+    );
+    await first.control('POST', `/sandbox/api/payments/${paid.paymentId}/pay`);
+    await first.client().cancel({ paymentId: paid.paymentId });
+    await first.close();
+    // Rewrite it the way the previous version stored a reversed payment.
+    const snapshot = JSON.parse(readFileSync(stateFile, 'utf8')) as {
+      payments: Record<string, unknown>[];
+    };
+    for (const payment of snapshot.payments) {
+      payment.cancelledAmount = payment.reversedAmount;
+      delete payment.reversedAmount;
+    }
+    writeFileSync(stateFile, JSON.stringify(snapshot));
+
+    const second = await startSandbox({ stateFile });
+    try {
+      const { body } = await second.control<{ payments: Record<string, string>[] }>(
+        'GET',
+        '/sandbox/api/ledger',
+      );
+      expect(body.payments.find((p) => p.paymentId === paid.paymentId)).toMatchObject({
+        captured: '150000',
+        reversed: '150000',
+        net: '0',
+      });
+      const inquiry = await second.client().inquiryPayment({ paymentId: paid.paymentId });
+      expect(inquiry).toMatchObject({
+        paymentStatus: 'CANCELLED',
+        reversal: { amount: { value: '150000' } },
       });
     } finally {
       await second.close();

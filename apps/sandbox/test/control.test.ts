@@ -1,4 +1,4 @@
-// The control API (issue #3 point 9): shapes the tests of other parts rely on, filters, the ledger, the
+// The control API (D3.9): shapes the tests of other parts rely on, filters, the ledger, the
 // request log, reset, and that bad input is a 4xx that changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPayment, payRequest, startSandbox, uniqueId, type Harness } from './helpers.ts';
@@ -64,7 +64,7 @@ describe('GET /sandbox/api/payments', () => {
 });
 
 describe('GET /sandbox/api/ledger', () => {
-  it('shows captured, refunded, cancelled, pending and net amounts in minor units', async () => {
+  it('shows captured, refunded, reversed, pending and net amounts in minor units', async () => {
     const amount = { currency: 'THB', value: '20000' };
     const unpaid = await createPayment(
       h.client(),
@@ -90,6 +90,8 @@ describe('GET /sandbox/api/ledger', () => {
       status: 'PROCESSING',
       captured: '0',
       refunded: '0',
+      reversed: '0',
+      reversedAt: null,
       cancelled: '0',
       pendingRefund: '0',
       net: '0',
@@ -98,6 +100,7 @@ describe('GET /sandbox/api/ledger', () => {
       status: 'SUCCESS',
       captured: '20000',
       refunded: '5000',
+      reversed: '0',
       cancelled: '0',
       net: '15000',
     });
@@ -146,7 +149,7 @@ describe('GET /sandbox/api/requests', () => {
     );
     expect(body.requests[0]).toMatchObject({
       clientId: 'SANDBOX_NOBODY',
-      resultCode: 'INVALID_CLIENT',
+      resultCode: 'CLIENT_INVALID',
       resultStatus: 'F',
     });
   });

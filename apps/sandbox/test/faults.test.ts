@@ -1,4 +1,4 @@
-// Fault injection (issue #3 point 9): every API fault kind as the AntomClient experiences it over real HTTP,
+// Fault injection (D3.9): every API fault kind as the AntomClient experiences it over real HTTP,
 // every notification fault as a real receiver experiences it, seeded repeatability, and input validation.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {

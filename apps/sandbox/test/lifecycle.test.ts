@@ -1,5 +1,5 @@
-// The payment lifecycle (issue #3 point 5): expiry by timer and on every read, inquiryPayment, cancel with
-// the per-method windows (PROTOCOL §5.2), and what the buyer can and cannot do to a payment.
+// The payment lifecycle (D3.5): expiry by timer and on every read, inquiryPayment, cancel with
+// the per-method windows (docs/antom-notes.md §5.2), and what the buyer can and cannot do to a payment.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPayment, NotifyReceiver, payRequest, startSandbox, waitFor, type Harness } from './helpers.ts';
 
@@ -27,7 +27,7 @@ describe('expiry', () => {
       );
       expect(notification!.verifyError).toBeUndefined();
       expect(notification!.event).toMatchObject({ type: 'PAYMENT_RESULT', outcome: 'failed', paymentId });
-      expect(notification!.event!.result.resultCode).toBe('ORDER_IS_CLOSED');
+      expect(notification!.event).toMatchObject({ result: { resultCode: 'ORDER_IS_CLOSED' } });
     } finally {
       await local.close();
       await receiver.close();
@@ -139,9 +139,9 @@ describe('POST /ams/sandbox/api/v1/payments/cancel', () => {
     expect(pay.body).toMatchObject({ error: { code: 'PAYMENT_CANCELLED' } });
     const inquiry = await h.client().inquiryPayment({ paymentId });
     expect(inquiry.response.paymentStatus).toBe('CANCELLED');
-    expect(inquiry.response.transactions).toEqual([
-      expect.objectContaining({ transactionType: 'CANCEL', transactionStatus: 'SUCCESS' }),
-    ]);
+    // No money moved: no follow-up transaction, and the client sees no reversal.
+    expect(inquiry.response.transactions).toBeUndefined();
+    expect(inquiry).toMatchObject({ kind: 'found', reversal: undefined });
   });
 
   it.each([
@@ -180,32 +180,76 @@ describe('POST /ams/sandbox/api/v1/payments/cancel', () => {
     );
   });
 
-  it('refunds a paid payment in full and keeps it CANCELLED', async () => {
+  // D11: the reversal as Antom reports it (docs/antom/reversal.md): the cancel answers S, the money
+  // goes back to the buyer, inquiry reads CANCELLED with a CANCEL transaction, no notification announces it.
+  it('reverses a paid payment in full: CANCELLED, a CANCEL transaction, the ledger, no new notification', async () => {
+    const amount = { currency: 'SGD', value: '2500' };
+    const receiver = await new NotifyReceiver().start();
+    try {
+      const { paymentId } = await createPayment(
+        h.client(),
+        payRequest({
+          amount,
+          paymentMethod: { paymentMethodType: 'PAYNOW' },
+          paymentNotifyUrl: receiver.url(),
+        }),
+      );
+      await h.control('POST', `/sandbox/api/payments/${paymentId}/pay`);
+      await waitFor(() => receiver.received.length > 0, 'the PAYMENT_RESULT of the capture');
+      const cancel = await h.client().cancel({ paymentId });
+      expect(cancel.kind).toBe('cancelled');
+      const inquiry = await h.client().inquiryPayment({ paymentId });
+      expect(inquiry.response.paymentStatus).toBe('CANCELLED');
+      expect(inquiry.response.paymentTime).toBeUndefined();
+      expect(inquiry.response.transactions).toEqual([
+        expect.objectContaining({
+          transactionType: 'CANCEL',
+          transactionStatus: 'SUCCESS',
+          transactionAmount: amount,
+          transactionTime: cancel.response.cancelTime,
+        }),
+      ]);
+      expect(inquiry).toMatchObject({
+        kind: 'found',
+        reversal: { time: cancel.response.cancelTime, amount },
+      });
+      const { body } = await h.control<{ payments: Record<string, unknown>[] }>('GET', '/sandbox/api/ledger');
+      const line = body.payments.find((p) => p.paymentId === paymentId)!;
+      expect(line).toMatchObject({
+        status: 'CANCELLED',
+        captured: '2500',
+        refunded: '0',
+        reversed: '2500',
+        cancelled: '2500',
+        net: '0',
+      });
+      // The ledger keeps milliseconds; Antom's times are whole seconds.
+      expect(Math.floor(Date.parse(line.reversedAt as string) / 1000) * 1000).toBe(
+        Date.parse(cancel.response.cancelTime!),
+      );
+      const notifications = await h.control<{ notifications: { notifyType: string }[] }>(
+        'GET',
+        `/sandbox/api/notifications?paymentId=${paymentId}`,
+      );
+      expect(notifications.body.notifications.map((n) => n.notifyType)).toEqual(['PAYMENT_RESULT']);
+      expect(receiver.received.map((n) => n.event?.type)).toEqual(['PAYMENT_RESULT']);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('refuses a refund or a second payment of a reversed payment', async () => {
     const amount = { currency: 'SGD', value: '2500' };
     const { paymentId } = await createPayment(
       h.client(),
       payRequest({ amount, paymentMethod: { paymentMethodType: 'PAYNOW' } }),
     );
     await h.control('POST', `/sandbox/api/payments/${paymentId}/pay`);
-    expect((await h.client().cancel({ paymentId })).kind).toBe('cancelled');
-    const inquiry = await h.client().inquiryPayment({ paymentId });
-    expect(inquiry.response.paymentStatus).toBe('CANCELLED');
-    expect(inquiry.response.paymentTime).toBeUndefined();
-    expect(inquiry.response.transactions).toEqual([
-      expect.objectContaining({ transactionType: 'CANCEL', transactionAmount: amount }),
-    ]);
-    const { body } = await h.control<{ payments: Record<string, string>[] }>('GET', '/sandbox/api/ledger');
-    expect(body.payments.find((p) => p.paymentId === paymentId)).toMatchObject({
-      status: 'CANCELLED',
-      captured: '2500',
-      refunded: '0',
-      cancelled: '2500',
-      net: '0',
-    });
+    await h.client().cancel({ paymentId });
     const refund = await h
       .client()
       .refund({ refundRequestId: `r-${paymentId}`, paymentId, refundAmount: amount });
-    expect(refund.resultCode).toBe('ORDER_STATUS_INVALID');
+    expect(refund.resultCode).toBe('ORDER_IS_CANCELED');
     expect((await h.control('POST', `/sandbox/api/payments/${paymentId}/pay`)).status).toBe(409);
   });
 

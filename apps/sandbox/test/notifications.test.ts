@@ -1,4 +1,4 @@
-// Notifications (issue #3 point 6): signed PAYMENT_RESULT / REFUND_RESULT to the notify URL, verified by a
+// Notifications (D3.6): signed PAYMENT_RESULT / REFUND_RESULT to the notify URL, verified by a
 // real receiver; Antom's retry schedule (scaled by timeScale) until the fixed acknowledgement comes back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPair, NOTIFICATION_ACK } from '@paydesk/antom';

@@ -1,4 +1,4 @@
-// The pages (issue #3 points 7–8): the wallet simulator reached from the QR payload and from the code form,
+// The pages (D3.7–D3.8): the wallet simulator reached from the QR payload and from the code form,
 // its Pay / Decline forms, and the overview — fetched as HTML over real HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPayment, NotifyReceiver, payRequest, startSandbox, waitFor, type Harness } from './helpers.ts';

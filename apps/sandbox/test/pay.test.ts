@@ -1,4 +1,4 @@
-// pay and consult (issue #3 points 3–4): Antom's validation, idempotency on paymentRequestId, the code
+// pay and consult (D3.3–D3.4): Antom's validation, idempotency on paymentRequestId, the code
 // forms per method, and consult's filtering by amount, currency and region.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PayRequest } from '@paydesk/antom';
@@ -234,11 +234,17 @@ describe('POST /ams/sandbox/api/v1/payments/pay — the answer', () => {
     expect(response.paymentAmount).toEqual(request.paymentAmount);
     const form = response.orderCodeForm!;
     expect(form.paymentMethodType).toBe('PROMPTPAY');
-    expect(form.codeDetails).toHaveLength(1);
-    expect(form.codeDetails[0]!.displayType).toBe('TEXT');
+    // The text value first, then Antom's three image sizes (D13.7; at most four entries).
+    expect(form.codeDetails.map((detail) => detail.displayType)).toEqual([
+      'TEXT',
+      'SMALLIMAGE',
+      'MIDDLEIMAGE',
+      'BIGIMAGE',
+    ]);
     expect(form.codeDetails[0]!.codeValue).toMatch(new RegExp(`^${h.url}/wallet/c/[A-Za-z0-9_-]{22}$`));
     expect(response.normalUrl).toBe(form.codeDetails[0]!.codeValue);
     expect(response.applinkUrl).toBeUndefined();
+    expect(response.schemeUrl).toBeUndefined();
     // Default PromptPay expiry: 14 minutes.
     const lifetime = Date.parse(form.expireTime) - Date.parse(response.paymentCreateTime!);
     expect(lifetime).toBeGreaterThan(13 * 60_000);
@@ -270,8 +276,46 @@ describe('POST /ams/sandbox/api/v1/payments/pay — the answer', () => {
         payRequest({ env: { terminalType, osType: 'ANDROID' } }),
       );
       expect(response.applinkUrl).toBe(response.normalUrl);
+      // The wallet's own scheme only where an app can take it (D13.9).
+      if (terminalType === 'APP') expect(response.schemeUrl).toMatch(/^paydesk-sandbox-wallet:\/\/c\//);
+      else expect(response.schemeUrl).toBeUndefined();
     },
   );
+
+  it('gives GCash images only, each an SVG QR of the wallet page at its size (D13.7)', async () => {
+    const { response } = await createPayment(
+      h.client(),
+      payRequest({
+        amount: { currency: 'PHP', value: '50000' },
+        paymentMethod: { paymentMethodType: 'GCASH' },
+      }),
+    );
+    const details = response.orderCodeForm!.codeDetails;
+    expect(details.map((detail) => detail.displayType)).toEqual(['SMALLIMAGE', 'MIDDLEIMAGE', 'BIGIMAGE']);
+    for (const [detail, pixels] of details.map((d, i) => [d, [160, 240, 360][i]] as const)) {
+      expect(detail.codeValue).toMatch(new RegExp(`^${h.url}/sandbox/codes/[A-Za-z0-9_-]{22}/\\w+\\.svg$`));
+      const image = await fetch(detail.codeValue);
+      expect(image.status).toBe(200);
+      expect(image.headers.get('content-type')).toBe('image/svg+xml');
+      expect(await image.text()).toContain(`width="${pixels}"`);
+    }
+    // Scanning the image is paying the code: the control API finds the payment by the image URL too.
+    const paid = await h.control('POST', '/sandbox/api/codes/pay', { codeValue: details[2]!.codeValue });
+    expect(paid.body).toMatchObject({ status: 'SUCCESS', paymentId: response.paymentId });
+    expect((await fetch(`${h.url}/sandbox/codes/unknown-token/big.svg`)).status).toBe(404);
+    expect((await fetch(details[0]!.codeValue.replace('small.svg', 'huge.svg'))).status).toBe(404);
+  });
+
+  it('gives bank transfers the number as text only', async () => {
+    const { response } = await createPayment(
+      h.client(),
+      payRequest({
+        amount: { currency: 'IDR', value: '25000000' },
+        paymentMethod: { paymentMethodType: 'BANKTRANSFER_PERMATA' },
+      }),
+    );
+    expect(response.orderCodeForm!.codeDetails.map((detail) => detail.displayType)).toEqual(['TEXT']);
+  });
 
   it('uses the configured public URL in QR payloads', async () => {
     const lan = await startSandbox({ publicUrl: 'http://192.168.1.20:3001/' });
@@ -366,10 +410,13 @@ describe('POST /ams/sandbox/api/v1/payments/consult', () => {
       paymentMethodCategory: 'MOBILE_BANKING_APP',
       paymentMethodRegion: ['TH'],
       supportedCurrencies: ['THB'],
+      // Antom's shape (Java SDK PaymentOption / AmountLimitInfo; D13.6).
       amountLimitInfoMap: {
         THB: {
-          minAmount: { currency: 'THB', value: '1' },
-          maxAmount: { currency: 'THB', value: '999999999999' },
+          singleLimit: {
+            minAmount: { currency: 'THB', value: '1' },
+            maxAmount: { currency: 'THB', value: '999999999999' },
+          },
         },
       },
     });

@@ -1,4 +1,4 @@
-// refund and inquiryRefund (issue #3 point 5, PROTOCOL §5.3–5.4): idempotency on refundRequestId, partial
+// refund and inquiryRefund (D3.5, docs/antom-notes.md §5.3–5.4): idempotency on refundRequestId, partial
 // and multiple refunds up to the paid amount, per-method rules, synchronous and asynchronous settlement.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Amount, PayRequest } from '@paydesk/antom';

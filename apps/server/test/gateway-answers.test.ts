@@ -29,6 +29,7 @@ class ScriptedGateway implements PaymentGateway {
       code: { kind: 'qr', value: `code-${input.paymentRequestId}` },
       codeExpiresAt: null,
       deepLink: null,
+      links: null,
       walletUrl: null,
     };
   }
@@ -129,6 +130,7 @@ describe.each(DIALECTS)('answers only a real Antom gives, on %s', (dialect) => {
       resultCode: null,
       amount: null,
       paidAt: null,
+      reversal: null,
     };
     gateway.cancel = { kind: 'rejected', code: 'ORDER_STATUS_INVALID', message: 'paid or paying' };
     const cancel = await paydesk.app.inject({
@@ -157,6 +159,7 @@ describe.each(DIALECTS)('answers only a real Antom gives, on %s', (dialect) => {
       resultCode: null,
       amount: null,
       paidAt: Date.now(),
+      reversal: null,
     };
     await makeDue(payment.id);
     await paydesk.sweeper.sweepOnce();
@@ -178,6 +181,7 @@ describe.each(DIALECTS)('answers only a real Antom gives, on %s', (dialect) => {
       resultCode: 'ORDER_IS_CLOSED',
       amount: null,
       paidAt: null,
+      reversal: null,
     };
     await makeDue(payment.id);
     await paydesk.sweeper.sweepOnce();

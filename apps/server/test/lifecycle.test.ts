@@ -283,6 +283,11 @@ describe.each(DIALECTS)('payment lifecycle on %s', (dialect) => {
       expect((await order(o.id)).status).toBe('OPEN');
       const status = (await stack.call('GET', `/api/v1/checkout/${o.checkoutToken}/status`)).body;
       expect(status.payment).toMatchObject({ id: confirm.body.id, reason: 'CHARGE_REVERSED' });
+      expect(status.notices).toEqual([
+        expect.objectContaining({ paymentId: confirm.body.id, cause: 'REVERSED', outcome: 'REVERSED' }),
+      ]);
+      // The order is still open: the buyer may pay again, so nothing is settled.
+      expect(status).toMatchObject({ orderStatus: 'OPEN', paidPayment: null, settled: false });
       await waitFor(
         async () =>
           receiver.received.find(
@@ -329,6 +334,13 @@ describe.each(DIALECTS)('payment lifecycle on %s', (dialect) => {
         status: 'SUCCESS',
         reason: 'DUPLICATE_REFUNDED',
       });
+      // The buyer's page hears the whole truth: which payment paid, what became of the other, and that
+      // nothing can change any more (issue 11).
+      expect(status.paidPayment).toMatchObject({ id: kept.body.id, paymentMethodType: 'QRIS' });
+      expect(status.notices).toEqual([
+        expect.objectContaining({ paymentId: abandoned.body.id, cause: 'DUPLICATE', outcome: 'REFUNDED' }),
+      ]);
+      expect(status.settled).toBe(true);
 
       const webhook = await waitFor(
         async () =>

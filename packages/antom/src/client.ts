@@ -137,15 +137,15 @@ export class AntomClient {
     };
   }
 
-  /** Lists payment methods for an amount, terminal and region (PROTOCOL §5.5). */
+  /** Lists payment methods for an amount, terminal and region (docs/antom-notes.md §5.5). */
   async consult(request: AntomRequests['consult'], options?: CallOptions): Promise<ConsultOutcome> {
     return consultOutcome(await this.send('consult', request, options));
   }
 
   /**
-   * Creates a payment (PROTOCOL §3–4). Resent only with the same `paymentRequestId` and identical body,
-   * so Antom's idempotency guarantees at most one payment. Throws AntomTransportError / AntomTimeoutError
-   * (outcome unknown) or AntomSignatureError (answer not trusted).
+   * Creates a payment (docs/antom-notes.md §3–4). Resent only with the same `paymentRequestId` and identical
+   * body, so Antom's idempotency guarantees at most one payment. Throws AntomTransportError /
+   * AntomTimeoutError (outcome unknown) or AntomSignatureError (answer not trusted).
    */
   async pay(request: AntomRequests['pay'], options?: CallOptions): Promise<PayOutcome> {
     if (!request.paymentRequestId)
@@ -153,7 +153,7 @@ export class AntomClient {
     return payOutcome(await this.send('pay', request, options));
   }
 
-  /** Asks for a payment's status by `paymentId` or `paymentRequestId` (PROTOCOL §5.1). */
+  /** Asks for a payment's status by `paymentId` or `paymentRequestId` (docs/antom-notes.md §5.1). */
   async inquiryPayment(
     request: AntomRequests['inquiryPayment'],
     options?: CallOptions,
@@ -164,7 +164,7 @@ export class AntomClient {
     return inquiryPaymentOutcome(await this.send('inquiryPayment', request, options));
   }
 
-  /** Cancels a payment; a paid one is refunded in full by Antom (PROTOCOL §5.2). */
+  /** Cancels a payment; a paid one is refunded in full by Antom (docs/antom-notes.md §5.2). */
   async cancel(request: AntomRequests['cancel'], options?: CallOptions): Promise<CancelOutcome> {
     if (!request.paymentId && !request.paymentRequestId) {
       throw new AntomConfigError('PARAM_MISSING', 'cancel needs a paymentId or a paymentRequestId');
@@ -172,7 +172,9 @@ export class AntomClient {
     return cancelOutcome(await this.send('cancel', request, options));
   }
 
-  /** Refunds all or part of a payment; resent only with the same `refundRequestId` (PROTOCOL §5.3). */
+  /**
+   * Refunds all or part of a payment; resent only with the same `refundRequestId` (docs/antom-notes.md §5.3).
+   */
   async refund(request: AntomRequests['refund'], options?: CallOptions): Promise<RefundOutcome> {
     if (!request.refundRequestId || !request.paymentId) {
       throw new AntomConfigError('PARAM_MISSING', 'refund needs a refundRequestId and a paymentId');
@@ -180,7 +182,7 @@ export class AntomClient {
     return refundOutcome(await this.send('refund', request, options));
   }
 
-  /** Asks for a refund's status by `refundRequestId` or `refundId` (PROTOCOL §5.4). */
+  /** Asks for a refund's status by `refundRequestId` or `refundId` (docs/antom-notes.md §5.4). */
   async inquiryRefund(
     request: AntomRequests['inquiryRefund'],
     options?: CallOptions,
@@ -369,7 +371,9 @@ function isRetryableTransport(error: AntomError): boolean {
   return status === undefined || status === 408 || status === 429 || status >= 500;
 }
 
-/** Antom wants every scalar as a JSON string (PROTOCOL §3); a number or boolean is a caller bug. */
+/**
+ * Antom wants every scalar as a JSON string (docs/antom-notes.md §3); a number or boolean is a caller bug.
+ */
 export function assertStringScalars(value: unknown, path: string): void {
   if (Array.isArray(value)) {
     value.forEach((item, index) => assertStringScalars(item, `${path}[${index}]`));

@@ -1,6 +1,6 @@
-// RSA keys in the forms merchants meet them (PROTOCOL §2.3): PEM, the Antom dashboard's single-line
-// base64 (PKCS#8 for private keys, X.509 SubjectPublicKeyInfo for public keys), or `@path` to a file
-// holding either. PKCS#1 (`RSA PRIVATE KEY`) in any of these forms and raw DER bytes are accepted too,
+// RSA keys in the forms merchants meet them (docs/antom-notes.md §2.3): PEM, the Antom dashboard's
+// single-line base64 (PKCS#8 for private keys, X.509 SubjectPublicKeyInfo for public keys), or `@path` to a
+// file holding either. PKCS#1 (`RSA PRIVATE KEY`) in any of these forms and raw DER bytes are accepted too,
 // because key tools emit them; anything else is an AntomConfigError naming the form that was expected.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -112,7 +112,7 @@ export interface KeyPairForms {
   publicKeyBase64: string;
 }
 
-/** Generates an RSA-2048 key pair (PROTOCOL §2.3 requires 2048 bits). */
+/** Generates an RSA-2048 key pair (docs/antom-notes.md §2.3 requires 2048 bits). */
 export function generateKeyPair(): KeyPairForms {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   return keyPairForms(privateKey, publicKey);

@@ -1,8 +1,11 @@
-// Money without floats (PROTOCOL §7.2): amounts are positive integer strings in the currency's minor
-// unit, at most 16 characters. One exponent table; conversions work on decimal strings and BigInt only.
+// Money without floats (docs/antom-notes.md §7.2): amounts are positive integer strings in the currency's
+// minor unit, at most 16 characters. One exponent table; conversions work on decimal strings and BigInt only.
 import type { Amount } from './types.ts';
 
-/** ISO-4217 minor-unit exponents for the currencies Antom lists (PROTOCOL §7.2), plus common neighbours. */
+/**
+ * ISO-4217 minor-unit exponents for the currencies Antom lists (docs/antom-notes.md §7.2), plus common
+ * neighbours.
+ */
 // prettier-ignore
 export const CURRENCY_EXPONENTS: Readonly<Record<string, number>> = Object.freeze({
   // 2 decimals (Antom's list; note IDR is 2 here, with the whole-rupiah rule below)
@@ -54,7 +57,7 @@ export function isValidAmount(amount: unknown): amount is Amount {
 /**
  * Converts a display amount ("1500", "1500.5", "1500.50") to minor units ("150050" for THB).
  * Throws RangeError for negative, malformed, over-precise input or an unknown currency. IDR is rounded
- * half-to-even to whole rupiah, as Antom requires (PROTOCOL §7.2).
+ * half-to-even to whole rupiah, as Antom requires (docs/antom-notes.md §7.2).
  */
 export function toMinorUnits(display: string, currency: string): string {
   const exponent = currencyExponent(currency);
@@ -80,8 +83,8 @@ export function toMinorUnits(display: string, currency: string): string {
 
 /**
  * Rounds a minor-unit value to what Antom accepts for the currency: IDR to whole rupiah (a multiple of
- * 100, half to even, PROTOCOL §7.2); other currencies are returned unchanged. Throws RangeError for a value
- * that is not an integer string or an unknown currency.
+ * 100, half to even, docs/antom-notes.md §7.2); other currencies are returned unchanged. Throws RangeError
+ * for a value that is not an integer string or an unknown currency.
  */
 export function roundMinorUnits(value: string, currency: string): string {
   if (currencyExponent(currency) === undefined) throw new RangeError(`unknown currency ${currency}`);

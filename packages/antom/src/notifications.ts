@@ -1,10 +1,10 @@
-// Antom → merchant notifications (PROTOCOL §1.3, §2.4): verify the signature over the raw body first,
-// then check the client id, then parse into a typed event. The acknowledgement is a fixed body; send it
-// only after the result is stored, since Antom resends anything else (0 s, 2 min, 10 min … 15 h).
+// Antom → merchant notifications (docs/antom-notes.md §1.3, §2.4): verify the signature over the raw body
+// first, then check the client id, then parse into a typed event. The acknowledgement is a fixed body; send
+// it only after the result is stored, since Antom resends anything else (0 s, 2 min, 10 min … 15 h).
 import type { KeyObject } from 'node:crypto';
 import { AntomNotificationError, AntomSignatureError } from './errors.ts';
 import { loadPublicKey, type KeyInput } from './keys.ts';
-import { assertSignedMessage, formatSignatureHeader, signMessage } from './signature.ts';
+import { formatSignatureHeader, parseSignatureHeader, signMessage, verifyMessage } from './signature.ts';
 import type {
   AntomResult,
   NotificationBody,
@@ -58,7 +58,24 @@ export interface RefundResultEvent {
   body: RefundNotificationBody;
 }
 
-export type AntomNotification = PaymentResultEvent | PaymentPendingEvent | RefundResultEvent;
+/**
+ * A verified notification of a type this package does not interpret (e.g. `OFFLINE_PAYMENT_CODE`, which
+ * Antom's notifyPayment page lists for in-store payments, or a type added later). It is Antom's signed
+ * word all the same: record it and acknowledge it, or Antom resends it for a day (docs/antom-notes.md §1.3).
+ */
+export interface OtherNotificationEvent {
+  type: 'OTHER';
+  notifyType: string;
+  /** The `result`, when the body carries a well-formed one. */
+  result: AntomResult | undefined;
+  paymentRequestId: string | undefined;
+  paymentId: string | undefined;
+  refundRequestId: string | undefined;
+  body: Record<string, unknown>;
+}
+
+export type AntomNotification =
+  PaymentResultEvent | PaymentPendingEvent | RefundResultEvent | OtherNotificationEvent;
 
 export interface VerifyNotificationInput {
   /** The body exactly as received, before any JSON parsing. */
@@ -66,8 +83,9 @@ export interface VerifyNotificationInput {
   /** Request headers (any case): `signature`, `request-time`, `client-id`. */
   headers: Record<string, string | string[] | undefined>;
   /**
-   * The path part of the notify URL as Antom calls it, e.g. `/api/v1/antom/notify` (a full URL is
-   * accepted and reduced to its path and query). Never a proxy-rewritten path (PROTOCOL §2.4).
+   * The notify URL as given to Antom, or its path (`/api/v1/antom/notify`), with its query string if it
+   * has one. Never a proxy-rewritten path (docs/antom-notes.md §2.4). With a query string, a signature over
+   * the path with the query or over the path alone is accepted: Antom's pages do not say which it signs.
    */
   notifyPath: string;
   /** Our client id: a notification for any other client is rejected. */
@@ -86,23 +104,31 @@ function header(headers: VerifyNotificationInput['headers'], name: string): stri
 /**
  * Verifies and parses a notification. Throws AntomSignatureError when the signature, time or client-id
  * header is missing or wrong (nothing in the body may be trusted then), AntomNotificationError when the
- * verified body is not a notification we understand or names another client.
+ * verified body names another client or is malformed. A verified type this package does not interpret
+ * comes back as an `OTHER` event, never as an error.
  */
 export function verifyNotification(input: VerifyNotificationInput): AntomNotification {
   const clientId = header(input.headers, 'client-id');
   if (!clientId)
     throw new AntomSignatureError('CLIENT_ID_MISSING', 'the notification has no client-id header');
-  assertSignedMessage(
-    {
-      path: notifyPathOf(input.notifyPath),
-      clientId,
-      time: header(input.headers, 'request-time'),
-      body: input.rawBody,
-    },
-    header(input.headers, 'signature'),
-    loadPublicKey(input.antomPublicKey, 'Antom public key'),
-    'notification',
+  const time = header(input.headers, 'request-time');
+  const { signature } = parseSignatureHeader(header(input.headers, 'signature'));
+  if (time == null || time.trim() === '') {
+    throw new AntomSignatureError(
+      'SIGNATURE_TIME_MISSING',
+      'the notification has no request-time header, so it cannot be verified',
+    );
+  }
+  const publicKey = loadPublicKey(input.antomPublicKey, 'Antom public key');
+  const verified = notifyPathsOf(input.notifyPath).some((path) =>
+    verifyMessage({ path, clientId, time, body: input.rawBody }, signature, publicKey),
   );
+  if (!verified) {
+    throw new AntomSignatureError(
+      'SIGNATURE_INVALID',
+      'the notification signature does not match its content',
+    );
+  }
   if (clientId !== input.clientId) {
     throw new AntomNotificationError(
       'CLIENT_ID_MISMATCH',
@@ -122,11 +148,21 @@ export function verifyNotification(input: VerifyNotificationInput): AntomNotific
   return parseNotification(body);
 }
 
-/** `https://shop.example/antom/notify` → `/antom/notify`; a bare path is used as given. */
-function notifyPathOf(notifyPath: string): string {
-  if (!/^https?:\/\//i.test(notifyPath)) return notifyPath;
-  const url = new URL(notifyPath);
-  return url.pathname + url.search;
+/**
+ * The paths a notification for this notify URL may be signed over, most specific first. Requests sign
+ * their URI with its query string (docs/antom-notes.md §2.2), the SDKs' webhook samples show a bare path
+ * (docs/antom-notes.md §2.4, §10.7): with a query string, both are tried. Each is Antom's signature over the
+ * same body, so accepting either lets nothing unsigned in. `https://shop.example/n?k=1` → [`/n?k=1`, `/n`].
+ */
+export function notifyPathsOf(notifyPath: string): string[] {
+  let target = notifyPath;
+  if (/^https?:\/\//i.test(notifyPath)) {
+    const url = new URL(notifyPath);
+    target = url.pathname + url.search;
+  }
+  const query = target.indexOf('?');
+  if (query < 0) return [target];
+  return [target, target.slice(0, query)];
 }
 
 function requireString(body: Record<string, unknown>, field: string): string {
@@ -176,9 +212,9 @@ export function parseNotification(input: unknown): AntomNotification {
   }
   const body = input as Record<string, unknown>;
   const notifyType = requireString(body, 'notifyType');
-  const result = requireResult(body);
   switch (notifyType) {
     case 'PAYMENT_RESULT': {
+      const result = requireResult(body);
       if (result.resultStatus === 'U') {
         throw new AntomNotificationError('NOTIFICATION_MALFORMED', 'a PAYMENT_RESULT must be final (S or F)');
       }
@@ -196,13 +232,14 @@ export function parseNotification(input: unknown): AntomNotification {
     case 'PAYMENT_PENDING':
       return {
         type: 'PAYMENT_PENDING',
-        result,
+        result: requireResult(body),
         paymentRequestId: requireString(body, 'paymentRequestId'),
         paymentId: requireString(body, 'paymentId'),
         paymentAmount: requireAmount(body, 'paymentAmount'),
         body: body as unknown as PaymentNotificationBody,
       };
     case 'REFUND_RESULT': {
+      const result = requireResult(body);
       const refundStatus =
         body.refundStatus ??
         (result.resultStatus === 'S' ? 'SUCCESS' : result.resultStatus === 'F' ? 'FAIL' : undefined);
@@ -224,10 +261,28 @@ export function parseNotification(input: unknown): AntomNotification {
       };
     }
     default:
-      throw new AntomNotificationError(
-        'NOTIFICATION_TYPE_UNKNOWN',
-        `notifyType ${notifyType} is not handled`,
-      );
+      return {
+        type: 'OTHER',
+        notifyType,
+        result: wellFormedResult(body),
+        paymentRequestId: optionalString(body, 'paymentRequestId'),
+        paymentId: optionalString(body, 'paymentId'),
+        refundRequestId: optionalString(body, 'refundRequestId'),
+        body,
+      };
+  }
+}
+
+function optionalString(body: Record<string, unknown>, field: string): string | undefined {
+  const value = body[field];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function wellFormedResult(body: Record<string, unknown>): AntomResult | undefined {
+  try {
+    return requireResult(body);
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,5 +1,5 @@
-// Antom API paths (PROTOCOL §1.2). Sandbox client ids (`SANDBOX_…`) use `/ams/sandbox/api` on the same
-// host, and the rewritten path is the one that is signed (PROTOCOL §1.1).
+// Antom API paths (docs/antom-notes.md §1.2). Sandbox client ids (`SANDBOX_…`) use `/ams/sandbox/api` on the
+// same host, and the rewritten path is the one that is signed (docs/antom-notes.md §1.1).
 import type { AntomApi } from './types.ts';
 
 export const ANTOM_PATHS: Readonly<Record<AntomApi, string>> = Object.freeze({

@@ -1,4 +1,4 @@
-// Antom message signing (PROTOCOL §2.2–2.4): RSA-SHA256 (PKCS#1 v1.5) over
+// Antom message signing (docs/antom-notes.md §2.2–2.4): RSA-SHA256 (PKCS#1 v1.5) over
 // `POST <path>\n<client-id>.<time>.<body>`, standard base64, URL-encoded, carried in the header
 // `signature: algorithm=RSA256,keyVersion=<n>,signature=<value>`. Requests, responses and notifications
 // all use this one scheme; only the key and the time header (`request-time` / `response-time`) differ.

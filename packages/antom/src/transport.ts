@@ -1,4 +1,4 @@
-// The HTTP client behind a small interface (STYLE point 2), so tests and other runtimes can swap it.
+// The HTTP client behind a small interface (docs/style.md §2), so tests and other runtimes can swap it.
 // The default uses Node's fetch and returns the raw body bytes: signatures are checked over those bytes.
 import { AntomTimeoutError, AntomTransportError } from './errors.ts';
 

@@ -1,5 +1,5 @@
-// Antom wire types (PROTOCOL §3–5). Every scalar is a string on the wire, as Antom requires, so the
-// types say `string` even for amounts, booleans and times. Optional fields are the ones Antom documents
+// Antom wire types (docs/antom-notes.md §3–5). Every scalar is a string on the wire, as Antom requires, so
+// the types say `string` even for amounts, booleans and times. Optional fields are the ones Antom documents
 // as optional; the client never adds or reorders fields, it signs and sends exactly what it is given.
 
 export type ResultStatus = 'S' | 'F' | 'U';
@@ -11,7 +11,9 @@ export interface AntomResult {
   resultMessage?: string;
 }
 
-/** Money: ISO-4217 code and a positive integer string in the currency's minor unit (PROTOCOL §7.2). */
+/**
+ * Money: ISO-4217 code and a positive integer string in the currency's minor unit (docs/antom-notes.md §7.2).
+ */
 export interface Amount {
   currency: string;
   value: string;
@@ -67,7 +69,7 @@ export interface Order {
   extendInfo?: string;
 }
 
-// ---- consult (PROTOCOL §5.5)
+// ---- consult (docs/antom-notes.md §5.5)
 
 export interface ConsultRequest {
   productCode: 'CASHIER_PAYMENT';
@@ -81,10 +83,21 @@ export interface ConsultRequest {
   merchantAccountId?: string;
 }
 
+/** One limit of a method (Java SDK `model/ams/AmountLimit`): the bounds of a payment, and what is left. */
 export interface AmountLimit {
   minAmount?: Amount;
   maxAmount?: Amount;
   remainAmount?: Amount;
+}
+
+/**
+ * A method's limits in one currency (Java SDK `model/ams/AmountLimitInfo`): per payment, per day, per
+ * month. consult answers `amountLimitInfoMap: { <currency>: AmountLimitInfo }`.
+ */
+export interface AmountLimitInfo {
+  singleLimit?: AmountLimit;
+  dayLimit?: AmountLimit;
+  monthLimit?: AmountLimit;
 }
 
 export interface PaymentOption {
@@ -95,7 +108,7 @@ export interface PaymentOption {
   paymentMethodRegion?: string[];
   supportedCurrencies?: string[];
   logo?: { logoName?: string; logoUrl?: string };
-  amountLimitInfoMap?: Record<string, AmountLimit>;
+  amountLimitInfoMap?: Record<string, AmountLimitInfo>;
   preferred?: string | boolean;
 }
 
@@ -104,7 +117,7 @@ export interface ConsultResponse {
   paymentOptions?: PaymentOption[];
 }
 
-// ---- pay (PROTOCOL §3, §4)
+// ---- pay (docs/antom-notes.md §3, §4)
 
 export interface PayRequest {
   productCode: 'CASHIER_PAYMENT';
@@ -127,6 +140,10 @@ export interface PayRequest {
   extendInfo?: string;
 }
 
+/**
+ * One rendering of the payment code (docs/antom-notes.md §4): `TEXT` is the raw value (a QR payload to draw,
+ * or a number to type); `SMALLIMAGE`, `MIDDLEIMAGE`, `BIGIMAGE` (and `IMAGE`) carry an image of the code.
+ */
 export interface CodeDetail {
   codeValue: string;
   displayType: DisplayType;
@@ -160,7 +177,7 @@ export interface PayResponse {
   extendInfo?: string;
 }
 
-// ---- inquiryPayment (PROTOCOL §5.1)
+// ---- inquiryPayment (docs/antom-notes.md §5.1)
 
 export type InquiryPaymentRequest =
   | { paymentRequestId: string; paymentId?: string; merchantAccountId?: string }
@@ -192,7 +209,7 @@ export interface InquiryPaymentResponse {
   transactions?: Transaction[];
 }
 
-// ---- cancel (PROTOCOL §5.2)
+// ---- cancel (docs/antom-notes.md §5.2)
 
 export type CancelRequest =
   | { paymentId: string; paymentRequestId?: string; merchantAccountId?: string }
@@ -205,7 +222,7 @@ export interface CancelResponse {
   cancelTime?: string;
 }
 
-// ---- refund (PROTOCOL §5.3)
+// ---- refund (docs/antom-notes.md §5.3)
 
 export interface RefundRequest {
   /** Idempotency key, at most 64 characters; retry a timed-out refund with the same id. */
@@ -231,7 +248,7 @@ export interface RefundResponse {
   actualRefundAmount?: Amount;
 }
 
-// ---- inquiryRefund (PROTOCOL §5.4)
+// ---- inquiryRefund (docs/antom-notes.md §5.4)
 
 export type InquiryRefundRequest =
   | { refundRequestId: string; refundId?: string; merchantAccountId?: string }
@@ -247,7 +264,7 @@ export interface InquiryRefundResponse {
   actualRefundAmount?: Amount;
 }
 
-// ---- notifications (PROTOCOL §1.3)
+// ---- notifications (docs/antom-notes.md §1.3)
 
 export interface PaymentNotificationBody {
   notifyType: 'PAYMENT_RESULT' | 'PAYMENT_PENDING';
@@ -268,7 +285,6 @@ export interface RefundNotificationBody {
   refundStatus: 'SUCCESS' | 'FAIL';
   refundRequestId: string;
   refundId: string;
-  paymentId?: string;
   refundAmount: Amount;
   refundTime?: string;
   actualRefundAmount?: Amount;

@@ -1,4 +1,4 @@
-// Retries, timeouts and dropped connections over real HTTP (issue 2, point 8): a retry resends the
+// Retries, timeouts and dropped connections over real HTTP (D2.8): a retry resends the
 // byte-identical body under the same ids, only for the documented retry-safe failures, a bounded number of
 // times, sleeping by exponential backoff with jitter. Sleep, randomness and the clock are injected.
 import { createServer } from 'node:net';

@@ -1,4 +1,4 @@
-// The client over real HTTP (issue 2, points 5–7 and 12): what goes on the wire, how answers are verified,
+// The client over real HTTP (D2.5–D2.7 and D2.12): what goes on the wire, how answers are verified,
 // and how they become typed outcomes. The fake gateway checks signatures with node:crypto on its side.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {

@@ -1,4 +1,4 @@
-// The keygen CLI (issue 2, point 11), run as a user runs it: `npx tsx packages/antom/src/cli/keygen.ts`.
+// The keygen CLI (D2.11), run as a user runs it: `npx tsx packages/antom/src/cli/keygen.ts`.
 // The printed keys must load (PEM and the dashboard's base64 forms) and form one working pair.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';

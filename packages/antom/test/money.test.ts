@@ -1,4 +1,4 @@
-// Money without floats (issue 2, point 10; PROTOCOL §7.2): one exponent table, decimal strings and BigInt.
+// Money without floats (D2.10; docs/antom-notes.md §7.2): one exponent table, decimal strings and BigInt.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -14,7 +14,7 @@ import {
   toMinorUnits,
 } from '../src/index.ts';
 
-// Antom's published lists (PROTOCOL §7.2).
+// Antom's published lists (docs/antom-notes.md §7.2).
 const TWO_DECIMALS = 'AUD BDT BRL CAD CNY EUR GBP HKD IDR MXN MYR NZD PEN PHP PKR PLN SGD THB TWD USD'.split(
   ' ',
 );

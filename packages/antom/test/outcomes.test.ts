@@ -1,4 +1,4 @@
-// Typed outcomes and the closed error set (issue 2, point 7; PROTOCOL §6): S / F / U with the result code,
+// Typed outcomes and the closed error set (D2.7; docs/antom-notes.md §6): S / F / U with the result code,
 // so "created, show the code", "unknown, ask again" and "failed, here is why" never look alike.
 import { describe, expect, it } from 'vitest';
 import {
@@ -13,6 +13,7 @@ import {
   consultOutcome,
   inquiryPaymentOutcome,
   inquiryRefundOutcome,
+  isIntegrationFault,
   isOutcomeUnknown,
   payOutcome,
   refundOutcome,
@@ -106,6 +107,79 @@ describe('inquiryPaymentOutcome', () => {
     expect(inquiryPaymentOutcome({ result: r('U', 'UNKNOWN_EXCEPTION') }).kind).toBe('unknown');
     expect(inquiryPaymentOutcome({ result: r('S', 'SUCCESS') }).kind).toBe('unknown');
   });
+
+  // D11: a cancel of a paid payment gives the money back; the inquiry says CANCELLED, and the CANCEL
+  // transaction (or a kept paymentTime) tells it apart from a cancel of an unpaid code.
+  it('CANCELLED with a CANCEL transaction that moved money is a reversal, with its time and amount', () => {
+    const amount = { currency: 'THB', value: '15000' };
+    const outcome = inquiryPaymentOutcome({
+      result: r('S', 'SUCCESS'),
+      paymentStatus: 'CANCELLED',
+      paymentAmount: amount,
+      transactions: [
+        {
+          transactionType: 'CANCEL',
+          transactionStatus: 'SUCCESS',
+          transactionAmount: amount,
+          transactionTime: '2026-11-25T19:45:00+08:00',
+        },
+      ],
+    });
+    expect(outcome).toMatchObject({
+      kind: 'found',
+      reversal: { time: '2026-11-25T19:45:00+08:00', amount },
+    });
+    expect(
+      inquiryPaymentOutcome({
+        result: r('S', 'SUCCESS'),
+        paymentStatus: 'CANCELLED',
+        paymentAmount: amount,
+        paymentTime: '2026-11-25T19:41:07+08:00',
+      }),
+    ).toMatchObject({ reversal: { time: undefined, amount } });
+  });
+
+  it('CANCELLED without a capture, and every other status, is no reversal', () => {
+    const cancelledUnpaid = { result: r('S', 'SUCCESS'), paymentStatus: 'CANCELLED' as const };
+    expect(inquiryPaymentOutcome(cancelledUnpaid)).toMatchObject({ kind: 'found', reversal: undefined });
+    expect(
+      inquiryPaymentOutcome({
+        ...cancelledUnpaid,
+        transactions: [
+          {
+            transactionType: 'CANCEL',
+            transactionStatus: 'SUCCESS',
+            transactionAmount: { currency: 'THB', value: '0' },
+          },
+          { transactionType: 'CANCEL', transactionStatus: 'FAIL' },
+        ],
+      }),
+    ).toMatchObject({ reversal: undefined });
+    expect(
+      inquiryPaymentOutcome({
+        result: r('S', 'SUCCESS'),
+        paymentStatus: 'SUCCESS',
+        paymentTime: '2026-11-25T19:41:07+08:00',
+      }),
+    ).toMatchObject({ reversal: undefined });
+  });
+});
+
+describe('isIntegrationFault', () => {
+  it('is true for configuration faults under either spelling of the client fault, false for payment results', () => {
+    for (const code of [
+      'INVALID_SIGNATURE',
+      'KEY_NOT_FOUND',
+      'ACCESS_DENIED',
+      'INVALID_CLIENT',
+      'CLIENT_INVALID',
+    ]) {
+      expect(isIntegrationFault(code)).toBe(true);
+    }
+    for (const code of ['RISK_REJECT', 'ORDER_IS_CLOSED', 'PARAM_ILLEGAL', 'USER_BALANCE_NOT_ENOUGH']) {
+      expect(isIntegrationFault(code)).toBe(false);
+    }
+  });
 });
 
 describe('cancel, refund, inquiryRefund and consult outcomes', () => {
@@ -116,6 +190,10 @@ describe('cancel, refund, inquiryRefund and consult outcomes', () => {
       resultCode: 'CANCEL_WINDOW_EXCEED',
     });
     expect(cancelOutcome({ result: r('U', 'UNKNOWN_EXCEPTION') }).kind).toBe('unknown');
+  });
+
+  it('refund: U PAYMENT_IN_PROCESS is unknown, not a processing refund (no refund exists yet)', () => {
+    expect(refundOutcome({ result: r('U', 'PAYMENT_IN_PROCESS') }).kind).toBe('unknown');
   });
 
   it('refund: S succeeded, U REFUND_IN_PROCESS processing, other U unknown, F failed', () => {

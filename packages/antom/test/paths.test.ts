@@ -1,4 +1,4 @@
-// API paths (PROTOCOL §1.1–1.2): `SANDBOX_` client ids call `/ams/sandbox/api/…` on the same host.
+// API paths (docs/antom-notes.md §1.1–1.2): `SANDBOX_` client ids call `/ams/sandbox/api/…` on the same host.
 import { describe, expect, it } from 'vitest';
 import { ANTOM_PATHS, apiFromPath, apiPath, isSandboxClientId, type AntomApi } from '../src/index.ts';
 

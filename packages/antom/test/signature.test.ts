@@ -1,4 +1,4 @@
-// The openssl-made vectors in ../shared/antom are the ground truth for signing (issue 2, point 4).
+// The openssl-made vectors in test/fixtures are the ground truth for signing (D2.4).
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -19,8 +19,24 @@ export const PaymentMethodView = Type.Object({
   logoUrl: Type.String(),
   bankName: Type.Union([Type.String(), Type.Null()]),
   timeoutSeconds: Type.Integer(),
+  cancellable: Type.Boolean({
+    description:
+      'false where Antom cannot cancel a code (e.g. QRIS, Indonesian virtual accounts): after Cancel it stays payable until it expires',
+  }),
 });
 export type PaymentMethodView = Static<typeof PaymentMethodView>;
+
+/**
+ * The links Antom gives a phone for opening the wallet on the same device (S1: Web, WAP and App): `app`
+ * is its app link (applinkUrl, a universal link), `scheme` the wallet's own scheme URL (schemeUrl), `normal`
+ * a web page (normalUrl). Any of them may be null.
+ */
+export const PaymentLinks = Type.Object({
+  app: Type.Union([Type.String(), Type.Null()]),
+  scheme: Type.Union([Type.String(), Type.Null()]),
+  normal: Type.Union([Type.String(), Type.Null()]),
+});
+export type PaymentLinks = Static<typeof PaymentLinks>;
 
 /** The live (or last) payment attempt as the buyer sees it. */
 export const CheckoutPayment = Type.Object({
@@ -36,11 +52,53 @@ export const CheckoutPayment = Type.Object({
   deepLink: Type.Union([Type.String(), Type.Null()], {
     description: 'app link / scheme URL for phones, when Antom gives one',
   }),
+  links: Type.Union([PaymentLinks, Type.Null()], {
+    description:
+      'every link Antom gave for a phone (WAP/APP terminals) while the code can be paid; null otherwise',
+  }),
   walletUrl: Type.Union([Type.String(), Type.Null()], {
     description: 'sandbox only: the wallet simulator page',
   }),
 });
 export type CheckoutPayment = Static<typeof CheckoutPayment>;
+
+/**
+ * A payment the buyer was charged for beyond the one that paid the order, and what became of the money
+ * (issue 11): given back (pending, done, or left to the merchant), or reversed by a cancel.
+ */
+export const PaymentNotice = Type.Object({
+  paymentId: Type.String(),
+  paymentMethodType: Type.String(),
+  amount: Money,
+  outcome: Type.Union([
+    Type.Literal('REFUND_PENDING'),
+    Type.Literal('REFUNDED'),
+    Type.Literal('REFUND_MANUAL'),
+    Type.Literal('REVERSED'),
+  ]),
+  /** DUPLICATE: the order was already paid; LATE: it had closed or expired; REVERSED: see outcome. */
+  cause: Type.Union([Type.Literal('DUPLICATE'), Type.Literal('LATE_PAYMENT'), Type.Literal('REVERSED')]),
+  at: Type.Union([IsoDateTime, Type.Null()]),
+});
+export type PaymentNotice = Static<typeof PaymentNotice>;
+
+/** The payment that paid the order (for the success screen and receipt). */
+export const PaidPayment = Type.Object({
+  id: Type.String(),
+  paymentMethodType: Type.String(),
+  amount: Money,
+  paidAt: Type.Union([IsoDateTime, Type.Null()]),
+});
+export type PaidPayment = Static<typeof PaidPayment>;
+
+const buyerTruth = {
+  paidPayment: Type.Union([PaidPayment, Type.Null()]),
+  notices: Type.Array(PaymentNotice),
+  settled: Type.Boolean({
+    description:
+      'true once nothing about this checkout can change any more (the order final, every payment final, nothing being given back): the page may stop listening',
+  }),
+};
 
 export const CheckoutView = Type.Object({
   order: Type.Object({
@@ -64,6 +122,7 @@ export const CheckoutView = Type.Object({
   successRedirectSeconds: Type.Integer({
     description: 'S18: the countdown on the success screen before redirecting',
   }),
+  ...buyerTruth,
 });
 export type CheckoutView = Static<typeof CheckoutView>;
 
@@ -94,5 +153,6 @@ export const CheckoutStatus = Type.Object({
   ]),
   serverTime: IsoDateTime,
   returnUrl: Type.Union([Type.String(), Type.Null()]),
+  ...buyerTruth,
 });
 export type CheckoutStatus = Static<typeof CheckoutStatus>;

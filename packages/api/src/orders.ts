@@ -87,6 +87,9 @@ export const PaymentView = Type.Object({
       'the internal attempt state (PENDING, UNKNOWN, PROCESSING, CANCELLING, ABANDONED, SUCCESS, FAIL, CANCELLED, REVERSED)',
   }),
   kept: Type.Boolean({ description: 'true for the one captured payment that pays the order' }),
+  nextCheckAt: Type.Union([IsoDateTime, Type.Null()], {
+    description: 'when Paydesk next asks Antom about it (null: nothing more to ask)',
+  }),
 });
 export type PaymentView = Static<typeof PaymentView>;
 

@@ -106,6 +106,9 @@ function statusOf(view: CheckoutView): CheckoutStatus {
     payment: view.payment && liveOf(view.payment),
     serverTime: view.serverTime,
     returnUrl: view.order.returnUrl,
+    paidPayment: view.paidPayment,
+    notices: view.notices,
+    settled: view.settled,
   };
 }
 

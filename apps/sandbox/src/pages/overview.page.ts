@@ -1,4 +1,4 @@
-// The sandbox overview (`/`, issue #3 point 8): recent payments, refunds, notification deliveries with every
+// The sandbox overview (`/`, D3.8): recent payments, refunds, notification deliveries with every
 // attempt and answer, and API requests — what a developer looks at when "the notification never came".
 import type {
   DeliveryAttempt,

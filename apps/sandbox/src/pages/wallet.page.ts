@@ -1,4 +1,4 @@
-// The wallet simulator (issue #3, point 7): what a buyer's banking or wallet app shows after scanning the
+// The wallet simulator (D3.7): what a buyer's banking or wallet app shows after scanning the
 // QR payload or typing the VA number — merchant, amount, method, a live countdown, Pay and Decline. Plain
 // forms work without JavaScript; the small script adds the countdown and follows status changes.
 import { findMethod } from '../methods.ts';

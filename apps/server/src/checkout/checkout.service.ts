@@ -1,16 +1,29 @@
 // What the buyer's pages are told (S2, S15–S17): everything comes from our database; the gateway is never
 // asked on a buyer's behalf, so polling costs no gateway calls (issue 4 point 8).
-import type { CheckoutPayment, CheckoutStatus, CheckoutView, PaymentMethodView } from '@paydesk/api';
+import type {
+  CheckoutPayment,
+  CheckoutStatus,
+  CheckoutView,
+  PaidPayment,
+  PaymentLinks,
+  PaymentMethodView,
+  PaymentNotice,
+} from '@paydesk/api';
 import type { Kysely } from 'kysely';
 import type { DB, OrderRow, PaymentRow } from '../db/schema.ts';
 import { iso, type Clock } from '../domain/clock.ts';
 import { DomainError } from '../domain/errors.ts';
 import { hashToken } from '../domain/ids.ts';
-import { buyerPaymentStatus } from '../domain/state-machine.ts';
+import {
+  buyerPaymentStatus,
+  FINAL_ATTEMPT_STATUSES,
+  LIVE_ATTEMPT_STATUSES,
+} from '../domain/state-machine.ts';
+import { isConfigurationFault } from '../gateway/gateway-health.ts';
 import type { CatalogMethod } from '../methods/catalog.ts';
 import type { MethodService } from '../methods/method.service.ts';
 import { findOrderByTokenHash } from '../orders/order.repository.ts';
-import { currentPayment } from '../payments/payment.repository.ts';
+import { listPayments } from '../payments/payment.repository.ts';
 import { paymentReason } from '../orders/order.views.ts';
 import type { StatusCache } from './status.cache.ts';
 
@@ -62,16 +75,19 @@ export class CheckoutService {
       logoUrl: method.logo,
       bankName: method.bankName ?? null,
       timeoutSeconds: method.timeoutSeconds,
+      cancellable: method.cancel !== 'never',
     };
   }
 
   async view(order: OrderRow, lang: Language): Promise<CheckoutView> {
-    const [methods, payment] = await Promise.all([
+    const [methods, payments] = await Promise.all([
       order.status === 'OPEN'
         ? this.#d.methods.availableFor({ currency: order.currency, value: order.amount }, order.region)
         : [],
-      currentPayment(this.#d.db, order.id),
+      listPayments(this.#d.db, order.id),
     ]);
+    const truth = buyerTruth(order, payments);
+    const payment = truth.current;
     return {
       order: {
         id: order.id,
@@ -90,6 +106,9 @@ export class CheckoutService {
       presentation: this.#d.presentation,
       sandbox: this.#d.isSandbox,
       successRedirectSeconds: this.#d.successRedirectSeconds,
+      paidPayment: truth.paidPayment,
+      notices: truth.notices,
+      settled: truth.settled,
     };
   }
 
@@ -100,7 +119,7 @@ export class CheckoutService {
     return {
       id: payment.id,
       status,
-      reason: paymentReason(payment),
+      reason: buyerReason(payment),
       paymentMethodType: payment.method_type,
       amount: { currency: payment.currency, value: payment.amount },
       code: showCode
@@ -108,6 +127,7 @@ export class CheckoutService {
         : null,
       expiresAt: iso(payment.expires_at),
       deepLink: showCode ? payment.deep_link : null,
+      links: showCode ? paymentLinks(payment.links) : null,
       walletUrl: showCode && this.#d.isSandbox ? payment.wallet_url : null,
     };
   }
@@ -127,7 +147,8 @@ export class CheckoutService {
   }
 
   async status(order: OrderRow): Promise<CheckoutStatus> {
-    const payment = await currentPayment(this.#d.db, order.id);
+    const truth = buyerTruth(order, await listPayments(this.#d.db, order.id));
+    const payment = truth.current;
     return {
       orderStatus: order.status,
       expiresAt: iso(order.expires_at),
@@ -135,13 +156,96 @@ export class CheckoutService {
         ? {
             id: payment.id,
             status: buyerPaymentStatus(payment.status),
-            reason: paymentReason(payment),
+            reason: buyerReason(payment),
             hasCode:
               order.status === 'OPEN' && payment.status === 'PROCESSING' && payment.code_value !== null,
           }
         : null,
       serverTime: iso(this.#d.clock.now()),
       returnUrl: order.return_url,
+      paidPayment: truth.paidPayment,
+      notices: truth.notices,
+      settled: truth.settled,
     };
   }
+}
+
+/**
+ * What the buyer is told about an order's payments (S16, issue 11): the payment to show (the live one,
+ * else the one that ended last, so a surplus shows its notice), the one that paid the order, every other
+ * payment they were charged for and what became of the money, and whether anything can still change —
+ * the page keeps listening until nothing can.
+ */
+export function buyerTruth(
+  order: Pick<OrderRow, 'status' | 'paid_payment_id'>,
+  payments: readonly PaymentRow[],
+): {
+  current: PaymentRow | undefined;
+  paidPayment: PaidPayment | null;
+  notices: PaymentNotice[];
+  settled: boolean;
+} {
+  const live = payments.find((p) => LIVE_ATTEMPT_STATUSES.includes(p.status));
+  const ended = [...payments].sort(
+    (a, b) => (b.final_at ?? b.updated_at) - (a.final_at ?? a.updated_at) || (b.id < a.id ? -1 : 1),
+  );
+  const paid = payments.find((p) => p.id === order.paid_payment_id);
+  const notices: PaymentNotice[] = [];
+  for (const p of payments) {
+    const notice = noticeOf(p);
+    if (notice) notices.push(notice);
+  }
+  const settled =
+    order.status !== 'OPEN' &&
+    payments.every(
+      (p) =>
+        FINAL_ATTEMPT_STATUSES.includes(p.status) &&
+        p.next_check_at === null &&
+        !(p.reason ?? '').endsWith('_REFUND_PENDING'),
+    );
+  return {
+    current: live ?? ended[0],
+    paidPayment: paid
+      ? {
+          id: paid.id,
+          paymentMethodType: paid.method_type,
+          amount: { currency: paid.currency, value: paid.amount },
+          paidAt: iso(paid.paid_at),
+        }
+      : null,
+    notices,
+    settled,
+  };
+}
+
+/** The notice for a payment the buyer was charged for that does not pay the order, if it is one. */
+function noticeOf(p: PaymentRow): PaymentNotice | null {
+  const base = {
+    paymentId: p.id,
+    paymentMethodType: p.method_type,
+    amount: { currency: p.currency, value: p.amount },
+  };
+  if (p.status === 'REVERSED')
+    return { ...base, outcome: 'REVERSED', cause: 'REVERSED', at: iso(p.reversed_at) };
+  const surplus = /^(DUPLICATE|LATE_PAYMENT)_(REFUND_PENDING|REFUNDED|REFUND_MANUAL)$/.exec(p.reason ?? '');
+  if (p.status !== 'SUCCESS' || !surplus) return null;
+  return {
+    ...base,
+    cause: surplus[1] as 'DUPLICATE' | 'LATE_PAYMENT',
+    outcome: surplus[2] as 'REFUND_PENDING' | 'REFUNDED' | 'REFUND_MANUAL',
+    at: iso(p.paid_at),
+  };
+}
+
+/** The reason a buyer sees: a fault of the integration itself is "payments are briefly unavailable". */
+function buyerReason(payment: PaymentRow): string | null {
+  const reason = paymentReason(payment);
+  return isConfigurationFault(reason) ? 'GATEWAY_UNAVAILABLE' : reason;
+}
+
+/** The stored links of an attempt (JSON written from the gateway's answer), or null. */
+function paymentLinks(stored: string | null): PaymentLinks | null {
+  if (!stored) return null;
+  const links = JSON.parse(stored) as Partial<PaymentLinks>;
+  return { app: links.app ?? null, scheme: links.scheme ?? null, normal: links.normal ?? null };
 }

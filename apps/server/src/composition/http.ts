@@ -82,11 +82,8 @@ export async function registerHttp(infra: Infrastructure, domain: Domain): Promi
   );
 
   const apiKey = infra.merchantApiKey.key;
-  await app.register(orderRoutes, {
-    orders: domain.orders,
-    refunds: domain.refunds,
-    authenticate: createMerchantAuth(apiKey),
-  });
+  const authenticate = createMerchantAuth(apiKey);
+  await app.register(orderRoutes, { orders: domain.orders, refunds: domain.refunds, authenticate });
   await app.register(checkoutRoutes, {
     clock,
     checkout: domain.checkout,
@@ -103,7 +100,12 @@ export async function registerHttp(infra: Infrastructure, domain: Domain): Promi
       secureCookie: config.publicUrl.startsWith('https:'),
     });
   }
-  await app.register(opsRoutes, { ready: () => database.ping(), metrics });
+  await app.register(opsRoutes, {
+    ready: () => database.ping(),
+    metrics,
+    gatewayHealth: infra.gatewayHealth,
+    authenticate,
+  });
   if (config.cashierDist && existsSync(config.cashierDist)) {
     await app.register(pageRoutes, { dist: config.cashierDist, demoShop: config.demoShop });
   }

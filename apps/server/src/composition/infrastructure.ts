@@ -13,6 +13,7 @@ import { systemClock, type Clock } from '../domain/clock.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { AntomGateway } from '../gateway/antom.gateway.ts';
 import { insertGatewayCall } from '../gateway/gateway-call.repository.ts';
+import { GatewayHealth } from '../gateway/gateway-health.ts';
 import type { GatewayCallLog, PaymentGateway } from '../gateway/payment-gateway.ts';
 import { NOTIFY_PATH } from '../notifications/notification.routes.ts';
 import { Metrics } from '../ops/metrics.ts';
@@ -27,6 +28,8 @@ export interface Infrastructure {
   meters: Meters;
   gateway: PaymentGateway;
   bus: EventBus;
+  /** Faults of the integration itself (bad keys, client id), seen in the gateway-call log. */
+  gatewayHealth: GatewayHealth;
   merchantApiKey: { key: string; generated: boolean };
   /** Gateway-call log writes still in flight (awaited on close). */
   pendingWrites: Set<Promise<unknown>>;
@@ -60,9 +63,20 @@ export async function buildInfrastructure(
   };
 
   // Append-only gateway call log (issue 4 point 16), written beside the call, never inside a transaction.
+  const gaugeFault = metrics.gauge(
+    'paydesk_gateway_configuration_fault',
+    '1 while Antom refuses our credentials or its answers do not verify (see /readyz)',
+  );
+  gaugeFault({}, 0);
+  const gatewayHealth = new GatewayHealth((fault) => {
+    gaugeFault({}, fault ? 1 : 0);
+    if (fault) http.log.error({ fault }, 'Antom integration fault: payments cannot be taken');
+    else http.log.info('Antom integration fault cleared');
+  });
   const pendingWrites = new Set<Promise<unknown>>();
   const logCall = (log: GatewayCallLog) => {
     meters.gatewayCalls({ api: log.api, result: log.resultCode ?? (log.error ? 'ERROR' : 'NONE') });
+    gatewayHealth.observe(log);
     const write = insertGatewayCall(database.db, {
       order_id: log.context?.orderId ?? null,
       payment_id: log.context?.paymentId ?? null,
@@ -109,6 +123,7 @@ export async function buildInfrastructure(
     meters,
     gateway,
     bus: new EventBus(),
+    gatewayHealth,
     merchantApiKey,
     pendingWrites,
   };

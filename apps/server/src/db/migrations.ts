@@ -252,4 +252,12 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
       await db.schema.alterTable('payments').addColumn('reversed_at', 'bigint').execute();
     },
   ],
+  [
+    '0004_payment_links',
+    async (db) => {
+      // Every link Antom gives a phone (applinkUrl, schemeUrl, normalUrl) as JSON, beside deep_link
+      // (issue 13 point 9): the cashier offers the wallet app on the same device.
+      await db.schema.alterTable('payments').addColumn('links', 'text').execute();
+    },
+  ],
 ];

@@ -48,6 +48,8 @@ export interface PaymentsTable {
   code_kind: string | null;
   code_value: string | null;
   deep_link: string | null;
+  /** JSON `{ app, scheme, normal }` of the links Antom gave for a phone (migration 0004), or null. */
+  links: string | null;
   wallet_url: string | null;
   expires_at: number;
   gateway_expires_at: number;

@@ -1,4 +1,4 @@
-// The Antom adapter of the gateway port. Policy (PROTOCOL §4, §6; issue 6 point 5): `pay` is resent only
+// The Antom adapter of the gateway port. Policy (docs/antom-notes.md §4, §6; D6.5): `pay` is resent only
 // after a *signed* U answer that says the request was not processed (UNKNOWN_EXCEPTION,
 // REQUEST_TRAFFIC_EXCEED_LIMIT), with the same id and the same bytes; a lost or unverifiable reply is
 // "unknown" and is settled by inquiry, never by a second `pay`. Reads, cancel and refund retry freely:
@@ -12,6 +12,7 @@ import {
   verifyNotification,
   type AntomCallRecord,
   type KeyInput,
+  type PaymentOption,
   type PayRequest,
   type PayResponse,
 } from '@paydesk/antom';
@@ -49,7 +50,7 @@ export interface AntomGatewayOptions {
 
 const PAY_RESEND_LIMIT = 2;
 
-/** Antom wants ISO-8601 with an explicit offset (PROTOCOL §7.3). */
+/** Antom wants ISO-8601 with an explicit offset (docs/antom-notes.md §7.3). */
 function antomTime(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', '+00:00');
 }
@@ -58,6 +59,42 @@ function parseTime(value: string | undefined): number | null {
   if (!value) return null;
   const ms = Date.parse(value);
   return Number.isFinite(ms) ? ms : null;
+}
+
+// Image renderings, largest first: the cashier shows Antom's image only when no TEXT value came.
+const IMAGE_PREFERENCE = ['BIGIMAGE', 'MIDDLEIMAGE', 'IMAGE', 'SMALLIMAGE'] as const;
+
+/**
+ * The code to show from `orderCodeForm.codeDetails` (docs/antom-notes.md §4; D13.7): a TEXT value becomes
+ * our own rendering (`qr` drawn by the cashier, or `text` to type, per the method); with images only,
+ * Antom's largest image (`image`). A value that is neither a URL nor a data URL is taken as base64 PNG,
+ * as the SDK models allow ("an image URL, plain or base64-encoded"). Without any, the normalUrl as a QR.
+ */
+export function codeOf(
+  response: PayResponse,
+  display: 'qr' | 'text',
+): { kind: 'qr' | 'text' | 'image'; value: string } | null {
+  const details = response.orderCodeForm?.codeDetails ?? [];
+  const text = details.find((detail) => detail.displayType === 'TEXT' && detail.codeValue);
+  if (text) return { kind: display, value: text.codeValue };
+  for (const displayType of IMAGE_PREFERENCE) {
+    const image = details.find((detail) => detail.displayType === displayType && detail.codeValue);
+    if (image) return { kind: 'image', value: imageSource(image.codeValue) };
+  }
+  return response.normalUrl ? { kind: 'qr', value: response.normalUrl } : null;
+}
+
+function imageSource(value: string): string {
+  if (/^(https?:|data:image\/)/i.test(value)) return value;
+  return `data:image/png;base64,${value.replace(/\s+/g, '')}`;
+}
+
+/** consult's per-payment limits for a currency (`amountLimitInfoMap[currency].singleLimit`), if any. */
+function singleLimitOf(option: PaymentOption, currency: string): GatewayMethodOption['limits'] {
+  const single = option.amountLimitInfoMap?.[currency]?.singleLimit;
+  const min = single?.minAmount?.currency === currency ? single.minAmount.value : null;
+  const max = single?.maxAmount?.currency === currency ? single.maxAmount.value : null;
+  return min === null && max === null ? null : { min, max };
 }
 
 function errorCode(error: unknown): string {
@@ -72,14 +109,19 @@ export class AntomGateway implements PaymentGateway {
   readonly isSandbox: boolean;
   readonly #client: AntomClient;
   readonly #options: AntomGatewayOptions;
-  readonly #notifyPath: string;
+  /**
+   * The notify URL as Antom calls it: its path and query string are what Antom signs
+   * (docs/antom-notes.md §2.4).
+   */
+  readonly #notifyTarget: string;
   readonly #antomPublicKey;
   readonly #sleep: (ms: number) => Promise<void>;
 
   constructor(options: AntomGatewayOptions) {
     this.#options = options;
     this.isSandbox = options.isSandbox;
-    this.#notifyPath = new URL(options.notifyUrl).pathname;
+    const notify = new URL(options.notifyUrl);
+    this.#notifyTarget = notify.pathname + notify.search;
     this.#antomPublicKey = loadPublicKey(options.antomPublicKey, 'ANTOM_PUBLIC_KEY');
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#client = new AntomClient({
@@ -126,6 +168,7 @@ export class AntomGateway implements PaymentGateway {
       resultStatus: record.result?.resultStatus,
       resultCode: record.result?.resultCode,
       error: record.error ? `${record.error.code}: ${record.error.message}` : undefined,
+      errorType: record.error?.type,
       durationMs: record.durationMs,
       at: Date.now(),
     });
@@ -202,24 +245,21 @@ export class AntomGateway implements PaymentGateway {
   }
 
   #created(input: CreatePaymentInput, paymentId: string, response: PayResponse): CreatePaymentResult {
-    const details = response.orderCodeForm?.codeDetails ?? [];
-    const text = details.find((detail) => detail.displayType === 'TEXT');
-    const image = details.find((detail) => detail.displayType !== 'TEXT');
-    const display = this.#options.codeDisplay(input.paymentMethodType);
-    const code = text
-      ? { kind: display, value: text.codeValue }
-      : image
-        ? { kind: 'image' as const, value: image.codeValue }
-        : response.normalUrl
-          ? { kind: 'qr' as const, value: response.normalUrl }
-          : null;
     const mobile = input.terminalType !== 'WEB';
+    const links = mobile
+      ? {
+          app: response.applinkUrl ?? null,
+          scheme: response.schemeUrl ?? null,
+          normal: response.normalUrl ?? null,
+        }
+      : null;
     return {
       kind: 'created',
       gatewayPaymentId: paymentId,
-      code,
+      code: codeOf(response, this.#options.codeDisplay(input.paymentMethodType)),
       codeExpiresAt: parseTime(response.orderCodeForm?.expireTime),
-      deepLink: mobile ? (response.applinkUrl ?? response.schemeUrl ?? null) : null,
+      deepLink: links ? (links.app ?? links.scheme) : null,
+      links: links && (links.app || links.scheme || links.normal) ? links : null,
       walletUrl: this.isSandbox ? (response.normalUrl ?? null) : null,
     };
   }
@@ -239,6 +279,7 @@ export class AntomGateway implements PaymentGateway {
           resultCode: response.paymentResultCode ?? null,
           amount: response.paymentAmount ?? null,
           paidAt: parseTime(response.paymentTime),
+          reversal: outcome.reversal ? { at: parseTime(outcome.reversal.time) } : null,
         };
       }
       if (outcome.kind === 'failed' && outcome.notFound) return { kind: 'not_found' };
@@ -342,6 +383,7 @@ export class AntomGateway implements PaymentGateway {
       return (outcome.response.paymentOptions ?? []).map((option) => ({
         paymentMethodType: option.paymentMethodType,
         enabled: option.enabled === true || option.enabled === 'true',
+        limits: singleLimitOf(option, input.amount.currency),
       }));
     } catch {
       return undefined;
@@ -356,7 +398,7 @@ export class AntomGateway implements PaymentGateway {
       const event = verifyNotification({
         rawBody,
         headers,
-        notifyPath: this.#notifyPath,
+        notifyPath: this.#notifyTarget,
         clientId: this.#options.clientId,
         antomPublicKey: this.#antomPublicKey,
       });
@@ -372,6 +414,20 @@ export class AntomGateway implements PaymentGateway {
             refundRequestId: event.refundRequestId,
             gatewayRefundId: event.refundId,
             amount: event.refundAmount,
+          },
+        };
+      }
+      if (event.type === 'OTHER') {
+        return {
+          ok: true,
+          ack,
+          notification: {
+            type: 'other',
+            notifyType: event.notifyType,
+            paymentRequestId: event.paymentRequestId ?? null,
+            refundRequestId: event.refundRequestId ?? null,
+            gatewayPaymentId: event.paymentId ?? null,
+            resultCode: event.result?.resultCode ?? null,
           },
         };
       }

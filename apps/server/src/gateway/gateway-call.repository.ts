@@ -1,4 +1,4 @@
-// The gateway_calls table: the append-only log of every Antom exchange (issue 4 point 16), written beside
+// The gateway_calls table: the append-only log of every Antom exchange (D4.16), written beside
 // the call, never inside a transaction.
 import type { Insertable, Selectable } from 'kysely';
 import type { Reader } from '../db/repository.ts';

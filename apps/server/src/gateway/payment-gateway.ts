@@ -1,11 +1,14 @@
-// The gateway port (STYLE point 2): what the checkout needs from a QR payment gateway, in domain terms.
+// The gateway port (docs/style.md §2): what the checkout needs from a QR payment gateway, in domain terms.
 // antom.gateway.ts adapts the Antom client to it; another QR gateway could be added beside it.
 import type { Money } from '@paydesk/api';
 
-/** PENDING: the buyer completed and the final result is awaited (PROTOCOL §5.1) — not cancellable by us. */
+/**
+ * PENDING: the buyer completed and the final result is awaited (docs/antom-notes.md §5.1) — not cancellable
+ * by us.
+ */
 export type GatewayPaymentStatus = 'PROCESSING' | 'PENDING' | 'SUCCESS' | 'FAIL' | 'CANCELLED';
 
-/** Who a gateway call is made for, so every call is logged against its order (issue 4 point 16). */
+/** Who a gateway call is made for, so every call is logged against its order (D4.16). */
 export interface CallContext {
   orderId: string;
   paymentId?: string;
@@ -28,13 +31,27 @@ export interface CreatePaymentInput {
   redirectUrl: string;
 }
 
+/**
+ * The links Antom gives for a payment (docs/antom-notes.md §4; D13.9): `app` (applinkUrl, a universal
+ * link), `scheme` (schemeUrl, the wallet's own scheme) and `normal` (normalUrl, a web page). A phone
+ * opens the wallet on the same device with them instead of scanning its own screen (S1).
+ */
+export interface GatewayLinks {
+  app: string | null;
+  scheme: string | null;
+  normal: string | null;
+}
+
 export type CreatePaymentResult =
   | {
       kind: 'created';
       gatewayPaymentId: string;
       code: { kind: 'qr' | 'text' | 'image'; value: string } | null;
       codeExpiresAt: number | null;
+      /** The link a phone should open first (app link, else scheme URL), for WAP and APP terminals. */
       deepLink: string | null;
+      /** Every link Antom gave, for WAP and APP terminals; null for WEB. (Optional for test doubles.) */
+      links?: GatewayLinks | null;
       walletUrl: string | null;
     }
   | { kind: 'succeeded'; gatewayPaymentId: string | null }
@@ -52,7 +69,8 @@ export type InquiryResult =
       paidAt: number | null;
       /**
        * Antom reports the payment was captured and then cancelled, the funds returned to the buyer (a
-       * reversal, issue 11); `at` is when, if Antom says. Null when there was no such cancel.
+       * reversal, D11; docs/antom/reversal.md); `at` is when, if Antom says. Null when there was no
+       * such cancel. (Optional for test doubles; the Antom adapter always sets it.)
        */
       reversal?: { at: number | null } | null;
     }
@@ -83,6 +101,11 @@ export type RefundInquiryResult =
 export interface GatewayMethodOption {
   paymentMethodType: string;
   enabled: boolean;
+  /**
+   * The gateway's own per-payment limits in the consulted currency (minor units; null where it gives no
+   * bound), or null when it gives none: they then win over the catalog's (D13.6).
+   */
+  limits: { min: string | null; max: string | null } | null;
 }
 
 export type GatewayNotification =
@@ -104,12 +127,17 @@ export type GatewayNotification =
       gatewayRefundId: string;
       amount: Money;
     }
-  /** A verified notification of a type we do not act on (e.g. OFFLINE_PAYMENT_CODE): kept and acknowledged. */
+  /**
+   * A verified notification of a type we do not act on (e.g. OFFLINE_PAYMENT_CODE): record it and
+   * acknowledge it, or Antom resends it for a day (D13.5; D11).
+   */
   | {
       type: 'other';
       notifyType: string;
       paymentRequestId: string | null;
       refundRequestId: string | null;
+      gatewayPaymentId: string | null;
+      resultCode: string | null;
     };
 
 export type VerifiedNotification =
@@ -156,6 +184,8 @@ export interface GatewayCallLog {
   resultStatus: string | undefined;
   resultCode: string | undefined;
   error: string | undefined;
+  /** What kind of failure `error` is: `signature` when Antom's answer did not verify. */
+  errorType?: string;
   durationMs: number;
   at: number;
 }

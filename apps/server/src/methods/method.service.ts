@@ -1,6 +1,8 @@
 // Which payment methods a checkout offers (S5): the configured catalog filtered by the order's currency,
-// amount and region, then by Antom's `consult` when the gateway answers it. Consult answers are cached
-// per (currency, amount, region) and shared by concurrent page loads, so a page load never costs a call.
+// amount and region, then by Antom's `consult` when the gateway answers it. Where consult gives a method's
+// per-payment limits (`amountLimitInfoMap[currency].singleLimit`), they replace the catalog's for that
+// bound: they are Antom's own, the catalog's are defaults written down offline (D13.6). Consult
+// answers are cached per (currency, amount, region) and shared by concurrent page loads.
 import { compareMinor } from '@paydesk/antom';
 import type { Money } from '@paydesk/api';
 import type { Clock } from '../domain/clock.ts';
@@ -36,27 +38,28 @@ export class MethodService {
 
   /** Methods the catalog allows for this amount and region, without asking the gateway. */
   fromCatalog(amount: Money, region: string | null): CatalogMethod[] {
-    return this.#catalog.filter((method) => {
-      if (!method.currencies.includes(amount.currency)) return false;
-      if (region && method.regions.length > 0 && !method.regions.includes(region)) return false;
-      const min = method.minAmount?.[amount.currency];
-      const max = method.maxAmount?.[amount.currency];
-      if (min && compareMinor(amount.value, min) < 0) return false;
-      if (max && compareMinor(amount.value, max) > 0) return false;
-      return true;
-    });
+    return this.#catalog.filter(
+      (method) => offeredIn(method, amount, region) && within(amount.value, catalogLimits(method, amount)),
+    );
   }
 
   /** Methods offered for this order: catalog rules, then the gateway's consult answer when there is one. */
   async availableFor(amount: Money, region: string | null): Promise<CatalogMethod[]> {
-    const candidates = this.fromCatalog(amount, region);
-    if (!this.#useConsult || candidates.length === 0) return candidates;
+    if (!this.#useConsult) return this.fromCatalog(amount, region);
+    const candidates = this.#catalog.filter((method) => offeredIn(method, amount, region));
+    if (candidates.length === 0) return [];
     const options = await this.#consult(amount, region);
-    if (!options) return candidates;
-    const enabled = new Set(
-      options.filter((option) => option.enabled).map((option) => option.paymentMethodType),
-    );
-    return candidates.filter((method) => enabled.has(method.type));
+    if (!options) return this.fromCatalog(amount, region);
+    const byType = new Map(options.map((option) => [option.paymentMethodType, option]));
+    return candidates.filter((method) => {
+      const option = byType.get(method.type);
+      if (!option?.enabled) return false;
+      const catalog = catalogLimits(method, amount);
+      return within(amount.value, {
+        min: option.limits?.min ?? catalog.min,
+        max: option.limits?.max ?? catalog.max,
+      });
+    });
   }
 
   #consult(amount: Money, region: string | null): Promise<GatewayMethodOption[] | undefined> {
@@ -73,4 +76,21 @@ export class MethodService {
     if (this.#cache.size > 1000) this.#cache.delete(this.#cache.keys().next().value as string);
     return options;
   }
+}
+
+function offeredIn(method: CatalogMethod, amount: Money, region: string | null): boolean {
+  if (!method.currencies.includes(amount.currency)) return false;
+  return !region || method.regions.length === 0 || method.regions.includes(region);
+}
+
+function catalogLimits(method: CatalogMethod, amount: Money): { min: string | null; max: string | null } {
+  return {
+    min: method.minAmount?.[amount.currency] ?? null,
+    max: method.maxAmount?.[amount.currency] ?? null,
+  };
+}
+
+function within(value: string, limits: { min: string | null; max: string | null }): boolean {
+  if (limits.min !== null && compareMinor(value, limits.min) < 0) return false;
+  return limits.max === null || compareMinor(value, limits.max) <= 0;
 }

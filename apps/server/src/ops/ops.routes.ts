@@ -1,18 +1,55 @@
 // Liveness, readiness and metrics (PRODUCT.md "Pages"): /healthz says the process runs, /readyz that the
-// database answers and migrations ran, /metrics exposes Prometheus series.
+// database answers and migrations ran and that Antom accepts our credentials (issue 11), /metrics exposes
+// Prometheus series. The ops console reads the same health through the Merchant API.
 import type {} from '@fastify/swagger';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { GatewayHealth } from '../gateway/gateway-health.ts';
 import type { Metrics } from './metrics.ts';
 
 export async function opsRoutes(
   app: FastifyInstance,
-  deps: { ready: () => Promise<boolean>; metrics: Metrics },
+  deps: {
+    ready: () => Promise<boolean>;
+    metrics: Metrics;
+    gatewayHealth: GatewayHealth;
+    authenticate: (request: FastifyRequest) => Promise<void>;
+  },
 ): Promise<void> {
+  const health = async () => {
+    const database = await deps.ready();
+    const fault = deps.gatewayHealth.fault;
+    return { database, gateway: fault ? { status: 'fault' as const, fault } : { status: 'ok' as const } };
+  };
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
-    const ok = await deps.ready();
-    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not ready' });
-  });
+  // Not ready while the database is down or Antom refuses our credentials: such an instance cannot take a
+  // payment (a misconfigured one leaves the balancer). `?check=database` asks about the database only.
+  app.get<{ Querystring: { check?: string } }>(
+    '/readyz',
+    { schema: { hide: true } },
+    async (request, reply) => {
+      const { database, gateway } = await health();
+      const ok = database && (request.query.check === 'database' || gateway.status === 'ok');
+      return reply.status(ok ? 200 : 503).send({
+        status: ok ? 'ready' : 'not ready',
+        database: database ? 'ok' : 'down',
+        gateway,
+      });
+    },
+  );
+  app.get(
+    '/api/v1/ops/health',
+    {
+      onRequest: deps.authenticate,
+      schema: {
+        tags: ['Merchant API'],
+        summary: 'Database and Antom integration health (for the ops console)',
+      },
+    },
+    async () => {
+      const { database, gateway } = await health();
+      return { database: database ? 'ok' : 'down', gateway };
+    },
+  );
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     return reply.type('text/plain; version=0.0.4').send(await deps.metrics.render());
   });

@@ -55,6 +55,7 @@ export function paymentView(payment: PaymentRow): PaymentView {
     finalAt: iso(payment.final_at),
     state: payment.status,
     kept: payment.kept === 1,
+    nextCheckAt: iso(payment.next_check_at),
   };
 }
 

@@ -149,6 +149,7 @@ function payAnswered(attempt: AttemptFacts, result: CreatePaymentResult, ctx: De
         code_kind: result.code?.kind ?? null,
         code_value: result.code?.value ?? null,
         deep_link: result.deepLink,
+        links: result.links ? JSON.stringify(result.links) : null,
         wallet_url: result.walletUrl,
       };
       if (attempt.status === 'PENDING' || attempt.status === 'UNKNOWN') {

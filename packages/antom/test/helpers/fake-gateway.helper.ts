@@ -64,7 +64,9 @@ function requestSignatureValid(request: Omit<ReceivedRequest, 'signatureValid'>)
   return verify('sha256', content, MERCHANT_PUBLIC_KEY, Buffer.from(decodeURIComponent(match[1]), 'base64'));
 }
 
-/** Answers with a body signed the way Antom signs responses (PROTOCOL §2.4), or deliberately not. */
+/**
+ * Answers with a body signed the way Antom signs responses (docs/antom-notes.md §2.4), or deliberately not.
+ */
 export function answer(body: unknown, options: AnswerOptions = {}): Step {
   return {
     when: 'after-body',

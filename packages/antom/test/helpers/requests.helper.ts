@@ -1,5 +1,5 @@
-// Typical requests for each API, with every scalar as a string (PROTOCOL §3) and a non-ASCII description,
-// so the tests also prove the body travels as the exact UTF-8 bytes that were signed.
+// Typical requests for each API, with every scalar as a string (docs/antom-notes.md §3) and a non-ASCII
+// description, so the tests also prove the body travels as the exact UTF-8 bytes that were signed.
 import type {
   CancelRequest,
   ConsultRequest,

@@ -1,4 +1,4 @@
-// The openssl-made vectors (a verbatim copy of ../shared/antom/antom-signature-vectors.json) and the keys
+// The openssl-made vectors (test/fixtures/antom-signature-vectors.json) and the keys
 // in them: the merchant pair signs requests, the gateway pair signs responses and notifications.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
