@@ -25,7 +25,7 @@ export async function startServer(
   let draining = false;
   let leaving = false;
   paydesk.app.addHook('onRequest', (request, reply, done) => {
-    if (leaving && request.url === '/readyz') {
+    if (leaving && request.routeOptions.url === '/readyz') {
       void reply.code(503).header('cache-control', 'no-store').send({ status: 'draining' });
       return;
     }
