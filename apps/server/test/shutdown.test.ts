@@ -8,7 +8,7 @@ import { createSandbox, type Sandbox } from '@paydesk/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from './helpers/database.ts';
-import { API_KEY, CLIENT_ID, fastCatalog, freePort, testKeys, waitFor } from './helpers/stack.ts';
+import { API_KEY, CLIENT_ID, fastCatalog, freePort, startStack, testKeys, waitFor } from './helpers/stack.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const PAY_DELAY_MS = 2_000;
@@ -152,5 +152,20 @@ describe.each(DIALECTS)('SIGTERM mid-confirm on %s', (dialect) => {
     child = undefined;
     expect(await statuses()).toEqual(['PROCESSING']);
     await check.destroy();
+  });
+});
+
+describe.each(DIALECTS)('SHUTDOWN_DELAY_MS on %s', (dialect) => {
+  it('keeps serving but says it is not ready, so a balancer takes the instance out first', async () => {
+    const stack = await startStack({ dialect, config: { shutdownDelayMs: 5_000 } });
+    const stopping = stack.server.stop();
+    for (const path of ['/readyz', '/readyz?check=database'])
+      expect((await stack.call('GET', path)).status, path).toBe(503);
+    expect((await stack.call('GET', '/healthz')).status).toBe(200);
+    const order = await stack.createOrder();
+    expect((await stack.call('GET', `/api/v1/checkout/${order.checkoutToken}/status`)).status).toBe(200);
+    await stopping;
+    await expect(fetch(`${stack.url}/healthz`)).rejects.toThrow();
+    await stack.close();
   });
 });
