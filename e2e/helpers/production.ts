@@ -91,18 +91,23 @@ export interface ProductionStack {
   close(): Promise<void>;
 }
 
-/** Polls `url` until it answers 200; fails early if the child exits. */
+/** Polls `url` until it answers 200; fails early if the child exits, and kills it when it never answers. */
 export async function ready(url: string, child: Child, what: string): Promise<void> {
   let exited = false;
   void child.exited.then(() => (exited = true));
-  await pollUntil(
-    async () => {
-      if (exited) throw new Error(`${what} exited:\n${child.output()}`);
-      return (await fetch(url).catch(() => undefined))?.status === 200;
-    },
-    `${what} to answer ${url}`,
-    60_000,
-  );
+  try {
+    await pollUntil(
+      async () => {
+        if (exited) throw new Error(`${what} exited:\n${child.output()}`);
+        return (await fetch(url).catch(() => undefined))?.status === 200;
+      },
+      `${what} to answer ${url}`,
+      60_000,
+    );
+  } catch (error) {
+    child.process.kill('SIGKILL');
+    throw error;
+  }
 }
 
 /** The sandbox from its build, a process of its own, as Antom for a production-profile server. */
