@@ -105,6 +105,12 @@ describe('the packed @paydesk/antom', () => {
     }
   });
 
+  it('installs the antom-keygen command, which runs with plain Node', () => {
+    const printed = execFileSync(join(app, 'node_modules/.bin/antom-keygen'), [], { encoding: 'utf8' });
+    expect(printed).toContain('-----BEGIN PRIVATE KEY-----');
+    expect(printed).toContain('-----BEGIN PUBLIC KEY-----');
+  });
+
   it('type-checks a TypeScript consumer against its declarations', () => {
     writeFileSync(
       join(app, 'consumer.ts'),
