@@ -49,6 +49,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops console', () => {
     await checkState(page, '24-admin-sign-in');
     await key.fill(API_KEY);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // The console opens on the overview (issue 16); the orders are one link away.
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.getByRole('link', { name: 'Orders', exact: true }).click();
     await page.getByRole('heading', { name: 'Orders' }).waitFor();
     await page.getByRole('row').filter({ hasText: 'OPS-REFUND-1' }).waitFor();
     await checkState(page, '25-admin-orders');
@@ -120,7 +123,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops console', () => {
     const context = await desktop(browser);
     await context.addInitScript(`sessionStorage.setItem('paydesk.merchantKey', ${JSON.stringify(API_KEY)})`);
     const page = await context.newPage();
-    await page.goto(`${stack.url}/admin`);
+    await page.goto(`${stack.url}/admin#/orders`);
     await page.getByRole('row').filter({ hasText: 'OPS-PAGE-21' }).waitFor();
     expect(await page.getByRole('row').count()).toBe(21);
     await page.getByRole('button', { name: 'Older →' }).click();

@@ -3,10 +3,11 @@
 // profile wants it, the embedded sandbox gateway with development keys kept in the data folder.
 // Production (issue 14 point 2) refuses to start without real settings and says everything missing in one
 // message; it starts no sandbox, mounts no demo shop, generates no keys and prints no secret.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   createSandbox,
+  generateSshKeyPair,
   loadOrCreateDevKeys,
   sandboxConfigFromEnv,
   SandboxConfigError,
@@ -77,6 +78,28 @@ export async function launch(env: Env, options: LaunchOptions): Promise<Launched
       publicKey: env.ANTOM_PUBLIC_KEY ?? sandbox.gatewayPublicKeyPem,
       isSandbox: true,
     };
+    // D16: the sandbox publishes Antom's reports over SFTP on loopback and Paydesk fetches them,
+    // signing in with a development key kept beside the others.
+    if (!env.ANTOM_SFTP_HOST) {
+      const sftpKey = loadOrCreateSftpKey(dataDir);
+      const sftpOptions = { host: '127.0.0.1', username: 'paydesk', authorizedKeys: [sftpKey.public] };
+      const reports = sandbox.reports;
+      const sftpPort = await reports
+        .listenSftp({ ...sftpOptions, port: Number(env.SANDBOX_SFTP_PORT ?? 3022) })
+        .catch(() => reports.listenSftp({ ...sftpOptions, port: 0 }));
+      overrides.reconciliation = {
+        sftp: {
+          host: '127.0.0.1',
+          port: sftpPort,
+          username: 'paydesk',
+          privateKey: sftpKey.private,
+          password: null,
+          root: '/v1/settlements',
+          customerId: reports.publisher.context.customerId,
+          hostKeyFingerprint: reports.sftp!.hostKeyFingerprint,
+        },
+      };
+    }
   }
 
   // Named in the same one message as every bad setting.
@@ -107,6 +130,7 @@ export async function launch(env: Env, options: LaunchOptions): Promise<Launched
     `Health           ${config.publicUrl}/healthz · /readyz · /metrics`,
     `Database         ${config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'postgres (DATABASE_URL)'}`,
     `Antom gateway    ${sandbox ? `embedded sandbox at ${sandbox.url} (wallet simulator and overview there)` : config.antom.gatewayUrl}`,
+    `Antom reports    ${config.reconciliation.sftp ? `sftp://${config.reconciliation.sftp.host}:${config.reconciliation.sftp.port}${config.reconciliation.sftp.root}` : 'upload in the ops console (no ANTOM_SFTP_HOST)'}`,
   );
   if (profile === 'development') {
     const key = server.paydesk.merchantApiKey;
@@ -129,6 +153,16 @@ export async function launch(env: Env, options: LaunchOptions): Promise<Launched
       await sandbox?.close();
     },
   };
+}
+
+/** The development SFTP key pair (OpenSSH form) in the data folder, made once (mode 0600). */
+function loadOrCreateSftpKey(dataDir: string): { private: string; public: string } {
+  const file = join(dataDir, 'dev-sftp-key.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { private: string; public: string };
+  mkdirSync(dataDir, { recursive: true });
+  const pair = generateSshKeyPair();
+  writeFileSync(file, JSON.stringify(pair, null, 2), { mode: 0o600 });
+  return pair;
 }
 
 /** launch() as a process: prints the banner, drains on SIGTERM/SIGINT, exits 2 with one message on bad settings. */

@@ -2,6 +2,12 @@
 // for the embed), the demo shop's backend, and the Merchant API for the ops console. Components call
 // these functions and never `fetch` directly. Errors become ApiError with the server's stable code.
 import type {
+  DayList,
+  DayView,
+  DiscrepancyView,
+  ImportReportResult,
+  Overview,
+  OverviewOrdersQuery,
   CheckoutStatus,
   CheckoutView,
   CreatePaymentResponse,
@@ -145,6 +151,32 @@ export function merchantApi(key: string) {
         `/api/v1/orders/${encodeURIComponent(id)}/refunds`,
         json(body, { ...auth, 'idempotency-key': idempotencyKey() }),
       ),
+    // Issue 16: the overview and reconciliation with Antom's reports.
+    overview: () => call<Overview>('/api/v1/reports/overview', { headers: auth }),
+    overviewOrders: (query: OverviewOrdersQuery) => {
+      const params = new URLSearchParams(
+        Object.entries(query).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])),
+      );
+      return call<OrderList>(`/api/v1/reports/overview/orders?${params}`, { headers: auth });
+    },
+    reconciliationDays: () => call<DayList>('/api/v1/reconciliation/days', { headers: auth }),
+    reconciliationDay: (day: string) =>
+      call<DayView>(`/api/v1/reconciliation/days/${encodeURIComponent(day)}`, { headers: auth }),
+    importReport: (name: string, content: string) =>
+      call<ImportReportResult>(
+        '/api/v1/reconciliation/reports',
+        json({ name, content }, { ...auth, 'idempotency-key': idempotencyKey() }),
+      ),
+    resolveDiscrepancy: (id: string, note: string) =>
+      call<DiscrepancyView>(
+        `/api/v1/reconciliation/discrepancies/${encodeURIComponent(id)}/resolve`,
+        json({ note }, { ...auth, 'idempotency-key': idempotencyKey() }),
+      ),
+    fetchReports: () =>
+      call<{ days: { day: string; status: string; error?: string }[] }>('/api/v1/reconciliation/fetch', {
+        method: 'POST',
+        headers: auth,
+      }),
   };
 }
 export type MerchantApi = ReturnType<typeof merchantApi>;

@@ -12,6 +12,7 @@ import { FaultInjector } from './faults.ts';
 import { Notifier } from './notifier.ts';
 import { PaymentService, type ServiceContext } from './payment.service.ts';
 import { RefundService } from './refund.service.ts';
+import { createReports, type ReportOptions, type SandboxReports } from './reports/reports.module.ts';
 import { StateFile } from './state-file.ts';
 import { SandboxStore } from './store.ts';
 import { Timers } from './timers.ts';
@@ -52,6 +53,8 @@ export interface SandboxOptions {
   logger?: FastifyServerOptions['logger'];
   /** Largest accepted request body in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /** Reconciliation reports and their SFTP server (issue 16). */
+  reports?: ReportOptions;
 }
 
 export interface Sandbox {
@@ -74,6 +77,8 @@ export interface Sandbox {
   reset(): Promise<void>;
   /** Stops timers and pending deliveries, writes the state file, closes the server. */
   close(): Promise<void>;
+  /** Antom's reconciliation reports of the ledger, served over SFTP once `reports.listenSftp()` ran. */
+  readonly reports: SandboxReports;
 }
 
 /** Creates a sandbox gateway. Throws AntomConfigError when a key does not load. */
@@ -157,11 +162,16 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     notifier.resume();
   }
 
+  const reports = createReports(
+    { store, now, onError: (error) => app.log.error({ err: error }, 'sandbox SFTP server error') },
+    options.reports,
+  );
   const reset = async (): Promise<void> => {
     timers.clearAll();
     await notifier.stop();
     faults.clear();
     store.clear();
+    reports.clear();
   };
 
   await app.register(antomRoutes, {
@@ -197,6 +207,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     publicUrl: currentPublicUrl,
     now,
   });
+  await app.register(reports.routes);
   app.setNotFoundHandler((request, reply) => {
     const message = `no route ${request.method} ${request.url.split('?')[0]}`;
     if (request.url.startsWith('/sandbox/api') || request.url.startsWith('/ams/')) {
@@ -234,11 +245,13 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       return url;
     },
     reset,
+    reports: reports.api,
     async close() {
       if (closed) return;
       closed = true;
       timers.close();
       await notifier.stop();
+      await reports.close();
       await app.close();
       stateFile?.flush();
     },

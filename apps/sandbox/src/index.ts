@@ -40,3 +40,13 @@ export type {
   SandboxRefundStatus,
 } from './store.ts';
 export { DECLINE_CODES } from './payment.service.ts';
+export { type ReportOptions, type SandboxReports, type SftpListenOptions } from './reports/reports.module.ts';
+export { REPORTS_ROOT, type PublishedFile } from './reports/report.publisher.ts';
+export {
+  SETTLEMENT_DETAIL_COLUMNS,
+  SETTLEMENT_SUMMARY_COLUMNS,
+  TRANSACTION_COLUMNS,
+  type DayReports,
+  type ReportFile,
+} from './reports/report-files.ts';
+export { fingerprintOf, generateSshKeyPair } from './reports/sftp.server.ts';

@@ -10,7 +10,9 @@ import { registerHttp } from './composition/http.ts';
 import type { Database } from './db/database.ts';
 import type { Clock } from './domain/clock.ts';
 import type { PaymentGateway } from './gateway/payment-gateway.ts';
+import { createMerchantAuth } from './http/auth.ts';
 import type { Metrics } from './ops/metrics.ts';
+import { registerReconciliation, type ReconciliationModule } from './reconciliation/reconciliation.module.ts';
 
 export { redactUrl } from './composition/infrastructure.ts';
 
@@ -33,6 +35,8 @@ export interface PaydeskApp {
   services: Pick<Domain, 'orders' | 'payments' | 'refunds' | 'checkout' | 'notifications' | 'methods'>;
   sweeper: Domain['sweeper'];
   deliverer: Domain['deliverer'];
+  /** Issue 16: report import and matching, the scheduled SFTP fetch, the overview. */
+  reconciliation: ReconciliationModule;
   metrics: Metrics;
   /** Starts the background workers (sweeper, webhook delivery, change feed). */
   startWorkers(): void;
@@ -44,6 +48,15 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
   const infra = await buildInfrastructure(config, options);
   const domain = buildDomain(infra);
   await registerHttp(infra, domain);
+  const reconciliation = await registerReconciliation(infra.http, {
+    db: infra.database.db,
+    clock: infra.clock,
+    outbox: domain.outbox,
+    config,
+    metrics: infra.metrics,
+    authenticate: createMerchantAuth(infra.merchantApiKey.key),
+    onError: (error) => infra.http.log.error({ err: error }, 'report fetch failed'),
+  });
 
   let closed = false;
   return {
@@ -56,15 +69,19 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     services: domain,
     sweeper: domain.sweeper,
     deliverer: domain.deliverer,
+    reconciliation,
     metrics: infra.metrics,
-    startWorkers: () => domain.startWorkers(),
+    startWorkers: () => {
+      domain.startWorkers();
+      reconciliation.start();
+    },
     async close() {
       if (closed) return;
       closed = true;
       // Stop accepting first (requests on open connections get a 503), then let in-flight requests and
       // the workers' current steps finish while the streams end with a retry hint (issue 14 point 5).
       const closing = infra.http.close();
-      await domain.stop();
+      await Promise.all([reconciliation.stop(), domain.stop()]);
       await closing;
       await Promise.allSettled([...infra.pendingWrites]);
       await infra.database.destroy();

@@ -66,6 +66,31 @@ export interface Config {
    * balancer's health check takes the instance out before it stops accepting (ms; 0 = at once).
    */
   shutdownDelayMs: number;
+  /** Fetching Antom's reports (D16); `sftp` null: reports only arrive by upload. */
+  reconciliation: ReconciliationConfig;
+}
+
+export interface ReconciliationConfig {
+  sftp: {
+    host: string;
+    port: number;
+    username: string;
+    /** OpenSSH or PEM private key text. */
+    privateKey: string | null;
+    password: string | null;
+    /** Antom's report root, `/v1/settlements`. */
+    root: string;
+    /** The merchant's id at Antom: the folder under the root. */
+    customerId: string;
+    /** `SHA256:…` of the server's host key; null trusts any (not for production). */
+    hostKeyFingerprint: string | null;
+  } | null;
+  /** Day T is fetched this long after T ends (UTC+8): Antom publishes on T+1. */
+  publishAfterMinutes: number;
+  /** Days looked back for reports not fetched yet (Antom keeps seven). */
+  catchUpDays: number;
+  /** How often the fetch runs. */
+  intervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -223,6 +248,14 @@ export function loadConfig(env: Env, overrides: DeepPartial<Config> = {}): Reado
     problems.push('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
   }
 
+  const reconciliation = reconciliationConfig(env, overrides.reconciliation, problems, int);
+  // Trusting any host key is for the sandbox on loopback; production pins Antom's (D16, issue 14).
+  if (production && reconciliation.sftp && !reconciliation.sftp.hostKeyFingerprint) {
+    problems.push(
+      "ANTOM_SFTP_HOST_KEY is required with ANTOM_SFTP_HOST in production (the SHA256:… fingerprint of Antom's SFTP host key)",
+    );
+  }
+
   const config: Config = {
     profile,
     demoShop,
@@ -283,9 +316,71 @@ export function loadConfig(env: Env, overrides: DeepPartial<Config> = {}): Reado
         : (overrides.cashierDist as string | null),
     shutdownTimeoutMs: overrides.shutdownTimeoutMs ?? int('SHUTDOWN_TIMEOUT_MS', 30_000, 1_000, 600_000),
     shutdownDelayMs: overrides.shutdownDelayMs ?? int('SHUTDOWN_DELAY_MS', 0, 0, 120_000),
+    reconciliation,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
+}
+
+/** ANTOM_SFTP_* and RECON_* (README "Reconciliation"); SFTP is on when ANTOM_SFTP_HOST is set. */
+function reconciliationConfig(
+  env: Env,
+  overrides: DeepPartial<ReconciliationConfig> | undefined,
+  problems: string[],
+  int: (name: string, fallback: number, min: number, max: number) => number,
+): ReconciliationConfig {
+  const timing = {
+    publishAfterMinutes:
+      overrides?.publishAfterMinutes ?? int('RECON_FETCH_AFTER_MINUTES', 180, 0, 24 * 60 * 3),
+    catchUpDays: overrides?.catchUpDays ?? int('RECON_CATCH_UP_DAYS', 7, 1, 60),
+    intervalMs: overrides?.intervalMs ?? int('RECON_FETCH_INTERVAL_MS', 600_000, 1_000, 86_400_000),
+  };
+  if (overrides?.sftp === null) return { sftp: null, ...timing };
+  const given = overrides?.sftp;
+  const host = given?.host ?? env.ANTOM_SFTP_HOST;
+  if (!host) return { sftp: null, ...timing };
+  const readKey = (text: string | undefined): string | null => {
+    if (!text) return null;
+    if (!text.startsWith('@')) return text.replace(/\\n/g, '\n');
+    try {
+      return readFileSync(text.slice(1), 'utf8');
+    } catch (error) {
+      problems.push(`ANTOM_SFTP_KEY cannot be read: ${(error as Error).message}`);
+      return null;
+    }
+  };
+  const username = given?.username ?? env.ANTOM_SFTP_USER;
+  const privateKey = given?.privateKey ?? readKey(env.ANTOM_SFTP_KEY);
+  const password = given?.password ?? env.ANTOM_SFTP_PASSWORD ?? null;
+  const customerId = given?.customerId ?? env.ANTOM_CUSTOMER_ID;
+  const root = (given?.root ?? env.ANTOM_SFTP_PATH ?? '/v1/settlements').replace(/\/+$/, '');
+  const hostKeyFingerprint = given?.hostKeyFingerprint ?? env.ANTOM_SFTP_HOST_KEY ?? null;
+  if (!username) problems.push('ANTOM_SFTP_USER is required with ANTOM_SFTP_HOST');
+  if (!privateKey && !password)
+    problems.push('ANTOM_SFTP_KEY or ANTOM_SFTP_PASSWORD is required with ANTOM_SFTP_HOST');
+  if (!customerId || !/^[0-9A-Za-z_-]{1,64}$/.test(customerId)) {
+    problems.push(
+      'ANTOM_CUSTOMER_ID (your merchant id at Antom, the folder of your reports) is required with ANTOM_SFTP_HOST',
+    );
+  }
+  if (!root.startsWith('/'))
+    problems.push('ANTOM_SFTP_PATH must be an absolute path such as /v1/settlements');
+  if (hostKeyFingerprint !== null && !/^SHA256:[A-Za-z0-9+/]{43}$/.test(hostKeyFingerprint)) {
+    problems.push('ANTOM_SFTP_HOST_KEY must be an OpenSSH fingerprint, SHA256:<43 base64 characters>');
+  }
+  return {
+    sftp: {
+      host,
+      port: given?.port ?? int('ANTOM_SFTP_PORT', 22, 1, 65_535),
+      username: username ?? '',
+      privateKey,
+      password,
+      root,
+      customerId: customerId ?? '',
+      hostKeyFingerprint,
+    },
+    ...timing,
+  };
 }
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> | T[K] : T[K] };

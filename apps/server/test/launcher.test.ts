@@ -34,6 +34,7 @@ describe.each(DIALECTS)('the launcher on %s', (dialect) => {
         PORT: String(await freePort()),
         HOST: '127.0.0.1',
         SANDBOX_PORT: String(await freePort()),
+        SANDBOX_SFTP_PORT: String(await freePort()),
         PAYDESK_DATA_DIR: dataDir,
         DATABASE_URL: database.url,
         LOG_LEVEL: 'silent',
@@ -48,7 +49,8 @@ describe.each(DIALECTS)('the launcher on %s', (dialect) => {
     const { sandbox, server, banner } = await start({});
     expect((sandbox!.app.server.address() as AddressInfo).address).toBe('127.0.0.1');
     expect((await fetch(`${server.url}/shop/api/catalog`)).status).toBe(200);
-    expect(readdirSync(dataDir)).toContain('dev-keys.json');
+    expect(readdirSync(dataDir)).toEqual(expect.arrayContaining(['dev-keys.json', 'dev-sftp-key.json']));
+    expect(banner).toMatch(/Antom reports +sftp:\/\/127\.0\.0\.1:\d+\/v1\/settlements/);
     expect(banner).toContain(server.paydesk.merchantApiKey);
     expect(banner).toContain('Demo shop');
   });
@@ -72,7 +74,7 @@ describe.each(DIALECTS)('the launcher on %s', (dialect) => {
     expect(sandbox).toBeUndefined();
     expect(config.profile).toBe('production');
     expect((await fetch(`${server.url}/shop/api/catalog`)).status).toBe(404);
-    expect(existsSync(join(dataDir, 'dev-keys.json'))).toBe(false);
+    expect(readdirSync(dataDir)).toEqual([]);
     expect(banner).not.toContain(API_KEY);
     expect(banner).not.toContain(API_KEY.slice(0, 6));
     expect(banner).not.toContain('Demo shop');

@@ -81,7 +81,11 @@ describe.each(DIALECTS)('operations on %s', (dialect) => {
 
   it('answers /healthz, /readyz and /metrics', async () => {
     expect((await stack.call('GET', '/healthz')).body).toEqual({ status: 'ok' });
-    expect((await stack.call('GET', '/readyz')).body).toEqual({ status: 'ready' });
+    expect((await stack.call('GET', '/readyz')).body).toEqual({
+      status: 'ready',
+      database: 'ok',
+      gateway: { status: 'ok' },
+    });
     const metrics = await stack.call('GET', '/metrics');
     expect(metrics.headers.get('content-type')).toContain('text/plain');
     expect(metrics.body).toContain('paydesk_http_requests_total');

@@ -73,6 +73,19 @@ describe('the production profile: settings', () => {
     ]);
   });
 
+  it("pins Antom's SFTP host key when reports are fetched", async () => {
+    const env = { ...productionEnv(`sqlite:${join(dir, 'x.db')}`), ANTOM_SFTP_HOST: 'isftp.alipay.com' };
+    const problems = await problemsOf(
+      loadStartupConfig({
+        ...env,
+        ANTOM_SFTP_USER: 'merchant',
+        ANTOM_SFTP_PASSWORD: 'secret',
+        ANTOM_CUSTOMER_ID: '2188',
+      }),
+    );
+    expect(problems.join('\n')).toContain('ANTOM_SFTP_HOST_KEY is required');
+  });
+
   it('starts with real settings: no demo shop unless DEMO_SHOP=true', async () => {
     const env = productionEnv(`sqlite:${join(dir, 'x.db')}`);
     const config = await loadStartupConfig(env);

@@ -4,21 +4,24 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { OrderStatus } from '@paydesk/api';
 import { ApiError, merchantApi, type MerchantApi } from '../api.ts';
+import { parseRoute, type AdminRoute } from './admin-routes.ts';
+import { FigureOrders } from './figure-orders.tsx';
 import { OrderDetail } from './order-detail.tsx';
 import { OrderList } from './order-list.tsx';
+import { OverviewPage } from './overview-page.tsx';
+import { ReconciliationDay, ReconciliationDays } from './reconciliation-page.tsx';
 
 const KEY = 'paydesk.merchantKey';
 
-/** The hash route: `#/orders/ord_…` shows one order, anything else the list. */
-function useOrderRoute(): string | null {
-  const read = () => /^#\/orders\/(ord_[0-9A-Za-z]+)$/.exec(location.hash)?.[1] ?? null;
-  const [id, setId] = useState(read);
+/** The hash route (admin-routes.ts); the console opens on the overview. */
+function useRoute(): AdminRoute {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
   useEffect(() => {
-    const onHash = () => setId(read());
+    const onHash = () => setRoute(parseRoute(location.hash));
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
-  return id;
+  return route;
 }
 
 export function AdminApp() {
@@ -29,7 +32,7 @@ export function AdminApp() {
     q: '',
     needsAttention: false,
   });
-  const orderId = useOrderRoute();
+  const route = useRoute();
 
   const signOut = () => {
     sessionStorage.removeItem(KEY);
@@ -57,15 +60,40 @@ export function AdminApp() {
           </span>
           Paydesk <span class="pd-muted">Ops console</span>
         </a>
+        <nav class="adm-nav" aria-label="Ops console">
+          {(
+            [
+              ['#/', 'Overview', ['overview', 'figure']],
+              ['#/orders', 'Orders', ['orders', 'order']],
+              ['#/reconciliation', 'Reconciliation', ['reconciliation', 'day']],
+            ] as const
+          ).map(([href, label, pages]) => (
+            <a
+              key={href}
+              href={href}
+              aria-current={(pages as readonly string[]).includes(route.page) ? 'page' : undefined}
+            >
+              {label}
+            </a>
+          ))}
+        </nav>
         <button type="button" class="pd-btn pd-ghost" onClick={signOut}>
           Sign out
         </button>
       </header>
       <main class="adm-main">
-        {orderId ? (
-          <OrderDetail api={api} id={orderId} onUnauthorized={signOut} />
-        ) : (
+        {route.page === 'order' ? (
+          <OrderDetail api={api} id={route.id} onUnauthorized={signOut} />
+        ) : route.page === 'orders' ? (
           <OrderList api={api} filter={filter} onFilter={setFilter} onUnauthorized={signOut} />
+        ) : route.page === 'reconciliation' ? (
+          <ReconciliationDays api={api} onUnauthorized={signOut} />
+        ) : route.page === 'day' ? (
+          <ReconciliationDay api={api} day={route.day} onUnauthorized={signOut} />
+        ) : route.page === 'figure' ? (
+          <FigureOrders api={api} route={route} onUnauthorized={signOut} />
+        ) : (
+          <OverviewPage api={api} onUnauthorized={signOut} />
         )}
       </main>
     </div>

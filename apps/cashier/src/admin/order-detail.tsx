@@ -37,7 +37,7 @@ export function OrderDetail({
   if (error) {
     return (
       <p class="pd-alert" role="alert">
-        {error} <a href="#/">Back to orders</a>
+        {error} <a href="#/orders">Back to orders</a>
       </p>
     );
   }
@@ -52,7 +52,7 @@ export function OrderDetail({
   const refundable = BigInt(order.amount.value) - BigInt(order.refundedAmount.value);
   return (
     <article class="adm-detail" aria-labelledby="adm-order-h">
-      <a class="pd-link adm-back" href="#/">
+      <a class="pd-link adm-back" href="#/orders">
         ← Orders
       </a>
       <div class="adm-bar">

@@ -29,6 +29,8 @@ export interface Domain {
   streams: CheckoutStreams;
   sweeper: Sweeper;
   deliverer: WebhookDeliverer | undefined;
+  /** Merchant webhooks, written in the transaction of the change they report. */
+  outbox: Outbox;
   startWorkers(): void;
   /** Ends the live streams (with a retry hint) and stops the workers, each after its current step. */
   stop(): Promise<void>;
@@ -168,6 +170,7 @@ export function buildDomain(infra: Infrastructure): Domain {
     streams,
     sweeper,
     deliverer,
+    outbox,
     startWorkers() {
       feed?.start();
       if (config.sweeper.enabled) workers.sweeper?.start();

@@ -260,4 +260,110 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
       await db.schema.alterTable('payments').addColumn('links', 'text').execute();
     },
   ],
+  [
+    '0005_reconciliation',
+    async (db, types) => {
+      // Issue 16: Antom's report files (each imported once, by name and hash), their rows, the settlement
+      // batches, the state of each day's fetch, and the discrepancies with both sides' data.
+      await db.schema
+        .createTable('recon_files')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('sha256', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('day', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('row_count', 'integer', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('imported_at', 'bigint', (c) => c.notNull())
+        .addUniqueConstraint('recon_files_name_hash', ['name', 'sha256'])
+        .execute();
+      await db.schema.createIndex('recon_files_day').on('recon_files').columns(['day', 'kind']).execute();
+
+      await db.schema
+        .createTable('recon_rows')
+        .addColumn('seq', sql.raw(types.autoIncrementPrimaryKey))
+        .addColumn('file_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('day', 'text', (c) => c.notNull())
+        .addColumn('line', 'integer', (c) => c.notNull())
+        .addColumn('batch_id', 'text')
+        .addColumn('transaction_type', 'text', (c) => c.notNull())
+        .addColumn('transaction_id', 'text', (c) => c.notNull())
+        .addColumn('original_transaction_id', 'text')
+        .addColumn('transaction_request_id', 'text')
+        .addColumn('original_transaction_request_id', 'text')
+        .addColumn('payment_method_type', 'text')
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('amount', 'text', (c) => c.notNull())
+        .addColumn('fee', 'text', (c) => c.notNull())
+        .addColumn('settlement_amount', 'text', (c) => c.notNull())
+        .addColumn('settlement_currency', 'text', (c) => c.notNull())
+        .addColumn('transaction_time', 'bigint')
+        .addColumn('raw', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('recon_rows_file').on('recon_rows').column('file_id').execute();
+      await db.schema.createIndex('recon_rows_day').on('recon_rows').columns(['day', 'kind']).execute();
+      await db.schema
+        .createIndex('recon_rows_request')
+        .on('recon_rows')
+        .column('transaction_request_id')
+        .execute();
+
+      await db.schema
+        .createTable('recon_settlements')
+        .addColumn('seq', sql.raw(types.autoIncrementPrimaryKey))
+        .addColumn('file_id', 'text', (c) => c.notNull())
+        .addColumn('batch_id', 'text', (c) => c.notNull())
+        .addColumn('summary_type', 'text', (c) => c.notNull())
+        .addColumn('count', 'integer', (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('settlement_amount', 'text', (c) => c.notNull())
+        .addColumn('fee', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('recon_settlements_batch')
+        .on('recon_settlements')
+        .column('batch_id')
+        .execute();
+
+      await db.schema
+        .createTable('recon_days')
+        .addColumn('day', 'text', (c) => c.primaryKey())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_error', 'text')
+        .addColumn('last_attempt_at', 'bigint')
+        .addColumn('imported_at', 'bigint')
+        .execute();
+
+      await db.schema
+        .createTable('recon_discrepancies')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('day', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('transaction_type', 'text', (c) => c.notNull())
+        .addColumn('request_id', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('order_id', 'text')
+        .addColumn('payment_id', 'text')
+        .addColumn('refund_id', 'text')
+        .addColumn('ours', 'text')
+        .addColumn('antom', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('resolution', 'text')
+        .addColumn('note', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('resolved_at', 'bigint')
+        .addUniqueConstraint('recon_discrepancies_subject', ['day', 'kind', 'subject'])
+        .execute();
+      await db.schema
+        .createIndex('recon_discrepancies_status')
+        .on('recon_discrepancies')
+        .columns(['status', 'day'])
+        .execute();
+    },
+  ],
 ];

@@ -157,6 +157,91 @@ export interface SettingsTable {
   value: string;
 }
 
+export type ReconFileKind = 'TRANSACTIONS' | 'SETTLEMENT_DETAILS' | 'SETTLEMENT_SUMMARY';
+export type ReconDayStatus = 'WAITING' | 'IMPORTED' | 'REFUSED' | 'MISSING';
+export type DiscrepancyKind = 'ANTOM_ONLY' | 'PAYDESK_ONLY' | 'AMOUNT_MISMATCH' | 'STATE_MISMATCH';
+
+/** An Antom report file, imported once by name and hash (issue 16). */
+export interface ReconFilesTable {
+  id: string;
+  name: string;
+  sha256: string;
+  kind: ReconFileKind;
+  /** YYYY-MM-DD: day T for a transaction report, the settlement date for settlement files. */
+  day: string;
+  source: 'SFTP' | 'UPLOAD';
+  row_count: number;
+  status: 'IMPORTED' | 'SUPERSEDED';
+  imported_at: number;
+}
+
+/** One transaction row of a transaction or settlement details report; amounts signed minor units. */
+export interface ReconRowsTable {
+  seq: Generated<number>;
+  file_id: string;
+  kind: ReconFileKind;
+  /** YYYY-MM-DD (UTC+8) the transaction belongs to. */
+  day: string;
+  line: number;
+  batch_id: string | null;
+  transaction_type: string;
+  transaction_id: string;
+  original_transaction_id: string | null;
+  transaction_request_id: string | null;
+  original_transaction_request_id: string | null;
+  payment_method_type: string | null;
+  currency: string;
+  amount: string;
+  fee: string;
+  settlement_amount: string;
+  settlement_currency: string;
+  transaction_time: number | null;
+  /** The row as Antom wrote it (JSON object of column → text). */
+  raw: string;
+}
+
+export interface ReconSettlementsTable {
+  seq: Generated<number>;
+  file_id: string;
+  batch_id: string;
+  summary_type: string;
+  count: number;
+  currency: string;
+  settlement_amount: string;
+  fee: string;
+}
+
+export interface ReconDaysTable {
+  day: string;
+  status: ReconDayStatus;
+  attempts: Generated<number>;
+  last_error: string | null;
+  last_attempt_at: number | null;
+  imported_at: number | null;
+}
+
+export interface ReconDiscrepanciesTable {
+  id: string;
+  day: string;
+  kind: DiscrepancyKind;
+  /** `<transactionType>:<requestId>`, unique per day and kind. */
+  subject: string;
+  transaction_type: string;
+  request_id: string;
+  reason: string;
+  order_id: string | null;
+  payment_id: string | null;
+  refund_id: string | null;
+  ours: string | null;
+  antom: string | null;
+  status: 'OPEN' | 'RESOLVED';
+  resolution: 'REPORT' | 'OPERATOR' | null;
+  note: string | null;
+  created_at: number;
+  updated_at: number;
+  resolved_at: number | null;
+}
+
 export interface DB {
   orders: OrdersTable;
   payments: PaymentsTable;
@@ -167,6 +252,11 @@ export interface DB {
   outbox: OutboxTable;
   idempotency_keys: IdempotencyKeysTable;
   settings: SettingsTable;
+  recon_files: ReconFilesTable;
+  recon_rows: ReconRowsTable;
+  recon_settlements: ReconSettlementsTable;
+  recon_days: ReconDaysTable;
+  recon_discrepancies: ReconDiscrepanciesTable;
 }
 
 export type OrderRow = Selectable<OrdersTable>;

@@ -24,7 +24,9 @@ export type DomainErrorCode =
   | 'IDEMPOTENCY_KEY_IN_USE'
   | 'RATE_LIMITED'
   | 'CONFLICT'
-  | 'GATEWAY_UNAVAILABLE';
+  | 'GATEWAY_UNAVAILABLE'
+  | 'REPORT_MALFORMED'
+  | 'DISCREPANCY_NOT_FOUND';
 
 export interface ErrorDetail {
   field: string;

@@ -13,7 +13,7 @@ function base32(value: bigint, length: number): string {
   return out;
 }
 
-export type IdPrefix = 'ord' | 'pay' | 'ref' | 'evt';
+export type IdPrefix = 'ord' | 'pay' | 'ref' | 'evt' | 'rcf' | 'dsc';
 
 /** A new time-sortable id such as `pay_01JD5Q8R6W3N4…` (at most 30 characters: fits Antom's 64). */
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {

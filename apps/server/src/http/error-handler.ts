@@ -28,6 +28,8 @@ const STATUS: Record<DomainErrorCode, number> = {
   IDEMPOTENCY_KEY_REUSED: 422,
   RATE_LIMITED: 429,
   GATEWAY_UNAVAILABLE: 503,
+  REPORT_MALFORMED: 422,
+  DISCREPANCY_NOT_FOUND: 404,
 };
 
 export function statusOf(code: DomainErrorCode): number {

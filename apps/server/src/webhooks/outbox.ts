@@ -41,4 +41,30 @@ export class Outbox {
     });
     tx.afterCommit(this.#wake);
   }
+
+  /**
+   * Queues an event that is not about one order (D16: `reconciliation.discrepancy`); `subjectId`
+   * fills the outbox's order column (the order when there is one). Built by the caller, id included.
+   */
+  async enqueueEvent(
+    tx: Tx,
+    event: { id: string; type: string; createdAt: string; data: unknown },
+    subjectId: string,
+    now: number,
+  ): Promise<void> {
+    if (!this.#enabled) return;
+    await insertOutboxEvent(tx.trx, {
+      id: event.id,
+      order_id: subjectId,
+      type: event.type,
+      payload: JSON.stringify(event),
+      status: 'PENDING',
+      next_attempt_at: now,
+      lease_until: null,
+      last_error: null,
+      created_at: now,
+      delivered_at: null,
+    });
+    tx.afterCommit(this.#wake);
+  }
 }

@@ -5,6 +5,7 @@ import { generateKeyPair, type KeyPairForms } from '@paydesk/antom';
 import { createSandbox, type Sandbox, type SandboxOptions } from '@paydesk/sandbox';
 import { loadConfig, type Config, type DeepPartial } from '../../src/config.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
+import type { Clock } from '../../src/domain/clock.ts';
 import { DEFAULT_CATALOG, type CatalogMethod } from '../../src/methods/catalog.ts';
 import { createTestDatabase, type Dialect, type TestDatabase } from './database.ts';
 
@@ -57,6 +58,8 @@ export interface StackOptions {
   sandbox?: Partial<SandboxOptions>;
   /** Start the sweeper and webhook workers (default true). */
   workers?: boolean;
+  /** The server's clock (default the system's); pass the same time to `sandbox.now` to keep them together. */
+  clock?: Clock;
 }
 
 const request = jsonRequest;
@@ -121,7 +124,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const sandboxUrl = await sandbox.listen({ port: 0, host: '127.0.0.1' });
   const port = await freePort();
   const config = stackConfig(port, database.url, sandboxUrl, options, options.config ?? {});
-  const server = await startServer(config, { logger: false });
+  const server = await startServer(config, {
+    logger: false,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   const peers: RunningServer[] = [];
   const url = `http://127.0.0.1:${port}`;
   const stack: Stack = {
