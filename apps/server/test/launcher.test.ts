@@ -2,7 +2,7 @@
 // sandbox on 127.0.0.1 only (issue 10 finding 8) with the shop; production starts neither unless a
 // setting asks, creates no key files, and without settings exits 2 with one message naming them all.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
