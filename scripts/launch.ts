@@ -69,7 +69,7 @@ export async function launch(env: Env, options: LaunchOptions): Promise<Launched
       dataDir,
     });
     // Its control API pays codes, resets it and injects faults: loopback only unless SANDBOX_HOST says
-    // otherwise, as its README promises (issue 10 finding 8).
+    // otherwise, as its README promises (D10.8).
     const sandboxUrl = await sandbox.listen({ port: sandboxEnv.port, host: sandboxEnv.host });
     overrides.antom = {
       gatewayUrl: sandboxUrl.replace('0.0.0.0', '127.0.0.1'),

@@ -111,7 +111,7 @@ export function profileOf(env: Env): Profile {
 
 /**
  * Whether the launcher embeds the sandbox: in development unless ANTOM_GATEWAY_URL names a gateway (or
- * EMBEDDED_SANDBOX=false); in production only when EMBEDDED_SANDBOX=true says so (issue 10 finding 8).
+ * EMBEDDED_SANDBOX=false); in production only when EMBEDDED_SANDBOX=true says so (D10.8).
  */
 export function embeddedSandboxWanted(env: Env): boolean {
   if (env.EMBEDDED_SANDBOX === 'true') return true;

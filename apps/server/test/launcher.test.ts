@@ -1,5 +1,5 @@
 // The launcher of `npm start` and `npm run serve` (scripts/launch.ts), by profile: development embeds the
-// sandbox on 127.0.0.1 only (issue 10 finding 8) with the shop; production starts neither unless a
+// sandbox on 127.0.0.1 only (D10.8) with the shop; production starts neither unless a
 // setting asks, creates no key files, and without settings exits 2 with one message naming them all.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';

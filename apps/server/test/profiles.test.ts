@@ -1,4 +1,4 @@
-// The two profiles (issue 14 point 2, issue 10 finding 3): production refuses to start without real
+// The two profiles (issue 14 point 2, D10.3): production refuses to start without real
 // settings and names everything missing in one message, generates no key and mounts no demo shop unless
 // DEMO_SHOP=true; in development the shop's Idempotency-Key scope is the buyer's own session.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -181,7 +181,7 @@ describe.each(DIALECTS)('the demo shop in development on %s', (dialect) => {
     return cookie.split(';')[0]!;
   }
 
-  it("never replays another buyer's Idempotency-Key answer (issue 10 finding 3)", async () => {
+  it("never replays another buyer's Idempotency-Key answer (D10.3)", async () => {
     const productId = (await stack.call('GET', '/shop/api/catalog')).body.products[0].id;
     const body = { ...order, items: [{ productId, quantity: 2 }] };
     const [alice, mallory] = [await buyer(), await buyer()];

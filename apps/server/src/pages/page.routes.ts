@@ -1,7 +1,7 @@
 // The buyer and operator pages, built by apps/cashier into its dist/ folder: each route answers the HTML
 // entry of its page, and every other built file (scripts, styles, logos, embed.js) is served at its own
 // path, precompressed and cached as static-files.ts says. Without the demo shop (production), neither
-// its page nor the files only it loads are served (issue 10 finding 3).
+// its page nor the files only it loads are served (D10.3).
 import type {} from '@fastify/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { filesOfEntry, loadStaticFiles, readManifests, sendStatic } from './static-files.ts';

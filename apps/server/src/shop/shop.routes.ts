@@ -1,6 +1,6 @@
 // The demo shop's own backend (S4): it lists products and, on Place order, creates the order through the
 // Merchant API with the merchant key, server side — exactly what a merchant's shop backend would do.
-// Mounted in development only unless DEMO_SHOP=true (issue 10 finding 3): it needs no login.
+// Mounted in development only unless DEMO_SHOP=true (D10.3): it needs no login.
 import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -23,7 +23,7 @@ export const shopRoutes: FastifyPluginAsyncTypebox<{
   secureCookie: boolean;
 }> = async (app, deps) => {
   // Each caller gets a session of its own on its first shop request; the shop's idempotency scope is that
-  // session, so replaying someone else's key cannot return their checkoutToken (issue 10 finding 3).
+  // session, so replaying someone else's key cannot return their checkoutToken (D10.3).
   app.addHook('onRequest', (request, reply, done) => {
     let session = SESSION_PATTERN.exec(request.headers.cookie ?? '')?.[1];
     if (!session) {
