@@ -15,6 +15,9 @@ import type { CheckoutService } from './checkout.service.ts';
 
 const BUYER_EVENT_TYPES_LIST = [...BUYER_EVENT_TYPES];
 
+/** The reconnection delay a closing server asks browsers for (ms). */
+const CLOSE_RETRY_MS = 1_000;
+
 export interface CheckoutStreamsDeps {
   db: Kysely<DB>;
   bus: EventBus;
@@ -25,6 +28,8 @@ export interface CheckoutStreamsDeps {
 
 interface Stream {
   write(chunk: string): void;
+  /** Ends the stream with a retry hint (the browser reconnects after `retryMs`). */
+  end(retryMs: number): void;
   /** The id of the last event sent (or the browser's Last-Event-ID); -1 before the first. */
   lastSent: number;
   /** The last status sent on this stream, to send a change whose event id is not newer. */
@@ -46,6 +51,7 @@ export class CheckoutStreams {
   readonly #orders = new Map<string, OrderStreams>();
   #heartbeat: NodeJS.Timeout | undefined;
   #count = 0;
+  #closing = false;
 
   constructor(deps: CheckoutStreamsDeps) {
     this.#d = deps;
@@ -75,7 +81,17 @@ export class CheckoutStreams {
     });
     res.write('retry: 2000\n\n');
 
-    const stream: Stream = { write: (chunk) => res.write(chunk), lastSent, lastData: undefined };
+    const stream: Stream = {
+      write: (chunk) => res.write(chunk),
+      // The socket goes with it: a kept-alive connection would hold a draining server open.
+      end: (retryMs) => res.end(`retry: ${retryMs}\n\n`, () => res.socket?.destroy()),
+      lastSent,
+      lastData: undefined,
+    };
+    if (this.#closing) {
+      stream.end(CLOSE_RETRY_MS);
+      return;
+    }
     const group = this.#join(order.id, stream);
     let closed = false;
     const close = () => {
@@ -88,7 +104,19 @@ export class CheckoutStreams {
     this.#refresh(group);
   }
 
-  /** Ends the heartbeat (the server's close ends the connections). */
+  /**
+   * Ends every stream with a retry hint, and any opened after, so a draining server is not held open by
+   * them (issue 14 point 5): the EventSource reconnects (through the balancer, to another instance) and
+   * resumes with Last-Event-ID.
+   */
+  close(): void {
+    this.#closing = true;
+    this.stop();
+    for (const group of [...this.#orders.values()])
+      for (const stream of [...group.streams]) stream.end(CLOSE_RETRY_MS);
+  }
+
+  /** Ends the heartbeat. */
   stop(): void {
     clearInterval(this.#heartbeat);
     this.#heartbeat = undefined;

@@ -32,7 +32,7 @@ export interface Domain {
   /** Merchant webhooks, written in the transaction of the change they report. */
   outbox: Outbox;
   startWorkers(): void;
-  /** Stops the workers (each finishes its current step) and the live streams. */
+  /** Ends the live streams (with a retry hint) and stops the workers, each after its current step. */
   stop(): Promise<void>;
 }
 
@@ -178,9 +178,8 @@ export function buildDomain(infra: Infrastructure): Domain {
       workers.webhooks?.start();
     },
     async stop() {
-      await workers.sweeper?.stop();
-      await workers.webhooks?.stop();
-      streams.stop();
+      streams.close();
+      await Promise.all([workers.sweeper?.stop(), workers.webhooks?.stop()]);
       await feed?.stop();
     },
   };

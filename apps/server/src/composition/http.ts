@@ -2,7 +2,6 @@
 // hooks (errors, input guard, security headers, idempotency, CORS for the Buyer API), then the routes
 // of each API and the pages.
 import { existsSync } from 'node:fs';
-import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { checkoutRoutes } from '../checkout/checkout.routes.ts';
@@ -94,10 +93,13 @@ export async function registerHttp(infra: Infrastructure, domain: Domain): Promi
     limits: config.rateLimit,
   });
   await app.register(notificationRoutes, { notifications: domain.notifications });
-  await app.register(shopRoutes, {
-    merchantApiKey: () => apiKey,
-    orderTtlSeconds: config.checkout.defaultOrderTtlSeconds,
-  });
+  if (config.demoShop) {
+    await app.register(shopRoutes, {
+      merchantApiKey: () => apiKey,
+      orderTtlSeconds: config.checkout.defaultOrderTtlSeconds,
+      secureCookie: config.publicUrl.startsWith('https:'),
+    });
+  }
   await app.register(opsRoutes, {
     ready: () => database.ping(),
     metrics,
@@ -105,13 +107,6 @@ export async function registerHttp(infra: Infrastructure, domain: Domain): Promi
     authenticate,
   });
   if (config.cashierDist && existsSync(config.cashierDist)) {
-    await app.register(fastifyStatic, {
-      root: config.cashierDist,
-      prefix: '/',
-      index: false,
-      wildcard: true,
-      serve: true,
-    });
-    await app.register(pageRoutes, { dist: config.cashierDist });
+    await app.register(pageRoutes, { dist: config.cashierDist, demoShop: config.demoShop });
   }
 }

@@ -7,7 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { AppOptions } from '../app.ts';
-import type { Config } from '../config.ts';
+import { ConfigError, type Config } from '../config.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { EventBus } from '../events/event-bus.ts';
@@ -52,7 +52,7 @@ export async function buildInfrastructure(
   await database.migrate();
   const merchantApiKey = config.merchantApiKey
     ? { key: config.merchantApiKey, generated: false }
-    : await loadOrCreateApiKey(database);
+    : await loadOrCreateApiKey(database, config.profile === 'development');
   const http = createHttpServer(config, options);
   const metrics = new Metrics();
   const meters: Meters = {
@@ -194,9 +194,14 @@ function validatorFactory() {
     (httpPart === 'querystring' || httpPart === 'params' ? coercing : strict).compile(schema);
 }
 
-async function loadOrCreateApiKey(database: Database): Promise<{ key: string; generated: boolean }> {
+async function loadOrCreateApiKey(
+  database: Database,
+  mayGenerate: boolean,
+): Promise<{ key: string; generated: boolean }> {
   const stored = await readSetting(database.db, 'merchant_api_key');
   if (stored) return { key: stored, generated: false };
+  // Production generates no secrets (issue 14 point 2); loadStartupConfig says so before we get here.
+  if (!mayGenerate) throw new ConfigError(['MERCHANT_API_KEY is required: no key is stored in the database']);
   const key = `pk_${randomBytes(24).toString('base64url')}`;
   // Several instances may start together: the first writer's key is everyone's.
   const winner = await writeSettingOnce(database.db, 'merchant_api_key', key);
