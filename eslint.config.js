@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 /** Imports a layer may not make, as `no-restricted-imports` patterns. */
 const forbid = (groups, message) => ({
@@ -86,6 +87,13 @@ export default tseslint.config(
   {
     files: ['apps/cashier/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // The hooks rules read names, not import sources, so they hold for Preact's `preact/hooks` as well
+    // (issue 12 point 5: a hook read `props.finish` with empty dependencies and nothing caught it).
+    files: ['apps/cashier/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { ...reactHooks.configs['recommended-latest'].rules },
   },
   ...layers,
 );

@@ -55,6 +55,19 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops console', () => {
     await page.getByRole('heading', { name: 'Orders' }).waitFor();
     await page.getByRole('row').filter({ hasText: 'OPS-REFUND-1' }).waitFor();
     await checkState(page, '25-admin-orders');
+    // On a phone the order list does not scroll sideways (D15), and amounts say which dollar.
+    await page.setViewportSize({ width: 360, height: 740 });
+    expect(
+      await page.evaluate(() => {
+        const root = (
+          globalThis as unknown as {
+            document: { documentElement: { scrollWidth: number; clientWidth: number } };
+          }
+        ).document.documentElement;
+        return root.scrollWidth - root.clientWidth;
+      }),
+    ).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // Filters: by status, by search (reference), and the attention flag.
     await page.getByLabel('Status').selectOption('PAID');

@@ -61,7 +61,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
 
       const live = await liveCode(stack, order.checkoutToken);
       expect(live.deepLink).toBeTruthy();
-      expect(await page.getByRole('link', { name: 'Open the app to pay' }).getAttribute('href')).toBe(
+      expect(await page.getByRole('link', { name: 'Open PromptPay' }).getAttribute('href')).toBe(
         live.deepLink,
       );
       const [download] = await Promise.all([

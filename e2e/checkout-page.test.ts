@@ -36,6 +36,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the hosted cashier (new page)', () => {
     expect(await page.getByRole('dialog').count()).toBe(0);
     expect(await page.locator('svg.pd-qr').count()).toBe(1);
     expect(await page.getByTestId('order-amount').textContent()).toBe('฿1,180.00');
+    // One countdown at a time (D15): the code's, not the order's beside it.
+    expect(await page.getByRole('timer').count()).toBe(1);
+    expect(await page.getByTestId('code-countdown').count()).toBe(1);
     const first = await liveCode(stack, order.checkoutToken);
     expect(await page.locator('[data-payment-id]').getAttribute('data-payment-id')).toBe(first.id);
     await checkState(page, '15-page-qr');

@@ -76,7 +76,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the hosted cashier (overlay)', () => {
 
     // S5, S6: the methods for THB in Thailand, the amount, and the countdown.
     await p.getByRole('radio', { name: /PromptPay/ }).waitFor();
-    expect(await p.getByRole('radio').count()).toBe(2);
+    expect(await p.getByRole('radio').count()).toBe(3); // PromptPay, TrueMoney, Rabbit LINE Pay
     await p.getByRole('radio', { name: /TrueMoney/ }).waitFor();
     expect(await p.getByTestId('order-amount').textContent()).toBe('฿1,180.00');
     expect(await p.getByTestId('order-countdown').textContent()).toMatch(/^(30:00|29:[0-5]\d)$/);
@@ -167,12 +167,15 @@ describe.skipIf(!existsSync(CHROMIUM))('the hosted cashier (overlay)', () => {
     await p.getByText('Payment cancelled. Choose a method to try again.').waitFor();
     expect(await p.getByRole('dialog').count()).toBe(0);
     expect(await confirmButton(p).isEnabled()).toBe(true);
+    // Focus comes back to Confirm, not to the page (D15).
+    await waitFor(() => confirmButton(p).evaluate((el) => el === document.activeElement), 'focus on Confirm');
     await checkState(p, '07-cancelled');
 
     const second = await confirm(p, /PromptPay/);
     expect(second).not.toBe(first);
     await p.keyboard.press('Escape');
     await p.getByText('Payment cancelled. Choose a method to try again.').waitFor();
+    await waitFor(() => confirmButton(p).evaluate((el) => el === document.activeElement), 'focus on Confirm');
     const attempts = await payments(order.id);
     expect(attempts.map((x) => [x.status, x.reason])).toEqual([
       ['CANCELLED', 'BUYER_CANCELLED'],
@@ -408,6 +411,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the hosted cashier (overlay)', () => {
     expect(await p.getByRole('dialog').locator('[data-method]').getAttribute('data-method')).toBe(
       'TRUEMONEY',
     );
+    // A buyer's cancel now asks Antom first (D11.1) and may end after the answer to the click: the page
+    // learns the end from the poll, so it is let through again.
+    await p.unroute('**/status');
     await p.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
     await confirmButton(p).waitFor();
 

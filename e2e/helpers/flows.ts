@@ -4,6 +4,9 @@ import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { waitFor, type Stack } from './stack.ts';
 
+/** What these steps need of a stack: its three HTTP clients (the built-server spec has no in-process server). */
+export type StackCalls = Pick<Stack, 'call' | 'control' | 'merchant'>;
+
 export interface LivePayment {
   id: string;
   code: { kind: string; value: string };
@@ -12,7 +15,7 @@ export interface LivePayment {
 }
 
 /** The live payment of a checkout once it has a code. */
-export function liveCode(stack: Stack, token: string): Promise<LivePayment> {
+export function liveCode(stack: StackCalls, token: string): Promise<LivePayment> {
   return waitFor(async () => {
     const view = await stack.call('GET', `/api/v1/checkout/${token}`);
     return view.body.payment?.code ? (view.body.payment as LivePayment) : undefined;
@@ -20,7 +23,7 @@ export function liveCode(stack: Stack, token: string): Promise<LivePayment> {
 }
 
 /** Pays the code the buyer sees, as scanning it with the sandbox wallet does. */
-export async function scan(stack: Stack, token: string): Promise<string> {
+export async function scan(stack: StackCalls, token: string): Promise<string> {
   const payment = await liveCode(stack, token);
   const paid = await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: payment.code.value });
   expect(paid.status).toBe(200);
@@ -29,7 +32,7 @@ export async function scan(stack: Stack, token: string): Promise<string> {
 
 /** The order's payment attempts, as the Merchant API lists them. */
 export async function payments(
-  stack: Stack,
+  stack: StackCalls,
   orderId: string,
 ): Promise<{ id: string; status: string; reason: string | null; terminalType: string }[]> {
   return (await stack.merchant('GET', `/api/v1/orders/${orderId}`)).body.payments;

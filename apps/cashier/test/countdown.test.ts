@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockOffset, formatRemaining, remainingMs } from '../src/lib/countdown.ts';
+import { clockOffset, formatRemaining, remainingMs, secondsLeft } from '../src/lib/countdown.ts';
 
 describe('clockOffset', () => {
   it('is positive when the server clock is ahead of the browser', () => {
@@ -39,5 +39,17 @@ describe('formatRemaining', () => {
   it('adds hours and days for bank transfers and konbini codes', () => {
     expect(formatRemaining(3_723_000)).toBe('1:02:03');
     expect(formatRemaining(86_400_000 * 2 + 3_723_000)).toBe('2d 01:02:03');
+  });
+});
+
+describe('secondsLeft', () => {
+  it('never shows more than the configured seconds, even when the clock tick predates the start', () => {
+    // The page's last tick (now) was taken 300 ms before the success screen started counting: this once
+    // showed "6 s" of a 5-second countdown.
+    expect(secondsLeft(5, 10_000, 9_700)).toBe(5);
+    expect(secondsLeft(5, 10_000, 10_999)).toBe(5);
+    expect(secondsLeft(5, 10_000, 11_000)).toBe(4);
+    expect(secondsLeft(5, 10_000, 20_000)).toBe(0);
+    expect(secondsLeft(5, null, 0)).toBe(5);
   });
 });

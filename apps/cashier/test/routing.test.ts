@@ -68,6 +68,15 @@ describe('screenFor (S16 routing on the payment status)', () => {
     expect(screenFor({ orderStatus: 'OPEN', payment: payment('CANCELLED', 'GATEWAY_ERROR') })).toBe('failed');
   });
 
+  it('says "charged and reversed" for a payment Antom captured and a cancel reversed (D11)', () => {
+    expect(screenFor({ orderStatus: 'OPEN', payment: payment('CANCELLED', 'CHARGE_REVERSED') })).toBe(
+      'reversed',
+    );
+    expect(screenFor({ orderStatus: 'CLOSED', payment: payment('CANCELLED', 'CHARGE_REVERSED') })).toBe(
+      'reversed',
+    );
+  });
+
   it('returns to the method list after the buyer cancelled (S20)', () => {
     expect(screenFor({ orderStatus: 'OPEN', payment: payment('CANCELLED', 'BUYER_CANCELLED') })).toBe(
       'methods',

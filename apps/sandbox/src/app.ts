@@ -118,6 +118,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 1_048_576,
     rewriteUrl: (raw) => originForm(raw.url ?? '/'),
+    // Closing ends every connection: a request the merchant gave up on (its client timed out during a
+    // latency fault) must not hold the sandbox open for a keep-alive minute.
+    forceCloseConnections: true,
   });
   const timers = new Timers((error) => app.log.error({ err: error }, 'sandbox background task failed'));
   const store = new SandboxStore();

@@ -3,6 +3,7 @@
 // nowhere else. Limits marked "sandbox choice" are not published by Antom; they are plausible, and
 // documented.
 import type { AmountLimitInfo, PaymentMethodCategory } from '@paydesk/antom';
+import { ASIA_METHODS } from './methods.asia.ts';
 
 /** How the buyer receives the code: a QR payload to scan, or a number to type (VA / payment code). */
 export type CodeDisplay = 'QR' | 'TEXT';
@@ -209,6 +210,7 @@ export const PAYMENT_METHODS: readonly PaymentMethod[] = Object.freeze<PaymentMe
     codeLength: 12,
     color: '#0f766e',
   },
+  ...ASIA_METHODS,
 ]);
 
 /** The method with this `paymentMethodType`, or undefined. */

@@ -402,6 +402,7 @@ describe('POST /ams/sandbox/api/v1/payments/consult', () => {
     expect(options.map((o) => o.paymentMethodType).sort()).toEqual([
       'BANKTRANSFER_BANGKOKBANK',
       'PROMPTPAY',
+      'RABBIT_LINE_PAY',
       'TRUEMONEY',
     ]);
     const promptpay = options.find((o) => o.paymentMethodType === 'PROMPTPAY')!;
@@ -442,16 +443,17 @@ describe('POST /ams/sandbox/api/v1/payments/consult', () => {
     expect(all.response.paymentOptions!.map((o) => o.paymentMethodType).sort()).toEqual([
       'BANKTRANSFER_BNI',
       'BANKTRANSFER_PERMATA',
+      'DANA',
       'QRIS',
     ]);
     expect((await consult(idr, { userRegion: 'TH' })).response.paymentOptions).toEqual([]);
     expect((await consult(idr, { allowedPaymentMethodRegions: ['SG'] })).response.paymentOptions).toEqual([]);
     expect(
       (await consult(idr, { allowedPaymentMethodRegions: ['GLOBAL'] })).response.paymentOptions,
-    ).toHaveLength(3);
+    ).toHaveLength(4);
     expect(
       (await consult(idr, { userRegion: 'ID', blockedPaymentMethods: ['QRIS'] })).response.paymentOptions,
-    ).toHaveLength(2);
+    ).toHaveLength(3);
   });
 
   it('answers PARAM_ILLEGAL for a bad amount or terminal type', async () => {

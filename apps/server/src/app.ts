@@ -85,9 +85,11 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     async close() {
       if (closed) return;
       closed = true;
-      await reconciliation.stop();
-      await domain.stop();
-      await infra.http.close();
+      // Stop accepting first (requests on open connections get a 503), then let in-flight requests and
+      // the workers' current steps finish while the streams end with a retry hint (issue 14 point 5).
+      const closing = infra.http.close();
+      await Promise.all([reconciliation.stop(), domain.stop()]);
+      await closing;
       await Promise.allSettled([...infra.pendingWrites]);
       await infra.database.destroy();
     },

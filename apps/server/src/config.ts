@@ -2,9 +2,20 @@
 // process with one message that lists every problem (PRODUCT.md "Configuration").
 import { readFileSync } from 'node:fs';
 import { loadPrivateKey, loadPublicKey, type KeyInput } from '@paydesk/antom';
+import { readBranding, type Branding } from './checkout/branding.ts';
 import { catalogProblems, DEFAULT_CATALOG, type CatalogMethod } from './methods/catalog.ts';
 
+/**
+ * `development` (the default; `npm start`) fills in what is missing: the embedded sandbox, development
+ * keys, a generated Merchant API key, the demo shop. `production` (`NODE_ENV=production`) refuses to start
+ * without real settings and mounts neither the shop nor the sandbox unless a setting asks for them.
+ */
+export type Profile = 'development' | 'production';
+
 export interface Config {
+  profile: Profile;
+  /** The demo shop's page and backend (`/`, `/shop/api/*`): on in development, off in production. */
+  demoShop: boolean;
   port: number;
   host: string;
   publicUrl: string;
@@ -12,6 +23,8 @@ export interface Config {
   /** Connections per instance on PostgreSQL (each instance also holds one for LISTEN). */
   databasePoolSize: number;
   merchantName: string;
+  /** The merchant's logo, accent colour, support and legal links on the buyer's pages (D15). */
+  branding: Branding;
   /** Null: generate one at first start and keep it in the database. */
   merchantApiKey: string | null;
   webhook: { url: string; secret: string } | null;
@@ -49,8 +62,13 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Where the built cashier lives (apps/cashier/dist); pages are skipped when it is missing. */
   cashierDist: string | null;
-  /** `production` when NODE_ENV=production; otherwise `development` (the default of `npm start`). */
-  profile: 'development' | 'production';
+  /** How long a SIGTERM waits for in-flight requests and the current sweeper step before exiting (ms). */
+  shutdownTimeoutMs: number;
+  /**
+   * On SIGTERM, /readyz answers 503 for this long while requests are still served, so that a load
+   * balancer's health check takes the instance out before it stops accepting (ms; 0 = at once).
+   */
+  shutdownDelayMs: number;
   /** What one client may hold or send (issue 10); README "Security" lists each setting. */
   limits: Limits;
   /** Bearer token for /metrics (Prometheus' `bearer_token`); null: the Merchant API key is required. */
@@ -128,6 +146,21 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/** The profile the environment asks for: `production` only when NODE_ENV says so. */
+export function profileOf(env: Env): Profile {
+  return env.NODE_ENV === 'production' ? 'production' : 'development';
+}
+
+/**
+ * Whether the launcher embeds the sandbox: in development unless ANTOM_GATEWAY_URL names a gateway (or
+ * EMBEDDED_SANDBOX=false); in production only when EMBEDDED_SANDBOX=true says so (D10.8).
+ */
+export function embeddedSandboxWanted(env: Env): boolean {
+  if (env.EMBEDDED_SANDBOX === 'true') return true;
+  if (env.EMBEDDED_SANDBOX === 'false' || profileOf(env) === 'production') return false;
+  return !env.ANTOM_GATEWAY_URL;
+}
+
 /**
  * Reads the configuration from environment variables (names as in PRODUCT.md). `overrides` lets the
  * launcher and tests supply values that are not strings (keys) or not in the environment.
@@ -156,15 +189,40 @@ export function loadConfig(env: Env, overrides: DeepPartial<Config> = {}): Reado
     }
   };
 
+  const flag = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (raw !== 'true' && raw !== 'false') problems.push(`${name} must be true or false (got "${raw}")`);
+    return raw === 'true';
+  };
+
+  const profile = overrides.profile ?? profileOf(env);
+  const production = profile === 'production';
+  const demoShop = overrides.demoShop ?? flag('DEMO_SHOP', !production);
+  flag('EMBEDDED_SANDBOX', false);
   const port = overrides.port ?? int('PORT', 3000, 0, 65535);
-  const publicUrl = overrides.publicUrl ?? url('PUBLIC_URL', env.PUBLIC_URL) ?? `http://localhost:${port}`;
+  const givenPublicUrl = overrides.publicUrl ?? url('PUBLIC_URL', env.PUBLIC_URL);
+  const publicUrl = givenPublicUrl ?? `http://localhost:${port}`;
+  // Buyers are sent here and Antom posts notifications here: in production it is the real, TLS-served
+  // address (a proxy in front terminates TLS), never the development default.
+  if (production && !givenPublicUrl && !env.PUBLIC_URL) {
+    problems.push('PUBLIC_URL is required: the https:// address buyers and Antom reach this server at');
+  } else if (production && givenPublicUrl && new URL(givenPublicUrl).protocol !== 'https:') {
+    problems.push(`PUBLIC_URL must be an https:// URL in production (got "${givenPublicUrl}")`);
+  }
   const databaseUrl = overrides.databaseUrl ?? env.DATABASE_URL ?? 'sqlite:./data/paydesk.db';
   if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(databaseUrl)) {
     problems.push('DATABASE_URL must be sqlite:<path> or postgres://…');
   }
 
   const gatewayUrl = overrides.antom?.gatewayUrl ?? url('ANTOM_GATEWAY_URL', env.ANTOM_GATEWAY_URL);
-  if (!gatewayUrl) problems.push('ANTOM_GATEWAY_URL is required (npm start sets it to the embedded sandbox)');
+  if (!gatewayUrl) {
+    problems.push(
+      production
+        ? 'ANTOM_GATEWAY_URL is required (e.g. https://open-sea-global.alipay.com)'
+        : 'ANTOM_GATEWAY_URL is required (npm start sets it to the embedded sandbox)',
+    );
+  }
   const clientId = overrides.antom?.clientId ?? env.ANTOM_CLIENT_ID;
   if (!clientId) problems.push('ANTOM_CLIENT_ID is required');
   const privateKey = overrides.antom?.privateKey ?? env.ANTOM_PRIVATE_KEY;
@@ -192,7 +250,8 @@ export function loadConfig(env: Env, overrides: DeepPartial<Config> = {}): Reado
     problems.push('ANTOM_SETTLEMENT_CURRENCY must be an ISO-4217 code');
   }
 
-  const merchantApiKey = overrides.merchantApiKey ?? env.MERCHANT_API_KEY ?? null;
+  // An empty value (an unset line in an env file) is no key, not a short one.
+  const merchantApiKey = overrides.merchantApiKey ?? (env.MERCHANT_API_KEY || null);
   if (merchantApiKey !== null && merchantApiKey.length < 24) {
     problems.push('MERCHANT_API_KEY must be at least 24 characters');
   }
@@ -226,12 +285,15 @@ export function loadConfig(env: Env, overrides: DeepPartial<Config> = {}): Reado
     }
   }
 
+  const branding = overrides.branding
+    ? { ...readBranding({}, problems), ...overrides.branding }
+    : readBranding(env, problems);
+
   const logLevel = (overrides.logLevel ?? env.LOG_LEVEL ?? 'info') as Config['logLevel'];
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
   }
 
-  const profile = overrides.profile ?? (env.NODE_ENV === 'production' ? 'production' : 'development');
   const metricsToken = overrides.metricsToken ?? env.METRICS_TOKEN ?? null;
   if (metricsToken !== null && metricsToken.length < 16)
     problems.push('METRICS_TOKEN must be at least 16 characters');
@@ -276,14 +338,23 @@ export function loadConfig(env: Env, overrides: DeepPartial<Config> = {}): Reado
       'SSE_MAX_STREAMS must be below HTTP_MAX_CONNECTIONS, so streams cannot take every connection',
     );
   const reconciliation = reconciliationConfig(env, overrides.reconciliation, problems, int);
+  // Trusting any host key is for the sandbox on loopback; production pins Antom's (D16, issue 14).
+  if (production && reconciliation.sftp && !reconciliation.sftp.hostKeyFingerprint) {
+    problems.push(
+      "ANTOM_SFTP_HOST_KEY is required with ANTOM_SFTP_HOST in production (the SHA256:… fingerprint of Antom's SFTP host key)",
+    );
+  }
 
   const config: Config = {
+    profile,
+    demoShop,
     port,
     host: overrides.host ?? env.HOST ?? '0.0.0.0',
     publicUrl,
     databaseUrl,
     databasePoolSize: overrides.databasePoolSize ?? int('DATABASE_POOL_SIZE', 10, 1, 500),
     merchantName: overrides.merchantName ?? env.MERCHANT_NAME ?? 'Paydesk Demo Store',
+    branding: branding as Branding,
     merchantApiKey,
     webhook: webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : null,
     antom: {
@@ -333,7 +404,8 @@ export function loadConfig(env: Env, overrides: DeepPartial<Config> = {}): Reado
       overrides.cashierDist === undefined
         ? (env.CASHIER_DIST ?? null)
         : (overrides.cashierDist as string | null),
-    profile,
+    shutdownTimeoutMs: overrides.shutdownTimeoutMs ?? int('SHUTDOWN_TIMEOUT_MS', 30_000, 1_000, 600_000),
+    shutdownDelayMs: overrides.shutdownDelayMs ?? int('SHUTDOWN_DELAY_MS', 0, 0, 120_000),
     limits,
     metricsToken,
     reconciliation,

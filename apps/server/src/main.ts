@@ -1,13 +1,17 @@
-// `tsx apps/server/src/main.ts`: the checkout server alone, configured from the environment and pointed at
-// a real Antom (or a sandbox started separately). `npm start` uses scripts/start.ts, which also embeds the
-// sandbox.
-import { ConfigError, loadConfig } from './config.ts';
+// `tsx apps/server/src/main.ts` (or `node --conditions=paydesk-dist apps/server/dist/main.js` after
+// `npm run build`): the checkout server alone, configured from the environment and pointed at a real
+// Antom (or a sandbox started separately). `npm start` and `npm run serve` use scripts/launch.ts, which
+// can also embed the sandbox.
+import { ConfigError } from './config.ts';
 import { startServer, stopOnSignals } from './server.ts';
+import { loadStartupConfig } from './startup-config.ts';
 
 try {
-  const config = loadConfig(process.env);
+  const config = await loadStartupConfig(process.env);
   const server = await startServer(config);
-  stopOnSignals(server.stop);
+  stopOnSignals(server.stop, {
+    timeoutMs: config.shutdownDelayMs + config.shutdownTimeoutMs,
+  });
   console.log(`Paydesk listening on ${config.publicUrl}`);
   if (server.paydesk.merchantApiKeyGenerated)
     console.log(`Merchant API key (generated, keep it safe): ${server.paydesk.merchantApiKey}`);

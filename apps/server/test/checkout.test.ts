@@ -25,13 +25,16 @@ describe.each(DIALECTS)('Buyer API on %s', (dialect) => {
     it('lists only the methods for the order currency, region and amount (S5)', async () => {
       const thb = await stack.createOrder({ amount: { currency: 'THB', value: '50' }, region: 'TH' });
       const view = (await stack.call('GET', `/api/v1/checkout/${thb.checkoutToken}`)).body;
-      // TrueMoney's minimum is 1.00 THB, PromptPay's 0.01 THB.
-      expect(view.paymentMethods.map((m: { type: string }) => m.type)).toEqual(['PROMPTPAY']);
+      // TrueMoney's minimum is 1.00 THB, PromptPay's and Rabbit LINE Pay's 0.01 THB.
+      expect(view.paymentMethods.map((m: { type: string }) => m.type)).toEqual([
+        'PROMPTPAY',
+        'RABBIT_LINE_PAY',
+      ]);
 
       const idr = await stack.createOrder({ amount: { currency: 'IDR', value: '25000000' }, region: 'ID' });
       const idrView = (await stack.call('GET', `/api/v1/checkout/${idr.checkoutToken}`)).body;
       expect(idrView.paymentMethods.map((m: { type: string }) => m.type).sort()).toEqual(
-        ['BANKTRANSFER_BNI', 'BANKTRANSFER_PERMATA', 'QRIS'].sort(),
+        ['BANKTRANSFER_BNI', 'BANKTRANSFER_PERMATA', 'DANA', 'QRIS'].sort(),
       );
       expect(
         idrView.paymentMethods.find((m: { type: string }) => m.type === 'BANKTRANSFER_PERMATA').bankName,

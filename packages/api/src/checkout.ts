@@ -16,7 +16,12 @@ export const PaymentMethodView = Type.Object({
   name: Type.String({ description: 'in the language asked for (Accept-Language / ?lang)' }),
   names: Type.Record(Type.String(), Type.String()),
   category: Type.Union([Type.Literal('QR'), Type.Literal('BANK_TRANSFER'), Type.Literal('PAYMENT_CODE')]),
-  logoUrl: Type.String(),
+  logoUrl: Type.String({ description: "the gateway's logo when consult gives one, else the catalog's" }),
+  logoFallbackUrl: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], {
+      description: "the catalog's bundled logo, when logoUrl is the gateway's (shown if that one fails)",
+    }),
+  ),
   bankName: Type.Union([Type.String(), Type.Null()]),
   timeoutSeconds: Type.Integer(),
   cancellable: Type.Boolean({
@@ -44,6 +49,9 @@ export const CheckoutPayment = Type.Object({
   status: PaymentStatus,
   reason: Type.Union([Type.String(), Type.Null()]),
   paymentMethodType: Type.String(),
+  paymentMethodName: Type.Optional(
+    Type.String({ description: 'the display name in the language asked for, never the raw type' }),
+  ),
   amount: Money,
   code: Type.Union([PaymentCode, Type.Null()], {
     description: 'null while the gateway has not answered yet ("still working")',
@@ -61,6 +69,20 @@ export const CheckoutPayment = Type.Object({
   }),
 });
 export type CheckoutPayment = Static<typeof CheckoutPayment>;
+
+/** The merchant's brand on the buyer's pages (D15); every field but the name may be null. */
+export const CheckoutBranding = Type.Object({
+  merchantName: Type.String(),
+  logoUrl: Type.Union([Type.String(), Type.Null()]),
+  accentColor: Type.Union([Type.String({ pattern: '^#[0-9a-f]{6}$' }), Type.Null()], {
+    description: 'button colour; at least 4.5:1 against white text',
+  }),
+  supportEmail: Type.Union([Type.String(), Type.Null()]),
+  supportUrl: Type.Union([Type.String(), Type.Null()]),
+  termsUrl: Type.Union([Type.String(), Type.Null()]),
+  privacyUrl: Type.Union([Type.String(), Type.Null()]),
+});
+export type CheckoutBranding = Static<typeof CheckoutBranding>;
 
 /**
  * A payment the buyer was charged for beyond the one that paid the order, and what became of the money
@@ -118,6 +140,7 @@ export const CheckoutView = Type.Object({
   presentation: Type.Union([Type.Literal('overlay'), Type.Literal('page')], {
     description: 'S12: overlay or new page',
   }),
+  branding: CheckoutBranding,
   sandbox: Type.Boolean({ description: 'true when the gateway is the Paydesk sandbox' }),
   successRedirectSeconds: Type.Integer({
     description: 'S18: the countdown on the success screen before redirecting',

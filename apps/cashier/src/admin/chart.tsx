@@ -22,18 +22,25 @@ export function BarChart(props: {
   height?: number;
   format?: (value: number) => string;
 }) {
-  const box = useRef<HTMLDivElement>(null);
-  const plot = useRef<uPlot | null>(null);
-  const { categories, series } = props;
+  const boxRef = useRef<HTMLDivElement>(null);
+  const plotRef = useRef<uPlot | null>(null);
+  // The chart is redrawn when what it shows changes, not on every render with equal arrays; the newest
+  // props are read from a ref.
+  const propsRef = useRef(props);
+  useEffect(() => {
+    propsRef.current = props;
+  });
+  const shape = JSON.stringify([props.categories, props.series.map((s) => [s.label, s.values])]);
 
   useEffect(() => {
-    const el = box.current;
+    const { categories, series, height, format } = propsRef.current;
+    const el = boxRef.current;
     if (!el) return;
     const n = series.length;
     const data: AlignedData = [categories.map((_, i) => i), ...series.map((s) => s.values)];
     const options: Options = {
       width: Math.max(el.clientWidth, 160),
-      height: props.height ?? 200,
+      height: height ?? 200,
       legend: { show: n > 1, live: false },
       cursor: { show: false },
       scales: {
@@ -46,7 +53,7 @@ export function BarChart(props: {
           splits: () => categories.map((_, i) => i),
           grid: { show: false },
         },
-        { values: (_u, splits) => splits.map((v) => (props.format ? props.format(v) : String(v))), size: 56 },
+        { values: (_u, splits) => splits.map((v) => (format ? format(v) : String(v))), size: 56 },
       ],
       series: [
         {},
@@ -60,18 +67,18 @@ export function BarChart(props: {
         })),
       ],
     };
-    plot.current?.destroy();
-    plot.current = new uPlot(options, data, el);
+    plotRef.current?.destroy();
+    plotRef.current = new uPlot(options, data, el);
     const resize = new ResizeObserver(() =>
-      plot.current?.setSize({ width: Math.max(el.clientWidth, 160), height: props.height ?? 200 }),
+      plotRef.current?.setSize({ width: Math.max(el.clientWidth, 160), height: height ?? 200 }),
     );
     resize.observe(el);
     return () => {
       resize.disconnect();
-      plot.current?.destroy();
-      plot.current = null;
+      plotRef.current?.destroy();
+      plotRef.current = null;
     };
-  }, [JSON.stringify(categories), JSON.stringify(series.map((s) => [s.label, s.values]))]);
+  }, [shape]);
 
-  return <div ref={box} class="adm-chart" role="img" aria-label={props.label} />;
+  return <div ref={boxRef} class="adm-chart" role="img" aria-label={props.label} />;
 }

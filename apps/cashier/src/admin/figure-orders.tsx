@@ -1,6 +1,6 @@
 // The orders behind one figure of the overview (D16.5): what "paid, last 7 days" or "captured
 // in THB today" is made of, each order a link to its page.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useState, useRef } from 'preact/hooks';
 import type { OrderSummary } from '@paydesk/api';
 import { ApiError, type MerchantApi } from '../api.ts';
 import { formatMoney } from '../lib/money.ts';
@@ -33,6 +33,11 @@ export function FigureOrders(props: {
   const { api, route } = props;
   const [orders, setOrders] = useState<OrderSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The newest sign-out callback, without refetching each time the parent renders a new one.
+  const unauthorizedRef = useRef(props.onUnauthorized);
+  useEffect(() => {
+    unauthorizedRef.current = props.onUnauthorized;
+  });
   useEffect(() => {
     let current = true;
     setOrders(null);
@@ -46,7 +51,7 @@ export function FigureOrders(props: {
       .then(
         (list) => current && setOrders(list.data),
         (failure: unknown) => {
-          if (failure instanceof ApiError && failure.status === 401) props.onUnauthorized();
+          if (failure instanceof ApiError && failure.status === 401) unauthorizedRef.current();
           else if (current) setError('Could not load the orders.');
         },
       );

@@ -1,6 +1,6 @@
 // Orders, newest first: filter by status and attention flag, search by order id, reference or payment
 // id, and page with the server's cursor (a stack of cursors lets the operator page back).
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { OrderStatus, OrderSummary } from '@paydesk/api';
 import { ApiError, type MerchantApi } from '../api.ts';
 import { formatMoney } from '../lib/money.ts';
@@ -27,6 +27,11 @@ export function OrderList(props: {
   const [page, setPage] = useState<{ data: OrderSummary[]; nextCursor: string | null } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const cursor = cursors[cursors.length - 1] ?? null;
+  // The newest sign-out callback, without refetching the page each time the parent renders a new one.
+  const unauthorizedRef = useRef(props.onUnauthorized);
+  useEffect(() => {
+    unauthorizedRef.current = props.onUnauthorized;
+  });
 
   useEffect(() => {
     let current = true;
@@ -34,14 +39,14 @@ export function OrderList(props: {
     api.orders({ ...filter, cursor, limit: 20 }).then(
       (result) => current && setPage(result),
       (failure: unknown) => {
-        if (failure instanceof ApiError && failure.status === 401) props.onUnauthorized();
+        if (failure instanceof ApiError && failure.status === 401) unauthorizedRef.current();
         else if (current) setError(failure instanceof Error ? failure.message : 'Could not load orders');
       },
     );
     return () => {
       current = false;
     };
-  }, [api, filter.status, filter.q, filter.needsAttention, cursor]);
+  }, [api, filter, cursor]);
 
   const change = (next: Partial<Filter>) => {
     setCursors([null]);

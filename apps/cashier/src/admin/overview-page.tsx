@@ -2,7 +2,7 @@
 // orders placed, paid, expired and closed; conversion from confirm to paid per method; money captured,
 // refunded and reversed per currency; open discrepancies and orders needing attention. Charts where
 // people would rather look than read; every figure is a link to the orders behind it.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useState, useRef } from 'preact/hooks';
 import type { Overview, OverviewPeriod } from '@paydesk/api';
 import { ApiError, type MerchantApi } from '../api.ts';
 import { exponentOf, formatMoney } from '../lib/money.ts';
@@ -25,12 +25,17 @@ export function OverviewPage({ api, onUnauthorized }: { api: MerchantApi; onUnau
   const [period, setPeriod] = useState<OverviewPeriod>('7d');
   const [error, setError] = useState<string | null>(null);
 
+  // The newest sign-out callback, without refetching each time the parent renders a new one.
+  const unauthorizedRef = useRef(onUnauthorized);
+  useEffect(() => {
+    unauthorizedRef.current = onUnauthorized;
+  });
   useEffect(() => {
     let current = true;
     api.overview().then(
       (result) => current && setOverview(result),
       (failure: unknown) => {
-        if (failure instanceof ApiError && failure.status === 401) onUnauthorized();
+        if (failure instanceof ApiError && failure.status === 401) unauthorizedRef.current();
         else if (current) setError('Could not load the overview.');
       },
     );

@@ -2,7 +2,7 @@
 // state, an upload for files obtained by hand, and one day — totals per currency from Antom's report,
 // its files and settlement batches, and each discrepancy with both sides, a link to its order, and a
 // note to resolve it.
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState, useRef } from 'preact/hooks';
 import type { CurrencyTotals, DayList, DayView, DiscrepancyView } from '@paydesk/api';
 import { ApiError, type MerchantApi } from '../api.ts';
 import { formatMoney } from '../lib/money.ts';
@@ -35,11 +35,20 @@ const STATUS_TONE: Record<string, string> = {
 function useLoad<T>(load: () => Promise<T>, onUnauthorized: () => void, deps: unknown[]) {
   const [value, setValue] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The newest loader and sign-out callback; the caller's `deps` say when to load again.
+  const loadRef = useRef(load);
+  const unauthorizedRef = useRef(onUnauthorized);
+  useEffect(() => {
+    loadRef.current = load;
+    unauthorizedRef.current = onUnauthorized;
+  });
   const reload = useCallback(() => {
-    load().then(setValue, (failure: unknown) => {
-      if (failure instanceof ApiError && failure.status === 401) onUnauthorized();
+    loadRef.current().then(setValue, (failure: unknown) => {
+      if (failure instanceof ApiError && failure.status === 401) unauthorizedRef.current();
       else setError(failure instanceof Error ? failure.message : 'Could not load.');
     });
+    // A generic loader: the caller names its dependencies.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
   useEffect(reload, [reload]);
   return { value, error, reload };

@@ -4,22 +4,18 @@
 // action in flight (Confirm stays disabled from the click until the flow ends, S11), and which finished
 // payment they have acknowledged.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type {
-  CheckoutPayment,
-  CheckoutStatus,
-  CheckoutView,
-  CreatePaymentResponse,
-  PaymentMethodView,
-  TerminalType,
-} from '@paydesk/api';
+import type { CheckoutBranding, CheckoutStatus, TerminalType } from '@paydesk/api';
 import { ApiError, type CheckoutApi } from '../api.ts';
-import { clockOffset, remainingMs } from '../lib/countdown.ts';
+import { remainingMs, secondsLeft } from '../lib/countdown.ts';
 import { errorMessageKey } from '../lib/errors.ts';
-import { translator, type Lang, type MessageKey } from '../lib/i18n.ts';
+import { en, translator, type Lang, type MessageKey, type Translate } from '../lib/i18n.ts';
 import { formatMoney } from '../lib/money.ts';
+import { reasonKey } from '../lib/reasons.ts';
 import { canRefresh, screenFor, surplusOf, type Screen } from '../lib/routing.ts';
 import { LockIcon, Spinner } from '../ui/icons.tsx';
 import { LangSelect } from '../ui/lang-select.tsx';
+import { useMessages } from '../ui/use-messages.ts';
+import { CheckoutStore, isSettled, singleFlight, type Snapshot } from './checkout.store.ts';
 import { CheckoutContext, type CheckoutContextValue } from './context.ts';
 import { Dialog } from './dialog.tsx';
 import { useLiveStatus } from './live-status.ts';
@@ -46,31 +42,6 @@ export interface CheckoutAppProps {
   embedded?: boolean;
   /** Overrides the server's presentation (the embed's option). */
   presentation?: 'overlay' | 'page';
-  /** Remembers method names for the receipt page (hosted pages use sessionStorage). */
-  methodNames?: { get(type: string): string | null; set(methods: PaymentMethodView[]): void };
-}
-
-/**
- * What the server last said: the newest status wins (by server time; answers can arrive out of order),
- * and every full payment seen (with its code) is kept by id, as a status carries no code.
- */
-interface Snapshot {
-  status: CheckoutStatus;
-  at: number;
-  payments: Record<string, CheckoutPayment>;
-}
-
-/** The payment the status names, with the code we hold for it while the status says it has one. */
-function currentOf(snap: Snapshot | null): CheckoutPayment | null {
-  const live = snap?.status.payment;
-  const full = live && snap.payments[live.id];
-  if (!live || !full) return null;
-  return {
-    ...full,
-    status: live.status,
-    reason: live.reason,
-    ...(live.hasCode ? {} : { code: null, deepLink: null, walletUrl: null }),
-  };
 }
 
 const FINAL_SCREENS: Screen[] = ['success', 'refunded', 'paid', 'expired', 'closed'];
@@ -83,8 +54,17 @@ const OUTCOMES = {
   expired: ['warn', 'expiredTitle', 'expiredBody'],
   closed: ['warn', 'closedTitle', 'closedBody'],
   failed: ['bad', 'failedTitle', 'failedBody'],
+  reversed: ['info', 'reversedTitle', 'reversedBody'],
   timeout: ['warn', 'timeoutTitle', 'timeoutBody'],
 } as const satisfies Partial<Record<Screen, readonly [Tone, MessageKey, MessageKey]>>;
+
+/** The words for a payment the buyer was charged for beyond the one that paid (D11.3). */
+const NOTICE_WORDS = {
+  REFUND_PENDING: 'refundPending',
+  REFUNDED: 'refundDone',
+  REFUND_MANUAL: 'refundedManual',
+  REVERSED: 'reversedBody',
+} as const satisfies Record<string, MessageKey>;
 
 /** Which words tell the buyer where the give-back of their surplus payment stands (S10). */
 function refundedMessage(reason: string | null | undefined): MessageKey {
@@ -92,33 +72,26 @@ function refundedMessage(reason: string | null | undefined): MessageKey {
   return surplus?.manual ? 'refundedManual' : surplus?.late ? 'refundedLate' : 'refundedDup';
 }
 
-const liveOf = (p: CheckoutPayment) => ({
-  id: p.id,
-  status: p.status,
-  reason: p.reason,
-  hasCode: p.code !== null,
-});
-
-function statusOf(view: CheckoutView): CheckoutStatus {
-  return {
-    orderStatus: view.order.status,
-    expiresAt: view.order.expiresAt,
-    payment: view.payment && liveOf(view.payment),
-    serverTime: view.serverTime,
-    returnUrl: view.order.returnUrl,
-    paidPayment: view.paidPayment,
-    notices: view.notices,
-    settled: view.settled,
-  };
+/** Re-renders on every change of the store; returns its snapshot. */
+function useSnapshot(store: CheckoutStore): Snapshot | null {
+  const [, setVersion] = useState(0);
+  useEffect(() => {
+    const stop = store.subscribe(() => setVersion((n) => n + 1));
+    return () => {
+      stop();
+    };
+  }, [store]);
+  return store.snapshot;
 }
 
 export function CheckoutApp(props: CheckoutAppProps) {
-  const { api, lang, terminal, route, navigate, embedded } = props;
-  const t = useMemo(() => translator(lang), [lang]);
-  const [view, setView] = useState<CheckoutView | null>(null);
-  const [snap, setSnap] = useState<Snapshot | null>(null);
+  const { api, lang, terminal, route, navigate, embedded, finish, osType } = props;
+  const messages = useMessages(lang);
+  const t = useMemo(() => translator(messages ?? en), [messages]);
+  const [store] = useState(() => new CheckoutStore());
+  const snap = useSnapshot(store);
+  const view = snap?.view ?? null;
   const [loadError, setLoadError] = useState<ApiError | null>(null);
-  const [offset, setOffset] = useState(0);
   const [now, setNow] = useState(() => Date.now());
   const [selected, setSelected] = useState<string | null>(null);
   const [busy, setBusy] = useState<'confirm' | 'cancel' | null>(null);
@@ -126,43 +99,19 @@ export function CheckoutApp(props: CheckoutAppProps) {
   const [note, setNote] = useState<MessageKey | null>(null);
   const [dismissed, setDismissed] = useState<string | null>(null);
   const [successSince, setSuccessSince] = useState<number | null>(null);
-  const inFlight = useRef(false);
-  const finished = useRef(false);
-  const snapRef = useRef(snap);
-  snapRef.current = snap;
+  const inFlightRef = useRef(false);
+  const finishedRef = useRef(false);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const refocusRef = useRef(false);
 
-  // Payments this page saw waiting or started: only their success runs the success flow (S18).
-  const seenLive = useRef(new Set<string>());
-  const apply = useCallback((status: CheckoutStatus, full: CheckoutPayment | null) => {
-    const prev = snapRef.current;
-    const at = Date.parse(status.serverTime);
-    const newer = !prev || at >= prev.at;
-    const payments = { ...prev?.payments };
-    if (full && (!payments[full.id]?.code || full.code)) payments[full.id] = full;
-    const next: Snapshot = newer ? { status, at, payments } : { ...prev, payments };
-    const live = next.status.payment;
-    if (live?.status === 'PROCESSING') seenLive.current.add(live.id);
-    snapRef.current = next;
-    setSnap(next);
-    if (newer) setOffset(clockOffset(status.serverTime, Date.now()));
-  }, []);
-
-  // One view request at a time; a request made meanwhile runs once more after it, so the page always
-  // ends up with what the server said last.
-  const loading = useRef<Promise<void> | null>(null);
-  const again = useRef(false);
-  const load = useCallback((): Promise<void> => {
-    if (loading.current) {
-      again.current = true;
-      return loading.current;
-    }
-    const once = () =>
+  // One view request at a time; one asked for meanwhile runs once more after it (singleFlight).
+  const loadRef = useRef<() => Promise<void>>(() => Promise.resolve());
+  useEffect(() => {
+    loadRef.current = singleFlight(() =>
       api.view(lang).then(
         (fresh) => {
-          setView(fresh);
           setLoadError(null);
-          apply(statusOf(fresh), fresh.payment);
-          props.methodNames?.set(fresh.paymentMethods);
+          store.applyView(fresh);
           const previous = fresh.payment?.paymentMethodType;
           setSelected(
             (current) =>
@@ -176,22 +125,10 @@ export function CheckoutApp(props: CheckoutAppProps) {
         (failure: unknown) => {
           setLoadError(failure instanceof ApiError ? failure : new ApiError(0, 'NETWORK', String(failure)));
         },
-      );
-    const run = async () => {
-      do {
-        again.current = false;
-        await once();
-      } while (again.current);
-    };
-    loading.current = run().finally(() => {
-      loading.current = null;
-    });
-    return loading.current;
-  }, [api, lang, apply]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+      ),
+    );
+    void loadRef.current();
+  }, [api, lang, store]);
 
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 500);
@@ -200,31 +137,13 @@ export function CheckoutApp(props: CheckoutAppProps) {
 
   /** A status from the stream or the poll; fetches the full view when it names a code we lack. */
   const onStatus = useCallback(
-    (status: CheckoutStatus) => {
-      const prev = snapRef.current;
-      apply(status, null);
-      const live = status.payment;
-      const known = live && snapRef.current?.payments[live.id];
-      const stale =
-        (live && (!known || (live.hasCode && !known.code))) ||
-        (prev && prev.status.orderStatus !== status.orderStatus);
-      if (stale) void load();
+    (next: CheckoutStatus) => {
+      if (store.applyStatus(next)) void loadRef.current();
     },
-    [apply, load],
+    [store],
   );
 
-  /** A payment the server just created or cancelled for us: the answer carries the whole payment. */
-  const applyPayment = useCallback(
-    (response: CreatePaymentResponse) => {
-      const { serverTime, ...payment } = response;
-      const base = snapRef.current?.status;
-      if (!base) return;
-      seenLive.current.add(payment.id);
-      apply({ ...base, payment: liveOf(payment), serverTime }, payment);
-    },
-    [apply],
-  );
-
+  const offset = snap ? snap.at - snap.receivedAt : 0;
   const left = useCallback((iso: string) => remainingMs(iso, offset, now), [offset, now]);
   const status = snap?.status;
   const orderTimeOver = status ? left(status.expiresAt) <= 0 : false;
@@ -234,17 +153,18 @@ export function CheckoutApp(props: CheckoutAppProps) {
         payment: status.payment,
         dismissedId: dismissed,
         orderTimeOver,
-        sawPaymentLive: status.payment ? seenLive.current.has(status.payment.id) : false,
+        sawPaymentLive: status.payment ? store.sawLive(status.payment.id) : false,
       })
     : null;
   // The result page (S18) always celebrates a paid order, even one paid before this page was opened.
   const screen: Screen | null = route === 'result' && routed === 'paid' ? 'success' : routed;
   const presentation = props.presentation ?? view?.presentation ?? 'overlay';
-  const payment = currentOf(snap);
+  const payment = store.current();
 
+  // D11: the page keeps listening until nothing about the checkout can change any more.
   const connection = useLiveStatus(
     api,
-    view !== null && screen !== null && !FINAL_SCREENS.includes(screen),
+    view !== null && status !== undefined && !isSettled(status),
     onStatus,
   );
 
@@ -265,22 +185,37 @@ export function CheckoutApp(props: CheckoutAppProps) {
   useEffect(() => {
     if (screen === 'success' && successSince === null) setSuccessSince(Date.now());
   }, [screen, successSince]);
-  const redirectLeft =
-    successSince === null
-      ? redirectSeconds
-      : Math.max(0, redirectSeconds - Math.floor((now - successSince) / 1000));
+  const redirectLeft = secondsLeft(redirectSeconds, successSince, now);
   const goOn = useCallback(() => {
-    if (finished.current) return;
-    finished.current = true;
-    props.finish(snapRef.current?.status.returnUrl ?? null);
-  }, []);
+    if (finishedRef.current) return;
+    finishedRef.current = true;
+    finish(store.snapshot?.status.returnUrl ?? null);
+  }, [finish, store]);
   useEffect(() => {
     if (screen === 'success' && route !== 'result' && successSince !== null && redirectLeft <= 0) goOn();
   }, [screen, route, successSince, redirectLeft, goOn]);
 
+  // The tab says what is being paid, and to whom (D15); the embed leaves the host page's title alone.
+  const titleAmount = view ? formatMoney(view.order.amount, lang) : null;
+  const titleMerchant = view ? view.branding.merchantName : null;
+  useEffect(() => {
+    if (!embedded && titleAmount && titleMerchant)
+      document.title = t('pageTitle', { amount: titleAmount, merchant: titleMerchant });
+  }, [embedded, titleAmount, titleMerchant, t]);
+
+  // Back on the method list after Cancel or Escape, focus returns to Confirm (it was disabled while the
+  // dialog was up, so the dialog itself cannot hand focus back to it).
+  useEffect(() => {
+    if (screen === 'paying' || screen === 'working' || screen === 'cancelling') refocusRef.current = true;
+    else if (screen === 'methods' && busy === null && refocusRef.current) {
+      refocusRef.current = false;
+      confirmRef.current?.focus();
+    }
+  }, [screen, busy]);
+
   const pay = async (type: string | null | undefined) => {
-    if (!type || inFlight.current) return;
-    inFlight.current = true;
+    if (!type || inFlightRef.current) return;
+    inFlightRef.current = true;
     setBusy('confirm');
     setError(null);
     setNote(null);
@@ -288,36 +223,47 @@ export function CheckoutApp(props: CheckoutAppProps) {
       const response = await api.pay({
         paymentMethodType: type,
         terminalType: terminal,
-        ...(props.osType ? { osType: props.osType } : {}),
+        ...(osType ? { osType } : {}),
       });
       setDismissed(null);
-      applyPayment(response);
+      store.applyPayment(response);
     } catch (failure) {
       setError(errorMessageKey(failure as ApiError));
-      await load();
+      await loadRef.current();
     } finally {
-      inFlight.current = false;
+      inFlightRef.current = false;
       setBusy(null);
     }
   };
 
   const cancel = async () => {
-    const current = currentOf(snapRef.current);
-    if (!current || inFlight.current) return;
-    inFlight.current = true;
+    const current = store.current();
+    if (!current || inFlightRef.current) return;
+    inFlightRef.current = true;
     setBusy('cancel');
     setError(null);
     try {
       const response = await api.cancel(current.id);
-      applyPayment(response);
+      store.applyPayment(response);
       if (response.status === 'CANCELLED') setNote('cancelledNote');
     } catch (failure) {
       setError(errorMessageKey(failure as ApiError));
-      await load();
+      await loadRef.current();
     } finally {
-      inFlight.current = false;
+      inFlightRef.current = false;
       setBusy(null);
     }
+  };
+
+  // A method Antom cannot cancel (QRIS, Indonesian virtual accounts) keeps its code payable: Cancel first
+  // says so, with the deadline in the buyer's zone, and only a second choice stops waiting for it (D11.3).
+  const [warnFor, setWarnFor] = useState<string | null>(null);
+  const requestCancel = () => {
+    const current = store.current();
+    if (!current) return;
+    const method = store.snapshot?.view?.paymentMethods.find((m) => m.type === current.paymentMethodType);
+    if (method?.cancellable === false && warnFor !== current.id) setWarnFor(current.id);
+    else void cancel();
   };
 
   const payAgain = () => {
@@ -333,7 +279,7 @@ export function CheckoutApp(props: CheckoutAppProps) {
     [t, lang, api, terminal, left],
   );
 
-  if (!view || !snap || !screen) {
+  if (!view || !snap || !screen || !messages) {
     const key = loadError ? errorMessageKey(loadError) : null;
     return (
       <div class={`pd${embedded ? ' pd-embed' : ''}`} lang={lang}>
@@ -344,7 +290,7 @@ export function CheckoutApp(props: CheckoutAppProps) {
                 <p class="pd-h2">{t(key)}</p>
                 {key !== 'notFound' && (
                   <div class="pd-actions">
-                    <button type="button" class="pd-btn pd-primary" onClick={() => void load()}>
+                    <button type="button" class="pd-btn pd-primary" onClick={() => void loadRef.current()}>
                       {t('retry')}
                     </button>
                   </div>
@@ -362,8 +308,16 @@ export function CheckoutApp(props: CheckoutAppProps) {
   }
 
   const methodOf = (type: string | undefined) => view.paymentMethods.find((m) => m.type === type);
-  const methodName = (type: string | undefined) =>
-    (type && (methodOf(type)?.name ?? props.methodNames?.get(type))) ?? type ?? null;
+  // A display name, never the raw type (D11.4): the offered method's, the server's name for the
+  // payment (the receipt page of a paid order offers no methods), else a readable form of the type.
+  const methodName = (type: string | undefined): string =>
+    (type &&
+      (methodOf(type)?.name ??
+        (payment?.paymentMethodType === type ? payment.paymentMethodName : undefined))) ||
+    readableType(type);
+  const branding = view.branding;
+  const merchant = branding.merchantName;
+  const returnUrl = status?.returnUrl ?? null;
   const overlay =
     presentation === 'overlay' &&
     route !== 'pay' &&
@@ -379,10 +333,19 @@ export function CheckoutApp(props: CheckoutAppProps) {
       payment={payment}
       method={methodOf(payment.paymentMethodType)}
       sandbox={view.sandbox}
+      merchantName={merchant}
       headingId="pd-pay-h"
       cancelling={busy === 'cancel'}
-      onCancel={() => void cancel()}
+      warning={warnFor === payment.id}
+      onKeep={() => setWarnFor(null)}
+      onCancel={requestCancel}
     />
+  );
+  // Every final screen leads back to the shop when the order says where (D11.5).
+  const back = returnUrl && (
+    <a class="pd-btn pd-secondary" href={returnUrl} data-testid="return-link">
+      {t(screen === 'expired' ? 'startAgain' : 'returnTo', { merchant })}
+    </a>
   );
 
   let content;
@@ -392,6 +355,12 @@ export function CheckoutApp(props: CheckoutAppProps) {
     const reason = status?.payment?.reason;
     const ready = canRefresh(status?.payment ?? null);
     const counting = screen === 'success' && route !== 'result';
+    const paidAmount = formatMoney(payment?.amount ?? view.order.amount, lang);
+    const surplus = screen === 'refunded' ? surplusOf(reason) : null;
+    // Every other payment the buyer was charged for, and what became of the money (D11.3); the one this
+    // screen is about is told above.
+    const told = screen === 'refunded' || screen === 'reversed' ? payment?.id : undefined;
+    const notices = (status?.notices ?? []).filter((notice) => notice.paymentId !== told);
     content = (
       <Outcome
         tone={outcome[0]}
@@ -400,12 +369,15 @@ export function CheckoutApp(props: CheckoutAppProps) {
         actions={
           counting ? (
             <button type="button" class="pd-btn pd-primary" onClick={goOn}>
-              {t('continue')}
+              {returnUrl ? t('returnTo', { merchant }) : t('continue')}
             </button>
-          ) : screen === 'failed' ? (
-            <button type="button" class="pd-btn pd-primary" onClick={payAgain}>
-              {t('payAgain')}
-            </button>
+          ) : screen === 'failed' || (screen === 'reversed' && status?.orderStatus === 'OPEN') ? (
+            <>
+              <button type="button" class="pd-btn pd-primary" onClick={payAgain}>
+                {t('payAgain')}
+              </button>
+              {back}
+            </>
           ) : screen === 'timeout' ? (
             <>
               <button
@@ -426,32 +398,52 @@ export function CheckoutApp(props: CheckoutAppProps) {
                 {t('otherMethod')}
               </button>
             </>
-          ) : null
+          ) : (
+            back || null
+          )
         }
       >
         <p>
           {t(screen === 'refunded' ? refundedMessage(reason) : outcome[2], {
             amount: formatMoney(view.order.amount, lang),
+            method: payment ? methodName(payment.paymentMethodType) : '',
           })}
         </p>
+        {surplus && !surplus.manual && payment && (
+          <p class="pd-muted" data-testid="refund-detail">
+            {t(/_REFUNDED$/.test(reason ?? '') ? 'refundDone' : 'refundPending', {
+              amount: paidAmount,
+              method: methodName(payment.paymentMethodType),
+            })}
+          </p>
+        )}
         {counting && (
           <p class="pd-muted" data-testid="redirect-countdown">
             {t('redirectIn', { s: redirectLeft })}
           </p>
         )}
-        {screen === 'failed' &&
-          reason &&
-          (reason === 'USER_BALANCE_NOT_ENOUGH' ? (
-            <p class="pd-muted">{t('reasonBalance')}</p>
-          ) : (
-            <p class="pd-reason">{reason}</p>
-          ))}
+        {screen === 'failed' && reasonKey(reason) && (
+          <p class="pd-muted" data-testid="reason">
+            {t(reasonKey(reason)!, {
+              amount: paidAmount,
+              method: payment ? methodName(payment.paymentMethodType) : '',
+            })}
+          </p>
+        )}
         {screen === 'timeout' && !ready && (
           <p class="pd-muted">
             <Spinner />
             {t('closingCode')}
           </p>
         )}
+        {notices.map((notice) => (
+          <p key={notice.paymentId} class="pd-muted" data-testid="notice">
+            {t(NOTICE_WORDS[notice.outcome], {
+              amount: formatMoney(notice.amount, lang),
+              method: methodName(notice.paymentMethodType),
+            })}
+          </p>
+        ))}
         {status?.orderStatus === 'PAID' && receipt}
       </Outcome>
     );
@@ -484,6 +476,7 @@ export function CheckoutApp(props: CheckoutAppProps) {
         />
         {view.paymentMethods.length > 0 && (
           <button
+            ref={confirmRef}
             type="button"
             class="pd-btn pd-primary pd-confirm"
             disabled={locked || !selected}
@@ -518,19 +511,30 @@ export function CheckoutApp(props: CheckoutAppProps) {
       {t('reconnecting')}
     </p>
   );
-  const open = status?.orderStatus === 'OPEN' && !FINAL_SCREENS.includes(screen) && screen !== 'success';
+  // One countdown at a time (D15): the order's is hidden while the code's own is on screen.
+  const open =
+    status?.orderStatus === 'OPEN' && !FINAL_SCREENS.includes(screen) && screen !== 'success' && !inline;
+  const accent = branding.accentColor
+    ? { '--pd-accent': branding.accentColor, '--pd-accent-hover': branding.accentColor }
+    : undefined;
 
   return (
     <CheckoutContext.Provider value={context}>
       <div
         class={`pd${embedded ? ' pd-embed' : ''}`}
         lang={lang}
+        style={accent}
         data-screen={screen}
         data-connection={connection}
       >
         <div class={`pd-page${overlay ? ' pd-dimmed' : ''}`} inert={overlay}>
           <header class="pd-top">
-            <span class="pd-brand">{view.order.merchantName}</span>
+            <span class="pd-brand">
+              {branding.logoUrl && (
+                <img class="pd-merchant-logo" src={api.resolve(branding.logoUrl)} alt="" height={32} />
+              )}
+              {merchant}
+            </span>
             {view.sandbox && <span class="pd-tag">{t('sandbox')}</span>}
             <LangSelect lang={lang} label={t('language')} onChange={props.onLang} />
           </header>
@@ -541,13 +545,10 @@ export function CheckoutApp(props: CheckoutAppProps) {
               {content}
             </Main>
           </div>
-          <p class="pd-foot">
-            <LockIcon size={14} />
-            {t('secure')}
-          </p>
+          <TrustFooter branding={branding} t={t} />
         </div>
         {overlay && (
-          <Dialog labelledBy="pd-pay-h" onEscape={() => void cancel()}>
+          <Dialog labelledBy="pd-pay-h" onEscape={requestCancel}>
             {reconnecting}
             {panel}
           </Dialog>
@@ -557,5 +558,42 @@ export function CheckoutApp(props: CheckoutAppProps) {
         </p>
       </div>
     </CheckoutContext.Provider>
+  );
+}
+
+/** "TRUEMONEY" → "Truemoney", "BANKTRANSFER_BNI" → "Banktransfer BNI": the last resort, never the raw code. */
+export function readableType(type: string | undefined): string {
+  return (type ?? '')
+    .split('_')
+    .map((word) => (word.length <= 3 ? word : word[0] + word.slice(1).toLowerCase()))
+    .join(' ');
+}
+
+/** "Secured by Antom" with the lock, and the merchant's support, terms and privacy links (D15). */
+function TrustFooter({ branding, t }: { branding: CheckoutBranding; t: Translate }) {
+  const support = branding.supportUrl ?? (branding.supportEmail ? `mailto:${branding.supportEmail}` : null);
+  const links: [string, string | null][] = [
+    [t('support'), support],
+    [t('terms'), branding.termsUrl],
+    [t('privacy'), branding.privacyUrl],
+  ];
+  return (
+    <footer class="pd-foot">
+      <p class="pd-secured">
+        <LockIcon size={14} />
+        {t('securedBy')}
+      </p>
+      {links.some(([, href]) => href) && (
+        <nav class="pd-foot-links" aria-label={branding.merchantName}>
+          {links.map(([label, href]) =>
+            href ? (
+              <a key={label} class="pd-link" href={href} target="_blank" rel="noopener noreferrer">
+                {label}
+              </a>
+            ) : null,
+          )}
+        </nav>
+      )}
+    </footer>
   );
 }

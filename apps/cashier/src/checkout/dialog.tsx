@@ -7,8 +7,10 @@ const FOCUSABLE = 'a[href],button:not([disabled]),input:not([disabled]),select,t
 
 export function Dialog(props: { labelledBy: string; onEscape(): void; children: ComponentChildren }) {
   const ref = useRef<HTMLDivElement>(null);
-  const escape = useRef(props.onEscape);
-  escape.current = props.onEscape;
+  const escapeRef = useRef(props.onEscape);
+  useEffect(() => {
+    escapeRef.current = props.onEscape;
+  });
 
   useEffect(() => {
     const dialog = ref.current;
@@ -26,7 +28,7 @@ export function Dialog(props: { labelledBy: string; onEscape(): void; children: 
     if (!dialog) return;
     if (event.key === 'Escape') {
       event.preventDefault();
-      escape.current();
+      escapeRef.current();
       return;
     }
     if (event.key !== 'Tab') return;

@@ -17,8 +17,10 @@ export function useLiveStatus(
   onStatus: (status: CheckoutStatus) => void,
 ): Connection {
   const [connection, setConnection] = useState<Connection>('polling');
-  const handler = useRef(onStatus);
-  handler.current = onStatus;
+  const handlerRef = useRef(onStatus);
+  useEffect(() => {
+    handlerRef.current = onStatus;
+  });
 
   useEffect(() => {
     if (!active) return;
@@ -32,7 +34,7 @@ export function useLiveStatus(
       api.status().then(
         (status) => {
           if (stopped) return;
-          handler.current(status);
+          handlerRef.current(status);
           if (!open) setConnection('polling');
         },
         () => {
@@ -46,7 +48,7 @@ export function useLiveStatus(
       source = stream;
       stream.addEventListener('status', (event) => {
         try {
-          handler.current(JSON.parse((event as MessageEvent<string>).data) as CheckoutStatus);
+          handlerRef.current(JSON.parse((event as MessageEvent<string>).data) as CheckoutStatus);
         } catch {
           // a malformed event is ignored; the poll covers for it
         }

@@ -5,7 +5,6 @@ import '../styles/checkout.css';
 import '../styles/page.css';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { PaymentMethodView } from '@paydesk/api';
 import { checkoutApi } from '../api.ts';
 import { asLang, pickLanguage, type Lang } from '../lib/i18n.ts';
 import { safeReturnUrl } from '../lib/safe-url.ts';
@@ -23,27 +22,6 @@ const osType = osTypeOf(navigator.userAgent, terminal);
 const pathOf = (to: Route) => `/checkout/${token}${to === 'select' ? '' : `/${to}`}${location.search}`;
 const navigate = (to: Route, replace = false) =>
   replace ? location.replace(pathOf(to)) : location.assign(pathOf(to));
-
-// The receipt page is a fresh page load; the method's localised name is kept for it in this tab.
-const NAMES_KEY = 'paydesk.methodNames';
-const methodNames = {
-  get(type: string): string | null {
-    try {
-      return (JSON.parse(sessionStorage.getItem(NAMES_KEY) ?? '{}') as Record<string, string>)[type] ?? null;
-    } catch {
-      return null;
-    }
-  },
-  set(methods: PaymentMethodView[]): void {
-    try {
-      const known = JSON.parse(sessionStorage.getItem(NAMES_KEY) ?? '{}') as Record<string, string>;
-      for (const method of methods) known[method.type] = method.name;
-      sessionStorage.setItem(NAMES_KEY, JSON.stringify(known));
-    } catch {
-      // storage may be disabled; the receipt then shows the method's code
-    }
-  },
-};
 
 function Hosted() {
   const [lang, setLang] = useState<Lang>(asLang(params.get('lang')) ?? pickLanguage(navigator.languages));
@@ -68,7 +46,6 @@ function Hosted() {
       route={route}
       navigate={navigate}
       finish={(returnUrl) => location.assign(safeReturnUrl(returnUrl) ?? pathOf('result'))}
-      methodNames={methodNames}
     />
   );
 }

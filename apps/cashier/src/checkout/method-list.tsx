@@ -1,6 +1,7 @@
 // The methods the server offers for this amount, currency and region (S5), as a radio group.
 import { useContext } from 'preact/hooks';
 import type { PaymentMethodView } from '@paydesk/api';
+import { MethodLogo } from '../ui/method-logo.tsx';
 import { CheckoutContext } from './context.ts';
 
 export function MethodList(props: {
@@ -23,7 +24,13 @@ export function MethodList(props: {
             checked={props.selected === method.type}
             onChange={() => props.onSelect(method.type)}
           />
-          <img class="pd-logo" src={api.resolve(method.logoUrl)} alt="" width={48} height={32} />
+          <MethodLogo
+            name={method.name}
+            sources={[
+              api.resolve(method.logoUrl),
+              method.logoFallbackUrl && api.resolve(method.logoFallbackUrl),
+            ]}
+          />
           <span class="pd-method-text">
             <span class="pd-method-name">{method.name}</span>
             {method.bankName && <span class="pd-muted">{method.bankName}</span>}

@@ -1,21 +1,42 @@
 // What the buyer pays with (S3, S7, S13, S14): the QR to scan, or the bank-transfer / konbini code to
 // type, with the amount, the method, the code's countdown, Cancel, and on phones the app link and a way
 // to save the QR. The same panel sits in the overlay or on the new page.
-import { useContext, useRef, useState } from 'preact/hooks';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import type { CheckoutPayment, PaymentMethodView } from '@paydesk/api';
-import { groupCode } from '../lib/code-format.ts';
 import { formatRemaining } from '../lib/countdown.ts';
-import { formatMoney, localeOf } from '../lib/money.ts';
-import { CopyIcon, DownloadIcon, ExternalIcon, Spinner, CheckIcon } from '../ui/icons.tsx';
+import { browserTimeZone, formatDeadline } from '../lib/deadline.ts';
+import { formatMoney } from '../lib/money.ts';
+import { drawQr } from '../lib/qr.ts';
+import { DownloadIcon, ExternalIcon, Spinner } from '../ui/icons.tsx';
+import { MethodLogo } from '../ui/method-logo.tsx';
 import { CheckoutContext } from './context.ts';
-import { QrCode, saveQrPng } from './qr-code.tsx';
+import { QrCode } from './qr-code.tsx';
+import type { TextCode } from './text-code.tsx';
+import { loadTextCode } from './text-code-loader.ts';
+
+/** The save and reminder tools, fetched on first use. */
+const tools = () => import('./code-tools.ts');
+
+/** The typed-code view, once fetched (see text-code.tsx). */
+let textCodeView: typeof TextCode | null = null;
+
+/** The links Antom gives phones (D13.9), when the server passes them. */
+interface Links {
+  app?: string | null;
+  scheme?: string | null;
+  normal?: string | null;
+}
 
 export interface PaymentPanelProps {
   payment: CheckoutPayment;
   method: PaymentMethodView | undefined;
   sandbox: boolean;
+  merchantName: string;
   headingId: string;
   cancelling: boolean;
+  /** Cancel was asked for a code Antom cannot cancel: explain before stopping (D11.3). */
+  warning?: boolean;
+  onKeep?(): void;
   onCancel(): void;
 }
 
@@ -23,21 +44,44 @@ export function PaymentPanel({
   payment,
   method,
   sandbox,
+  merchantName,
   headingId,
   cancelling,
+  warning = false,
+  onKeep,
   onCancel,
 }: PaymentPanelProps) {
   const { t, lang, api, terminal, left } = useContext(CheckoutContext);
-  const name = method?.name ?? payment.paymentMethodType;
+  const name = method?.name ?? payment.paymentMethodName ?? t('payCode');
   const code = payment.code;
   const remaining = formatRemaining(left(payment.expiresAt));
   const phone = terminal !== 'WEB';
   const isText = code?.kind === 'text';
+  // On a phone, open the wallet on the same device (S1): its app link, else its scheme, else the page.
+  const links = (payment as { links?: Links | null }).links ?? null;
+  // Back from the non-cancellable warning with "Keep this code", focus returns to Cancel (in the dialog,
+  // so Escape still reaches it).
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const [TextCodeView, setTextCodeView] = useState(() => textCodeView);
+  useEffect(() => {
+    if (isText && !TextCodeView)
+      void loadTextCode().then((view) => setTextCodeView(() => (textCodeView = view)));
+  }, [isText, TextCodeView]);
+  const walletLink = phone
+    ? (links?.app ?? links?.scheme ?? payment.deepLink ?? links?.normal ?? null)
+    : null;
 
   return (
     <div class="pd-pay" data-payment-id={payment.id} data-method={payment.paymentMethodType}>
       <div class="pd-pay-head">
-        {method && <img class="pd-logo" src={api.resolve(method.logoUrl)} alt="" width={48} height={32} />}
+        <MethodLogo
+          name={name}
+          sources={
+            method
+              ? [api.resolve(method.logoUrl), method.logoFallbackUrl && api.resolve(method.logoFallbackUrl)]
+              : []
+          }
+        />
         <div>
           <h2 id={headingId} class="pd-h2">
             {isText
@@ -56,7 +100,18 @@ export function PaymentPanel({
           {t('stillWorking')}
         </p>
       ) : isText ? (
-        <TextCode value={code.value} method={method} expiresAt={payment.expiresAt} />
+        TextCodeView ? (
+          <TextCodeView
+            value={code.value}
+            method={method}
+            payment={payment}
+            title={t('reminderTitle', { amount: formatMoney(payment.amount, lang), merchant: merchantName })}
+          />
+        ) : (
+          <p class="pd-working">
+            <Spinner />
+          </p>
+        )
       ) : (
         <div class="pd-qr-box">
           {code.kind === 'image' ? (
@@ -83,12 +138,12 @@ export function PaymentPanel({
         </div>
       )}
 
-      {code && (phone || (sandbox && payment.walletUrl)) && (
+      {code && (walletLink || phone || (sandbox && payment.walletUrl)) && (
         <div class="pd-links">
-          {phone && payment.deepLink && (
-            <a class="pd-btn pd-primary" href={payment.deepLink}>
+          {walletLink && (
+            <a class="pd-btn pd-primary" href={walletLink} data-testid="open-wallet">
               <ExternalIcon size={18} />
-              {t('openApp')}
+              {method || payment.paymentMethodName ? t('openWallet', { method: name }) : t('openApp')}
             </a>
           )}
           {phone && code.kind === 'qr' && (
@@ -96,7 +151,12 @@ export function PaymentPanel({
               type="button"
               class="pd-btn pd-secondary"
               onClick={() =>
-                saveQrPng(code.value, `${payment.paymentMethodType.toLowerCase()}-${payment.id}.png`)
+                void tools().then(({ saveQrPng }) =>
+                  saveQrPng(
+                    drawQr(code.value),
+                    `${payment.paymentMethodType.toLowerCase()}-${payment.id}.png`,
+                  ),
+                )
               }
             >
               <DownloadIcon size={18} />
@@ -112,77 +172,57 @@ export function PaymentPanel({
         </div>
       )}
 
-      <button type="button" class="pd-btn pd-ghost pd-cancel" onClick={onCancel} disabled={cancelling}>
-        {cancelling ? t('cancelling') : t('cancel')}
-      </button>
+      {warning ? (
+        <CancelWarning
+          method={name}
+          deadline={formatDeadline(payment.expiresAt, lang, browserTimeZone())}
+          onKeep={() => {
+            onKeep?.();
+            setTimeout(() => cancelRef.current?.focus());
+          }}
+          onLeave={onCancel}
+          busy={cancelling}
+        />
+      ) : (
+        <button
+          ref={cancelRef}
+          type="button"
+          class="pd-btn pd-ghost pd-cancel"
+          onClick={onCancel}
+          disabled={cancelling}
+        >
+          {cancelling ? t('cancelling') : t('cancel')}
+        </button>
+      )}
     </div>
   );
 }
 
-/** A typed code (S3): large, grouped, monospace, with a copy button, the bank, the deadline and steps. */
-function TextCode({
-  value,
-  method,
-  expiresAt,
-}: {
-  value: string;
-  method: PaymentMethodView | undefined;
-  expiresAt: string;
+/** Why Cancel does not make a non-cancellable code unpayable, and the choice to keep it or move on. */
+function CancelWarning(props: {
+  method: string;
+  deadline: string;
+  busy: boolean;
+  onKeep(): void;
+  onLeave(): void;
 }) {
-  const { t, lang } = useContext(CheckoutContext);
-  const [copied, setCopied] = useState(false);
-  const codeRef = useRef<HTMLElement>(null);
-  const bankTransfer = method?.category === 'BANK_TRANSFER';
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(value);
-    } catch {
-      // No clipboard API (insecure origin, old WebView): select the code so the buyer can copy it.
-      const selection = getSelection();
-      if (codeRef.current && selection) selection.selectAllChildren(codeRef.current);
-      document.execCommand?.('copy');
-    }
-    setCopied(true);
-    setTimeout(() => setCopied(false), 2500);
-  };
-  const deadline = new Intl.DateTimeFormat(localeOf(lang), {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  }).format(new Date(expiresAt));
-
+  const { t } = useContext(CheckoutContext);
+  const keepRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => keepRef.current?.focus(), []);
   return (
-    <div class="pd-textcode">
-      <dl class="pd-facts">
-        {method?.bankName && (
-          <div>
-            <dt>{t('bank')}</dt>
-            <dd>{method.bankName}</dd>
-          </div>
-        )}
-        <div>
-          <dt>{t('payBefore')}</dt>
-          <dd>{deadline}</dd>
-        </div>
-      </dl>
-      <p class="pd-code-label" id="pd-code-label">
-        {bankTransfer ? t('vaNumber') : t('payCode')}
-      </p>
-      <div class="pd-code-row">
-        <code ref={codeRef} class="pd-code" aria-labelledby="pd-code-label" data-code={value}>
-          {groupCode(value)}
-        </code>
-        <button type="button" class="pd-btn pd-secondary pd-copy" onClick={copy}>
-          {copied ? <CheckIcon size={18} /> : <CopyIcon size={18} />}
-          <span aria-live="polite">{copied ? t('copied') : t('copy')}</span>
+    <section class="pd-warnbox" role="alert" aria-labelledby="pd-warn-h" data-testid="cancel-warning">
+      <h3 id="pd-warn-h" class="pd-h3">
+        {t('cancelWarnTitle')}
+      </h3>
+      <p>{t('cancelWarnBody', { method: props.method, deadline: props.deadline })}</p>
+      <div class="pd-actions">
+        <button ref={keepRef} type="button" class="pd-btn pd-primary" onClick={props.onKeep}>
+          {t('keepCode')}
+        </button>
+        <button type="button" class="pd-btn pd-ghost" onClick={props.onLeave} disabled={props.busy}>
+          {props.busy ? t('cancelling') : t('otherMethod')}
         </button>
       </div>
-      <ol class="pd-steps">
-        {t(bankTransfer ? 'bankSteps' : 'storeSteps')
-          .split('|')
-          .map((step) => (
-            <li key={step}>{step}</li>
-          ))}
-      </ol>
-    </div>
+    </section>
   );
 }

@@ -27,3 +27,13 @@ export function formatRemaining(ms: number): string {
   if (hours > 0) return `${hours}:${two(minutes)}:${two(seconds)}`;
   return `${minutes}:${two(seconds)}`;
 }
+
+/**
+ * Whole seconds left of a `total`-second countdown started at `sinceMs` (null: not started), never more
+ * than `total`: the page's clock tick may be older than the start, which once showed "6 s" of a 5 s count.
+ */
+export function secondsLeft(total: number, sinceMs: number | null, nowMs: number): number {
+  if (sinceMs === null) return total;
+  const elapsed = Math.floor(Math.max(0, nowMs - sinceMs) / 1000);
+  return Math.min(total, Math.max(0, total - elapsed));
+}

@@ -1,201 +1,38 @@
-// The cashier's words: for every key, [English, Simplified Chinese, Thai, Indonesian] side by side, so a
-// translation is never missing (the tuple type) and a change is made in every language at once.
-// `{name}` is a placeholder; `|` separates the steps of a list.
-export const MESSAGES = {
-  language: ['Language', '语言', 'ภาษา', 'Bahasa'],
-  total: ['Total', '合计', 'ยอดรวม', 'Total'],
-  orderRef: ['Order {ref}', '订单 {ref}', 'คำสั่งซื้อ {ref}', 'Pesanan {ref}'],
-  summary: ['Order summary', '订单摘要', 'สรุปคำสั่งซื้อ', 'Ringkasan pesanan'],
-  payWithin: ['Time left to pay', '剩余支付时间', 'เวลาที่เหลือในการชำระเงิน', 'Sisa waktu pembayaran'],
-  chooseMethod: ['Choose a payment method', '选择支付方式', 'เลือกวิธีชำระเงิน', 'Pilih metode pembayaran'],
-  noMethods: [
-    'No payment method is available for this order. Please contact the merchant.',
-    '此订单暂无可用的支付方式，请联系商家。',
-    'ไม่มีวิธีชำระเงินสำหรับคำสั่งซื้อนี้ โปรดติดต่อร้านค้า',
-    'Tidak ada metode pembayaran untuk pesanan ini. Silakan hubungi penjual.',
-  ],
-  confirm: ['Confirm payment', '确认支付', 'ยืนยันการชำระเงิน', 'Konfirmasi pembayaran'],
-  confirming: ['Confirming…', '正在确认…', 'กำลังยืนยัน…', 'Mengonfirmasi…'],
-  payWith: ['Pay with {method}', '使用 {method} 支付', 'ชำระด้วย {method}', 'Bayar dengan {method}'],
-  scanQr: [
-    'Open {method} and scan this code to pay',
-    '请打开 {method} 扫描二维码付款',
-    'เปิด {method} แล้วสแกนคิวอาร์โค้ดนี้เพื่อชำระเงิน',
-    'Buka {method} lalu pindai kode ini untuk membayar',
-  ],
-  qrAlt: ['QR code for {method}', '{method} 付款二维码', 'คิวอาร์โค้ดสำหรับ {method}', 'Kode QR untuk {method}'],
-  codeExpires: ['Code expires in', '剩余有效时间', 'รหัสจะหมดอายุใน', 'Kode berlaku selama'],
-  cancel: ['Cancel', '取消', 'ยกเลิก', 'Batal'],
-  cancelling: ['Cancelling…', '正在取消…', 'กำลังยกเลิก…', 'Membatalkan…'],
-  cancelledNote: [
-    'Payment cancelled. Choose a method to try again.',
-    '已取消付款，请重新选择支付方式。',
-    'ยกเลิกการชำระเงินแล้ว เลือกวิธีชำระเงินเพื่อลองอีกครั้ง',
-    'Pembayaran dibatalkan. Pilih metode untuk mencoba lagi.',
-  ],
-  sandboxWallet: ['Open sandbox wallet', '打开沙箱钱包', 'เปิดกระเป๋าเงินแซนด์บ็อกซ์', 'Buka dompet sandbox'],
-  saveQr: ['Save QR image', '保存二维码图片', 'บันทึกรูปคิวอาร์โค้ด', 'Simpan gambar QR'],
-  openApp: ['Open the app to pay', '打开应用付款', 'เปิดแอปเพื่อชำระเงิน', 'Buka aplikasi untuk membayar'],
-  stillWorking: [
-    'Still working… your code is on its way.',
-    '正在处理，付款码马上就好…',
-    'กำลังดำเนินการ… รหัสของคุณกำลังจะมา',
-    'Sedang diproses… kode Anda segera muncul.',
-  ],
-  waiting: ['Waiting for your payment', '等待付款中', 'กำลังรอการชำระเงิน', 'Menunggu pembayaran Anda'],
-  vaTitle: [
-    'Transfer to this virtual account',
-    '请转账至此虚拟账户',
-    'โอนเงินเข้าบัญชีเสมือนนี้',
-    'Transfer ke virtual account ini',
-  ],
-  vaNumber: ['Virtual account number', '虚拟账号', 'หมายเลขบัญชีเสมือน', 'Nomor virtual account'],
-  payCode: ['Payment code', '付款码', 'รหัสชำระเงิน', 'Kode pembayaran'],
-  copy: ['Copy', '复制', 'คัดลอก', 'Salin'],
-  copied: ['Copied', '已复制', 'คัดลอกแล้ว', 'Tersalin'],
-  bank: ['Bank', '银行', 'ธนาคาร', 'Bank'],
-  amount: ['Amount', '金额', 'จำนวนเงิน', 'Jumlah'],
-  payBefore: ['Pay before', '付款截止', 'ชำระภายใน', 'Bayar sebelum'],
-  bankSteps: [
-    'In your bank app, internet banking or ATM, choose “Virtual account”.|Enter the number above and check the amount.|Confirm. This page updates once the bank tells us.',
-    '在银行应用、网上银行或 ATM 中选择“虚拟账户”。|输入上方账号并核对金额。|确认转账，银行通知我们后本页面会自动更新。',
-    'ในแอปธนาคาร อินเทอร์เน็ตแบงกิ้ง หรือตู้ ATM เลือก “บัญชีเสมือน”|กรอกหมายเลขด้านบนและตรวจสอบจำนวนเงิน|ยืนยันการโอน หน้านี้จะอัปเดตเมื่อธนาคารแจ้งเรา',
-    'Di aplikasi bank, internet banking, atau ATM, pilih “Virtual Account”.|Masukkan nomor di atas dan periksa jumlahnya.|Konfirmasi. Halaman ini diperbarui setelah bank memberi tahu kami.',
-  ],
-  storeSteps: [
-    'Show this payment code at a convenience store counter.|Pay the amount in cash.|Keep the receipt. This page updates once the store tells us.',
-    '在便利店柜台出示此付款码。|以现金支付该金额。|请保留收据，门店通知我们后本页面会自动更新。',
-    'แสดงรหัสชำระเงินนี้ที่เคาน์เตอร์ร้านสะดวกซื้อ|ชำระเงินสดตามจำนวน|เก็บใบเสร็จไว้ หน้านี้จะอัปเดตเมื่อร้านแจ้งเรา',
-    'Tunjukkan kode pembayaran ini di kasir minimarket.|Bayar jumlahnya secara tunai.|Simpan struk. Halaman ini diperbarui setelah toko memberi tahu kami.',
-  ],
-  successTitle: ['Payment successful', '支付成功', 'ชำระเงินสำเร็จ', 'Pembayaran berhasil'],
-  successBody: [
-    'Thank you! We have received your payment of {amount}.',
-    '谢谢！我们已收到您支付的 {amount}。',
-    'ขอบคุณ! เราได้รับการชำระเงิน {amount} แล้ว',
-    'Terima kasih! Pembayaran {amount} telah kami terima.',
-  ],
-  redirectIn: [
-    'Taking you onward in {s} s…',
-    '{s} 秒后自动跳转…',
-    'กำลังพาคุณไปต่อใน {s} วินาที…',
-    'Anda akan dialihkan dalam {s} detik…',
-  ],
-  continue: ['Continue', '继续', 'ดำเนินการต่อ', 'Lanjutkan'],
-  failedTitle: ['Payment not completed', '支付未完成', 'การชำระเงินไม่สำเร็จ', 'Pembayaran tidak selesai'],
-  failedBody: [
-    'The payment did not go through, and you have not been charged.',
-    '本次支付未成功，您未被扣款。',
-    'การชำระเงินไม่ผ่าน และคุณยังไม่ถูกเรียกเก็บเงิน',
-    'Pembayaran tidak berhasil, dan Anda tidak dikenai biaya.',
-  ],
-  reasonBalance: [
-    'The wallet balance was not enough.',
-    '钱包余额不足。',
-    'ยอดเงินในกระเป๋าไม่เพียงพอ',
-    'Saldo dompet tidak mencukupi.',
-  ],
-  payAgain: ['Pay again', '重新支付', 'ชำระเงินอีกครั้ง', 'Bayar lagi'],
-  timeoutTitle: ['Timed out', '支付超时', 'หมดเวลา', 'Waktu habis'],
-  timeoutBody: [
-    'The code expired before a payment arrived. Get a new code to try again.',
-    '付款码已过期，未收到付款。请获取新的付款码后重试。',
-    'รหัสหมดอายุก่อนได้รับการชำระเงิน รับรหัสใหม่เพื่อลองอีกครั้ง',
-    'Kode kedaluwarsa sebelum pembayaran diterima. Ambil kode baru untuk mencoba lagi.',
-  ],
-  refresh: ['Refresh', '刷新', 'รีเฟรช', 'Perbarui'],
-  closingCode: ['Closing the old code…', '正在关闭旧的付款码…', 'กำลังปิดรหัสเดิม…', 'Menutup kode lama…'],
-  otherMethod: ['Choose another method', '选择其他支付方式', 'เลือกวิธีอื่น', 'Pilih metode lain'],
-  refundedTitle: ['Payment refunded', '款项已退回', 'คืนเงินแล้ว', 'Pembayaran dikembalikan'],
-  refundedDup: [
-    'This order had already been paid, so this extra payment is being refunded in full.',
-    '此订单此前已支付，本次重复支付的款项将全额退回。',
-    'คำสั่งซื้อนี้ชำระเงินไปแล้ว การชำระที่ซ้ำนี้จะได้รับเงินคืนเต็มจำนวน',
-    'Pesanan ini sudah dibayar, jadi pembayaran ganda ini dikembalikan sepenuhnya.',
-  ],
-  refundedLate: [
-    'This order was no longer open, so your payment is being refunded in full.',
-    '此订单已不可支付，您的款项将全额退回。',
-    'คำสั่งซื้อนี้ปิดรับการชำระเงินแล้ว คุณจะได้รับเงินคืนเต็มจำนวน',
-    'Pesanan ini sudah tidak dapat dibayar, jadi pembayaran Anda dikembalikan sepenuhnya.',
-  ],
-  refundedManual: [
-    'This payment could not be returned automatically. The merchant has been told and will refund you.',
-    '此笔款项无法自动退回，商家已收到通知，将为您退款。',
-    'ไม่สามารถคืนเงินนี้โดยอัตโนมัติ ร้านค้าได้รับแจ้งแล้วและจะคืนเงินให้คุณ',
-    'Pembayaran ini tidak dapat dikembalikan otomatis. Penjual sudah diberi tahu dan akan mengembalikannya.',
-  ],
-  paidTitle: ['This order is already paid', '此订单已支付', 'คำสั่งซื้อนี้ชำระเงินแล้ว', 'Pesanan ini sudah dibayar'],
-  paidBody: [
-    'There is nothing more to pay.',
-    '无需再次付款。',
-    'ไม่มียอดที่ต้องชำระเพิ่ม',
-    'Tidak ada lagi yang perlu dibayar.',
-  ],
-  viewReceipt: ['View receipt', '查看收据', 'ดูใบเสร็จ', 'Lihat bukti pembayaran'],
-  expiredTitle: [
-    'The time to pay is over',
-    '支付时间已过',
-    'หมดเวลาชำระเงินแล้ว',
-    'Waktu pembayaran telah habis',
-  ],
-  expiredBody: [
-    'This order has expired and can no longer be paid. Please place a new order.',
-    '此订单已过期，无法继续支付。请重新下单。',
-    'คำสั่งซื้อนี้หมดอายุและชำระเงินไม่ได้อีก โปรดสั่งซื้อใหม่',
-    'Pesanan ini kedaluwarsa dan tidak dapat dibayar lagi. Silakan buat pesanan baru.',
-  ],
-  closedTitle: ['This order is closed', '此订单已关闭', 'คำสั่งซื้อนี้ถูกปิดแล้ว', 'Pesanan ini telah ditutup'],
-  closedBody: [
-    'The merchant closed this order, so it can no longer be paid.',
-    '商家已关闭此订单，无法继续支付。',
-    'ร้านค้าปิดคำสั่งซื้อนี้แล้ว จึงชำระเงินไม่ได้',
-    'Penjual menutup pesanan ini, jadi pesanan tidak dapat dibayar lagi.',
-  ],
-  receipt: ['Receipt', '收据', 'ใบเสร็จ', 'Bukti pembayaran'],
-  paidWith: ['Paid with', '支付方式', 'ชำระด้วย', 'Dibayar dengan'],
-  reference: ['Reference', '订单号', 'เลขที่อ้างอิง', 'Referensi'],
-  merchant: ['Merchant', '商家', 'ร้านค้า', 'Penjual'],
-  reconnecting: ['Reconnecting…', '正在重新连接…', 'กำลังเชื่อมต่อใหม่…', 'Menyambungkan ulang…'],
-  notFound: [
-    'This payment link is not valid or has been removed.',
-    '此支付链接无效或已被移除。',
-    'ลิงก์ชำระเงินนี้ไม่ถูกต้องหรือถูกลบแล้ว',
-    'Tautan pembayaran ini tidak valid atau telah dihapus.',
-  ],
-  offline: [
-    'We could not reach the payment server. Check your connection and try again.',
-    '无法连接支付服务器，请检查网络后重试。',
-    'เชื่อมต่อเซิร์ฟเวอร์ชำระเงินไม่ได้ โปรดตรวจสอบการเชื่อมต่อแล้วลองอีกครั้ง',
-    'Server pembayaran tidak dapat dihubungi. Periksa koneksi Anda lalu coba lagi.',
-  ],
-  retry: ['Try again', '重试', 'ลองอีกครั้ง', 'Coba lagi'],
-  errInProgress: [
-    'Another payment is in progress for this order. Finish or cancel it first.',
-    '此订单有一笔支付正在进行中，请先完成或取消。',
-    'มีการชำระเงินอื่นกำลังดำเนินอยู่ โปรดทำให้เสร็จหรือยกเลิกก่อน',
-    'Ada pembayaran lain yang sedang berlangsung. Selesaikan atau batalkan dulu.',
-  ],
-  errTooMany: [
-    'Too many attempts. Please wait a moment and try again.',
-    '尝试次数过多，请稍后再试。',
-    'ลองหลายครั้งเกินไป โปรดรอสักครู่แล้วลองใหม่',
-    'Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi.',
-  ],
-  errUnavailable: [
-    'This payment method is not available for this order. Please choose another.',
-    '此支付方式不适用于本订单，请选择其他方式。',
-    'วิธีชำระเงินนี้ใช้กับคำสั่งซื้อนี้ไม่ได้ โปรดเลือกวิธีอื่น',
-    'Metode pembayaran ini tidak tersedia untuk pesanan ini. Silakan pilih yang lain.',
-  ],
-  errGeneric: [
-    'Something went wrong. Please try again.',
-    '出了点问题，请重试。',
-    'เกิดข้อผิดพลาด โปรดลองอีกครั้ง',
-    'Terjadi kesalahan. Silakan coba lagi.',
-  ],
-  sandbox: ['Sandbox', '沙箱', 'แซนด์บ็อกซ์', 'Sandbox'],
-  secure: ['Secure payment', '安全支付', 'ชำระเงินอย่างปลอดภัย', 'Pembayaran aman'],
-} satisfies Record<string, [en: string, zh: string, th: string, id: string]>;
+// The cashier's words by language. English ships in the page; every other language is its own small chunk,
+// fetched when the buyer's browser (or the switcher) asks for it, so the page stays small with ten languages.
+import type { Lang } from './lang.ts';
+import { en, type MessageKey, type Messages } from './messages/en.ts';
 
-export type MessageKey = keyof typeof MESSAGES;
+export { en, type MessageKey, type Messages };
+
+const LOADERS: Record<Exclude<Lang, 'en'>, () => Promise<{ default: Messages }>> = {
+  zh: () => import('./messages/zh.ts'),
+  'zh-TW': () => import('./messages/zh-TW.ts'),
+  th: () => import('./messages/th.ts'),
+  id: () => import('./messages/id.ts'),
+  ms: () => import('./messages/ms.ts'),
+  vi: () => import('./messages/vi.ts'),
+  fil: () => import('./messages/fil.ts'),
+  ja: () => import('./messages/ja.ts'),
+  ko: () => import('./messages/ko.ts'),
+};
+
+const loaded = new Map<Lang, Messages>([['en', en]]);
+
+/** The words of `lang` when already fetched, else undefined. */
+export function messagesIfLoaded(lang: Lang): Messages | undefined {
+  return loaded.get(lang);
+}
+
+/** Fetches the words of `lang` once (English when the chunk cannot be fetched). */
+export async function loadMessages(lang: Lang): Promise<Messages> {
+  const known = loaded.get(lang);
+  if (known) return known;
+  try {
+    const words = (await LOADERS[lang as Exclude<Lang, 'en'>]()).default;
+    loaded.set(lang, words);
+    return words;
+  } catch {
+    return en;
+  }
+}

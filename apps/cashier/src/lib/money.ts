@@ -1,4 +1,4 @@
-// Money for display only (STYLE point 9): amounts arrive as integer minor-unit strings and are turned into
+// Money for display only (docs/style.md §9): amounts arrive as integer minor-unit strings and are turned into
 // decimal strings with BigInt-free string math, then formatted by Intl.NumberFormat in the buyer's
 // language. The UI never computes a price; the server's amount is the truth (S17).
 import type { Money } from '@paydesk/api';
@@ -25,23 +25,97 @@ export function minorToDecimal(value: string, currency: string): string {
 
 /** BCP-47 locale for one of our languages, so numbers, dates and currency read naturally. */
 export function localeOf(lang: string): string {
-  return { zh: 'zh-CN', th: 'th-TH', id: 'id-ID' }[lang] ?? 'en-US';
+  return (
+    {
+      zh: 'zh-CN',
+      'zh-TW': 'zh-TW',
+      th: 'th-TH',
+      id: 'id-ID',
+      ms: 'ms-MY',
+      vi: 'vi-VN',
+      fil: 'fil-PH',
+      ja: 'ja-JP',
+      ko: 'ko-KR',
+    }[lang] ?? 'en-US'
+  );
 }
 
-/** Formats money in a language: "฿1,500.00", "¥1,800", "Rp 195.000" (id) — JPY without decimals, IDR too. */
+/**
+ * Unambiguous money (D15): "$" is the US, Singapore, Hong Kong and Taiwan dollar, "¥" both the yen and
+ * the yuan. A language's home currency keeps its local symbol (¥ for CNY in Chinese, ￥ for JPY in Japanese,
+ * $ for TWD in Traditional Chinese); elsewhere a symbol is shown only where it names one currency (฿ ₩ ₫ ₱
+ * Rp RM € £ ₹), else a marked one (US$ S$ HK$ NT$ JP¥ CN¥ …), else the ISO code. English has no home
+ * currency: its readers are everywhere. The ops console uses the same rule.
+ */
+const HOME: Record<string, string> = {
+  zh: 'CNY',
+  'zh-TW': 'TWD',
+  th: 'THB',
+  id: 'IDR',
+  ms: 'MYR',
+  vi: 'VND',
+  fil: 'PHP',
+  ja: 'JPY',
+  ko: 'KRW',
+};
+const ONE_CURRENCY: Record<string, string> = {
+  THB: '฿',
+  KRW: '₩',
+  VND: '₫',
+  PHP: '₱',
+  IDR: 'Rp',
+  MYR: 'RM',
+  EUR: '€',
+  GBP: '£',
+  INR: '₹',
+};
+const MARKED: Record<string, string> = {
+  USD: 'US$',
+  SGD: 'S$',
+  HKD: 'HK$',
+  TWD: 'NT$',
+  AUD: 'A$',
+  NZD: 'NZ$',
+  CAD: 'CA$',
+  MOP: 'MOP$',
+  BND: 'B$',
+  JPY: 'JP¥',
+  CNY: 'CN¥',
+};
+
+/** The symbol to show for `currency` to a reader of `lang`, or null to keep the locale's own. */
+function symbolFor(currency: string, lang: string): string | null {
+  if (HOME[lang] === currency) return null;
+  return ONE_CURRENCY[currency] ?? MARKED[currency] ?? currency;
+}
+
+/** Formats money in a language without ambiguity: "S$18.00", "฿1,500.00", "JP¥3,000" (zh), "￥3,000" (ja). */
 export function formatMoney(money: Money | { currency: string; value: string }, lang: string): string {
   const digits = SHOWN[money.currency] ?? exponentOf(money.currency);
   let decimal = minorToDecimal(money.value, money.currency);
   if (digits < exponentOf(money.currency)) decimal = decimal.split('.')[0] ?? decimal;
   try {
-    return new Intl.NumberFormat(localeOf(lang), {
+    const parts = new Intl.NumberFormat(localeOf(lang), {
       style: 'currency',
       currency: money.currency,
       currencyDisplay: 'narrowSymbol',
       minimumFractionDigits: digits,
       maximumFractionDigits: digits,
       // A decimal string keeps amounts beyond 2^53 exact (Intl.NumberFormat v3).
-    }).format(decimal as unknown as number);
+    }).formatToParts(decimal as unknown as number);
+    const symbol = symbolFor(money.currency, lang);
+    return parts
+      .map((part, index) => {
+        if (part.type !== 'currency' || symbol === null) return part.value;
+        // A symbol that ends (or starts) with a letter needs a space before the digits it touches.
+        const next = parts[index + 1]?.type;
+        const previous = parts[index - 1]?.type;
+        const after = /\p{L}$/u.test(symbol) && (next === 'integer' || next === 'minusSign') ? '\u00a0' : '';
+        const before =
+          /^\p{L}/u.test(symbol) && (previous === 'integer' || previous === 'fraction') ? '\u00a0' : '';
+        return before + symbol + after;
+      })
+      .join('');
   } catch {
     return `${money.currency} ${decimal}`;
   }

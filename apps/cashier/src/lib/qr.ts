@@ -3,19 +3,9 @@
 // any size and needs no image host under the page's CSP. The same matrix draws the PNG a phone may save.
 import { correction, generate } from 'lean-qr/nano';
 
-/** Modules of white border around the code (the QR standard asks for four). */
-export const QUIET_ZONE = 4;
+import { QUIET_ZONE, type QrDrawing } from './qr-types.ts';
 
-export interface QrDrawing {
-  /** Modules per side, without the quiet zone. */
-  size: number;
-  /** The SVG viewBox side (size + 2 × quiet zone). */
-  box: number;
-  /** SVG path data for the dark modules, in module units, offset by the quiet zone. */
-  path: string;
-  /** Rows of modules, true = dark. */
-  matrix: boolean[][];
-}
+export { QUIET_ZONE, type QrDrawing };
 
 /** Encodes `value` (error correction at least M, as wallets scan reliably from screens) and draws it. */
 export function drawQr(value: string): QrDrawing {

@@ -16,6 +16,8 @@ export type Screen =
   | 'success'
   /** SUCCESS, but given back because the order was already paid or closed (S10) */
   | 'refunded'
+  /** captured at the gateway and then reversed by a cancel (D11): "charged and reversed" */
+  | 'reversed'
   /** FAIL, or CANCELLED by the system: failure and Pay again (S16) */
   | 'failed'
   /** the code timed out (S19): "Timed out" and Refresh */
@@ -60,6 +62,7 @@ export function screenFor(input: RouteInput): Screen {
     if (surplusOf(p.reason)) return 'refunded';
     return input.sawPaymentLive === false ? 'paid' : 'success';
   }
+  if (p?.reason === 'CHARGE_REVERSED') return 'reversed';
   if (orderStatus === 'PAID') return 'paid';
   if (orderStatus === 'EXPIRED') return 'expired';
   if (orderStatus === 'CLOSED') return 'closed';

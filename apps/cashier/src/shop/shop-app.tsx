@@ -10,13 +10,13 @@ import { LangSelect } from '../ui/lang-select.tsx';
 import { ProductArt } from './product-art.tsx';
 import { shopText } from './shop-messages.ts';
 
-const REGION_BY_LANG: Record<Lang, string> = { en: 'TH', zh: 'SG', th: 'TH', id: 'ID' };
+const REGION_BY_LANG: Partial<Record<Lang, string>> = { en: 'TH', zh: 'SG', th: 'TH', id: 'ID' };
 
 export function ShopApp({ initialLang }: { initialLang: Lang }) {
   const [lang, setLang] = useState(initialLang);
   const [catalog, setCatalog] = useState<{ regions: ShopRegion[]; products: ShopProduct[] } | null>(null);
   const [loadFailed, setLoadFailed] = useState(false);
-  const [regionCode, setRegionCode] = useState(REGION_BY_LANG[initialLang]);
+  const [regionCode, setRegionCode] = useState(REGION_BY_LANG[initialLang] ?? 'TH');
   const [cart, setCart] = useState<Record<string, number>>({});
   const [placing, setPlacing] = useState(false);
   const [failed, setFailed] = useState(false);

@@ -1,4 +1,5 @@
-// The demo shop's own words (the cashier's are in lib/messages.ts), in the same four languages.
+// The demo shop's own words (the cashier's are in lib/messages/), in four languages; the shop is a demo,
+// so the cashier's other languages fall back to English here.
 import type { Lang } from '../lib/lang.ts';
 
 const en = {
@@ -82,10 +83,10 @@ const id: Record<ShopKey, string> = {
   retry: 'Coba lagi',
 };
 
-const TABLES: Record<Lang, Record<ShopKey, string>> = { en, zh, th, id };
+const TABLES: Partial<Record<Lang, Record<ShopKey, string>>> = { en, zh, th, id };
 
 /** The shop's lookup for one language, with `{name}` placeholders. */
 export function shopText(lang: Lang) {
   return (key: ShopKey, params: Record<string, string> = {}) =>
-    TABLES[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole);
+    (TABLES[lang] ?? en)[key].replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole);
 }

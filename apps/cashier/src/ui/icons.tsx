@@ -65,5 +65,18 @@ export const ExternalIcon = ({ size }: { size?: number }) => (
   </Icon>
 );
 
+export const PrintIcon = ({ size }: { size?: number }) => (
+  <Icon size={size}>
+    <path d="M7 9V3h10v6M7 18H5a2 2 0 0 1-2-2v-5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2v5a2 2 0 0 1-2 2h-2" />
+    <rect x="7" y="14" width="10" height="7" />
+  </Icon>
+);
+export const CalendarIcon = ({ size }: { size?: number }) => (
+  <Icon size={size}>
+    <rect x="3" y="5" width="18" height="16" rx="2" />
+    <path d="M16 3v4M8 3v4M3 10h18M12 14v3l2 1" />
+  </Icon>
+);
+
 /** A spinning ring for "working" states. */
 export const Spinner = () => <span class="pd-spin" aria-hidden="true" />;

@@ -23,6 +23,9 @@ import type { CheckoutService } from './checkout.service.ts';
 
 const BUYER_EVENT_TYPES_LIST = [...BUYER_EVENT_TYPES];
 
+/** The reconnection delay a closing server asks browsers for (ms). */
+const CLOSE_RETRY_MS = 1_000;
+
 export interface CheckoutStreamsDeps {
   db: Kysely<DB>;
   bus: EventBus;
@@ -40,7 +43,7 @@ export function retryHintMs(random: () => number = Math.random): number {
 
 interface Stream {
   write(chunk: string): void;
-  /** Ends the stream, telling the browser when to come back. */
+  /** Ends the stream with a retry hint (the browser reconnects after `retryMs`). */
   end(retryMs: number): void;
   openedAt: number;
   /** The id of the last event sent (or the browser's Last-Event-ID); -1 before the first. */
@@ -65,6 +68,7 @@ export class CheckoutStreams {
   readonly #perAddress = new Map<string, number>();
   #heartbeat: NodeJS.Timeout | undefined;
   #count = 0;
+  #closing = false;
 
   constructor(deps: CheckoutStreamsDeps) {
     this.#d = deps;
@@ -112,13 +116,18 @@ export class CheckoutStreams {
       end: (retryMs) => {
         if (ended) return;
         ended = true;
-        // The connection goes too: an ended stream's socket would otherwise idle until keep-alive ends.
-        res.end(`retry: ${retryMs}\n\n`, () => res.socket?.end());
+        // The socket goes with it: a kept-alive connection would hold a draining server open, and an
+        // ended stream's socket would otherwise idle until keep-alive ends.
+        res.end(`retry: ${retryMs}\n\n`, () => res.socket?.destroy());
       },
       openedAt: this.#d.clock.now(),
       lastSent,
       lastData: undefined,
     };
+    if (this.#closing) {
+      stream.end(CLOSE_RETRY_MS);
+      return;
+    }
     const group = this.#join(order.id, stream);
     this.#perAddress.set(address, (this.#perAddress.get(address) ?? 0) + 1);
     let closed = false;
@@ -151,7 +160,19 @@ export class CheckoutStreams {
     throw new DomainError('TOO_MANY_STREAMS', `${over}; poll /status instead`);
   }
 
-  /** Ends the heartbeat (the server's close ends the connections). */
+  /**
+   * Ends every stream with a retry hint, and any opened after, so a draining server is not held open by
+   * them (issue 14 point 5): the EventSource reconnects (through the balancer, to another instance) and
+   * resumes with Last-Event-ID.
+   */
+  close(): void {
+    this.#closing = true;
+    this.stop();
+    for (const group of [...this.#orders.values()])
+      for (const stream of [...group.streams]) stream.end(CLOSE_RETRY_MS);
+  }
+
+  /** Ends the heartbeat. */
   stop(): void {
     clearInterval(this.#heartbeat);
     this.#heartbeat = undefined;

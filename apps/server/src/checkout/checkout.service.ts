@@ -20,24 +20,48 @@ import {
   LIVE_ATTEMPT_STATUSES,
 } from '../domain/state-machine.ts';
 import { isConfigurationFault } from '../gateway/gateway-health.ts';
-import type { CatalogMethod } from '../methods/catalog.ts';
+import type { CatalogMethod, OfferedMethod } from '../methods/catalog.ts';
 import type { MethodService } from '../methods/method.service.ts';
 import { findOrderByTokenHash } from '../orders/order.repository.ts';
 import { listPayments } from '../payments/payment.repository.ts';
 import { paymentReason } from '../orders/order.views.ts';
+import { NO_BRANDING, type Branding } from './branding.ts';
 import type { StatusCache } from './status.cache.ts';
 
-export const LANGUAGES = ['en', 'zh', 'th', 'id'] as const;
+/** The cashier's languages (D15), as apps/cashier/src/lib/lang.ts names them. */
+export const LANGUAGES = ['en', 'zh', 'zh-TW', 'th', 'id', 'ms', 'vi', 'fil', 'ja', 'ko'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-/** Picks our language from `?lang=` or Accept-Language (S9 languages: en, zh, th, id). */
+/** One tag as one of our languages: zh-TW/HK/MO/Hant → zh-TW, other zh → zh, tl → fil, in → id. */
+function asLanguage(tag: string | undefined): Language | undefined {
+  const parts = (tag ?? '').trim().toLowerCase().split(/[-_]/);
+  const base = parts[0] ?? '';
+  if (base === 'zh') {
+    const rest = parts.slice(1);
+    return rest.some((p) => ['tw', 'hk', 'mo', 'hant'].includes(p)) && !rest.includes('hans')
+      ? 'zh-TW'
+      : 'zh';
+  }
+  if (base === 'tl') return 'fil';
+  if (base === 'in') return 'id';
+  return (LANGUAGES as readonly string[]).includes(base) ? (base as Language) : undefined;
+}
+
+/** Picks our language from `?lang=` or Accept-Language. */
 export function pickLanguage(query: string | undefined, acceptLanguage: string | undefined): Language {
   const wanted = [query, ...(acceptLanguage ?? '').split(',').map((part) => part.split(';')[0]?.trim())];
   for (const tag of wanted) {
-    const base = tag?.toLowerCase().split('-')[0];
-    if (base && (LANGUAGES as readonly string[]).includes(base)) return base as Language;
+    const lang = asLanguage(tag);
+    if (lang) return lang;
   }
   return 'en';
+}
+
+/** A method's name in `lang`: Traditional Chinese falls back to Simplified, then English, never the type. */
+export function methodName(method: Pick<CatalogMethod, 'names' | 'type'>, lang: Language): string {
+  return (
+    method.names[lang] ?? (lang === 'zh-TW' ? method.names.zh : undefined) ?? method.names.en ?? method.type
+  );
 }
 
 export interface CheckoutServiceDeps {
@@ -45,6 +69,8 @@ export interface CheckoutServiceDeps {
   clock: Clock;
   methods: MethodService;
   merchantName: string;
+  /** Logo, accent colour, support and legal links (D15); none when absent. */
+  branding?: Branding;
   presentation: 'overlay' | 'page';
   isSandbox: boolean;
   successRedirectSeconds: number;
@@ -66,13 +92,16 @@ export class CheckoutService {
     return order;
   }
 
-  methodView(method: CatalogMethod, lang: Language): PaymentMethodView {
+  methodView(method: OfferedMethod, lang: Language): PaymentMethodView {
+    // Antom's own logo from consult when it gave one, the bundled one behind it (D15).
+    const gatewayLogo = method.gatewayLogoUrl ?? null;
     return {
       type: method.type,
-      name: method.names[lang] ?? method.names.en ?? method.type,
+      name: methodName(method, lang),
       names: method.names,
       category: method.category,
-      logoUrl: method.logo,
+      logoUrl: gatewayLogo ?? method.logo,
+      logoFallbackUrl: gatewayLogo ? method.logo : null,
       bankName: method.bankName ?? null,
       timeoutSeconds: method.timeoutSeconds,
       cancellable: method.cancel !== 'never',
@@ -102,8 +131,9 @@ export class CheckoutService {
       },
       serverTime: iso(this.#d.clock.now()),
       paymentMethods: methods.map((method) => this.methodView(method, lang)),
-      payment: payment ? this.payment(payment, order.status) : null,
+      payment: payment ? this.payment(payment, order.status, lang) : null,
       presentation: this.#d.presentation,
+      branding: { merchantName: this.#d.merchantName, ...(this.#d.branding ?? NO_BRANDING) },
       sandbox: this.#d.isSandbox,
       successRedirectSeconds: this.#d.successRedirectSeconds,
       paidPayment: truth.paidPayment,
@@ -113,14 +143,20 @@ export class CheckoutService {
   }
 
   /** An attempt as the buyer sees it; the code only while it can still be paid for an open order. */
-  payment(payment: PaymentRow, orderStatus: OrderRow['status'] = 'OPEN'): CheckoutPayment {
+  payment(
+    payment: PaymentRow,
+    orderStatus: OrderRow['status'] = 'OPEN',
+    lang: Language = 'en',
+  ): CheckoutPayment {
     const status = buyerPaymentStatus(payment.status);
+    const method = this.#d.methods.find(payment.method_type);
     const showCode = orderStatus === 'OPEN' && payment.status === 'PROCESSING' && payment.code_value !== null;
     return {
       id: payment.id,
       status,
       reason: buyerReason(payment),
       paymentMethodType: payment.method_type,
+      ...(method ? { paymentMethodName: methodName(method, lang) } : {}),
       amount: { currency: payment.currency, value: payment.amount },
       code: showCode
         ? { kind: payment.code_kind as 'qr' | 'text' | 'image', value: payment.code_value as string }

@@ -36,7 +36,7 @@ export interface Domain {
   /** Merchant webhooks, written in the transaction of the change they report. */
   outbox: Outbox;
   startWorkers(): void;
-  /** Stops the workers (each finishes its current step) and the live streams. */
+  /** Ends the live streams (with a retry hint) and stops the workers, each after its current step. */
   stop(): Promise<void>;
 }
 
@@ -107,6 +107,7 @@ export function buildDomain(infra: Infrastructure): Domain {
     clock,
     methods,
     merchantName: config.merchantName,
+    branding: config.branding,
     presentation: config.checkout.presentation,
     isSandbox: gateway.isSandbox,
     successRedirectSeconds: config.checkout.successRedirectSeconds,
@@ -205,10 +206,8 @@ export function buildDomain(infra: Infrastructure): Domain {
       }
     },
     async stop() {
-      await workers.sweeper?.stop();
-      await workers.webhooks?.stop();
-      await workers.retention?.stop();
-      streams.stop();
+      streams.close();
+      await Promise.all([workers.sweeper?.stop(), workers.webhooks?.stop(), workers.retention?.stop()]);
       await feed?.stop();
     },
   };

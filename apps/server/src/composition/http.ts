@@ -3,7 +3,6 @@
 // of each API and the pages.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { checkoutRoutes } from '../checkout/checkout.routes.ts';
@@ -109,10 +108,13 @@ export async function registerHttp(infra: Infrastructure, domain: Domain): Promi
     notifications: domain.notifications,
     bodyLimitBytes: config.limits.notify.bodyLimitBytes,
   });
-  await app.register(shopRoutes, {
-    merchantApiKey: () => shopKey,
-    orderTtlSeconds: config.checkout.defaultOrderTtlSeconds,
-  });
+  if (config.demoShop) {
+    await app.register(shopRoutes, {
+      merchantApiKey: () => shopKey,
+      orderTtlSeconds: config.checkout.defaultOrderTtlSeconds,
+      secureCookie: config.publicUrl.startsWith('https:'),
+    });
+  }
   await app.register(opsRoutes, {
     ready: () => database.ping(),
     metrics,
@@ -121,13 +123,6 @@ export async function registerHttp(infra: Infrastructure, domain: Domain): Promi
     authenticate,
   });
   if (config.cashierDist && existsSync(config.cashierDist)) {
-    await app.register(fastifyStatic, {
-      root: config.cashierDist,
-      prefix: '/',
-      index: false,
-      wildcard: true,
-      serve: true,
-    });
-    await app.register(pageRoutes, { dist: config.cashierDist });
+    await app.register(pageRoutes, { dist: config.cashierDist, demoShop: config.demoShop });
   }
 }

@@ -7,8 +7,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { AppOptions } from '../app.ts';
+import { ConfigError, type Config } from '../config.ts';
 import { installConnectionGuard } from '../http/connection-guard.ts';
-import type { Config } from '../config.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { EventBus } from '../events/event-bus.ts';
@@ -66,7 +66,7 @@ export async function buildInfrastructure(
   await database.migrate();
   const merchantApiKey: MerchantApiKey = config.merchantApiKey
     ? { key: config.merchantApiKey, digest: keyDigest(config.merchantApiKey), generated: false }
-    : await loadOrCreateApiKey(database);
+    : await loadOrCreateApiKey(database, config.profile === 'development');
   const http = createHttpServer(config, options);
   const connections = installConnectionGuard(http, config.limits.http, config.trustProxy);
   const metrics = new Metrics();
@@ -224,7 +224,7 @@ const KEY_DIGEST = 'merchant_api_key_sha256';
 /** Where versions before issue 10 kept the generated key itself. */
 const LEGACY_KEY = 'merchant_api_key';
 
-async function loadOrCreateApiKey(database: Database): Promise<MerchantApiKey> {
+async function loadOrCreateApiKey(database: Database, mayGenerate: boolean): Promise<MerchantApiKey> {
   const db = database.db;
   const stored = await readSetting(db, KEY_DIGEST);
   if (stored) return { key: null, digest: stored, generated: false };
@@ -235,6 +235,8 @@ async function loadOrCreateApiKey(database: Database): Promise<MerchantApiKey> {
     await deleteSetting(db, LEGACY_KEY);
     return { key: null, digest, generated: false };
   }
+  // Production generates no secrets (issue 14 point 2); loadStartupConfig says so before we get here.
+  if (!mayGenerate) throw new ConfigError(['MERCHANT_API_KEY is required: no key is stored in the database']);
   const key = `pk_${randomBytes(24).toString('base64url')}`;
   // Several instances may start together: the first writer's key is everyone's.
   const digest = await writeSettingOnce(db, KEY_DIGEST, keyDigest(key));

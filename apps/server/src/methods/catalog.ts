@@ -25,9 +25,17 @@ export interface CatalogMethod {
   /** Antom's cancel rule: `paid` = cancellable after payment (until 00:15 UTC+8 T+1), `unpaid` only before, `never`. */
   cancel: 'paid' | 'unpaid' | 'never';
   refund: 'full_and_partial' | 'full' | 'none';
+  /** The Antom page the currencies, regions, limits and rules were taken from. */
+  source?: string;
 }
 
-export const DEFAULT_CATALOG: readonly CatalogMethod[] = [
+/**
+ * A method offered for one order: the catalog entry, plus Antom's own logo URL when consult gave one
+ * (`paymentOptions[].logo.logoUrl`; the cashier shows it, with the bundled `logo` behind it, D15).
+ */
+export type OfferedMethod = CatalogMethod & { gatewayLogoUrl?: string | null };
+
+const CORE_CATALOG: CatalogMethod[] = [
   {
     type: 'PROMPTPAY',
     names: { en: 'PromptPay', zh: 'PromptPay', th: 'พร้อมเพย์', id: 'PromptPay' },
@@ -137,6 +145,132 @@ export const DEFAULT_CATALOG: readonly CatalogMethod[] = [
     refund: 'full_and_partial',
   },
 ];
+
+// Alipay+ wallets and local QR schemes Antom offers for the custom cashier in Asia (D15). Currencies,
+// regions and per-payment limits are those of the page named in `source`; a per-day or per-month cap is
+// taken as the per-payment maximum. Antom's default timeout for all of these is 14 minutes
+// (https://docs.antom.com/ac/pm/default_timeout), but a paymentExpiryTime we send must stay under 10 minutes
+// for non-bank-transfer methods, so the catalog keeps the 8 minutes it uses for PromptPay and TrueMoney.
+// Cancel: Indonesian methods never; QRPH stays payable when the merchant closes (its page says so); the
+// others until 00:15 UTC+8 on T+1 (https://docs.antom.com/ac/cashierpay/cancel).
+const ALIPAY_PLUS = 'https://docs.antom.com/ac/cashierpay/alipayplus';
+const wallet = (
+  entry: Omit<CatalogMethod, 'category' | 'timeoutSeconds' | 'cancel' | 'refund'> &
+    Partial<Pick<CatalogMethod, 'cancel' | 'refund'>>,
+): CatalogMethod => ({
+  category: 'QR',
+  timeoutSeconds: 480,
+  cancel: 'paid',
+  refund: 'full_and_partial',
+  ...entry,
+});
+
+const ASIA_WALLETS: CatalogMethod[] = [
+  wallet({
+    type: 'ALIPAY_CN',
+    names: { en: 'Alipay', zh: '支付宝', 'zh-TW': '支付寶', ja: 'Alipay（支付宝）', ko: '알리페이' },
+    logo: '/assets/methods/alipay.svg',
+    currencies: ['CNY'],
+    regions: ['CN'],
+    minAmount: { CNY: '10' }, // 0.10 CNY; no published maximum
+    source: ALIPAY_PLUS,
+  }),
+  wallet({
+    type: 'ALIPAY_HK',
+    names: { en: 'AlipayHK', zh: 'AlipayHK 支付宝香港', 'zh-TW': 'AlipayHK 支付寶香港' },
+    logo: '/assets/methods/alipayhk.svg',
+    currencies: ['HKD'],
+    regions: ['HK'],
+    minAmount: { HKD: '1' },
+    maxAmount: { HKD: '5000000' }, // 50,000 HKD per transaction
+    source: ALIPAY_PLUS,
+  }),
+  wallet({
+    type: 'GCASH',
+    names: { en: 'GCash' },
+    logo: '/assets/methods/gcash.svg',
+    currencies: ['PHP'],
+    regions: ['PH'],
+    minAmount: { PHP: '100' },
+    maxAmount: { PHP: '10000000' }, // 100,000 PHP per day
+    source: 'https://docs.antom.com/ac/antomop/gcash',
+  }),
+  wallet({
+    type: 'DANA',
+    names: { en: 'DANA' },
+    logo: '/assets/methods/dana.svg',
+    currencies: ['IDR'],
+    regions: ['ID'],
+    minAmount: { IDR: '30000' }, // 300 IDR
+    maxAmount: { IDR: '1000000000' }, // 10,000,000 IDR per transaction
+    cancel: 'never',
+    source: ALIPAY_PLUS,
+  }),
+  wallet({
+    type: 'KAKAOPAY',
+    names: { en: 'Kakao Pay', ko: '카카오페이', zh: 'Kakao Pay', ja: 'カカオペイ' },
+    logo: '/assets/methods/kakaopay.svg',
+    currencies: ['KRW'],
+    regions: ['KR'],
+    minAmount: { KRW: '50' },
+    maxAmount: { KRW: '2000000' },
+    source: ALIPAY_PLUS,
+  }),
+  wallet({
+    type: 'TNG',
+    names: { en: "Touch 'n Go eWallet" },
+    logo: '/assets/methods/tng.svg',
+    currencies: ['MYR'],
+    regions: ['MY'],
+    minAmount: { MYR: '5' }, // 0.05 MYR
+    maxAmount: { MYR: '2000000' }, // 20,000 MYR per transaction
+    source: ALIPAY_PLUS,
+  }),
+  wallet({
+    type: 'BOOST',
+    names: { en: 'Boost' },
+    logo: '/assets/methods/boost.svg',
+    currencies: ['MYR'],
+    regions: ['MY'],
+    minAmount: { MYR: '5' },
+    maxAmount: { MYR: '500000' }, // 5,000 MYR per month
+    source: ALIPAY_PLUS,
+  }),
+  wallet({
+    type: 'RABBIT_LINE_PAY',
+    names: { en: 'Rabbit LINE Pay', th: 'แรบบิท ไลน์ เพย์' },
+    logo: '/assets/methods/rabbitlinepay.svg',
+    currencies: ['THB'],
+    regions: ['TH'],
+    minAmount: { THB: '1' },
+    maxAmount: { THB: '5000000' }, // 50,000 THB
+    source: 'https://docs.antom.com/ac/antomop/rabbitlinepay',
+  }),
+  wallet({
+    type: 'PAYPAY',
+    names: { en: 'PayPay', ja: 'PayPay（ペイペイ）' },
+    logo: '/assets/methods/paypay.svg',
+    currencies: ['JPY'],
+    regions: ['JP'],
+    minAmount: { JPY: '1' },
+    maxAmount: { JPY: '500000' }, // 500,000 JPY in 24 hours
+    source: 'https://docs.antom.com/ac/cashierpay/wallet',
+  }),
+  wallet({
+    type: 'QRPH',
+    names: { en: 'QR Ph', fil: 'QR Ph' },
+    logo: '/assets/methods/qrph.svg',
+    currencies: ['PHP'],
+    regions: ['PH'],
+    minAmount: { PHP: '2000' }, // 20 PHP
+    maxAmount: { PHP: '999999900' }, // 9,999,999 PHP
+    cancel: 'never',
+    refund: 'none',
+    source: 'https://docs.antom.com/ac/antomop/qrph',
+  }),
+];
+
+export const DEFAULT_CATALOG: readonly CatalogMethod[] = [...CORE_CATALOG, ...ASIA_WALLETS];
 
 /** Every problem in a catalog, each naming the entry and field (empty when it is valid). */
 export function catalogProblems(catalog: unknown): string[] {

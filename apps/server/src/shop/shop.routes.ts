@@ -1,5 +1,8 @@
 // The demo shop's own backend (S4): it lists products and, on Place order, creates the order through the
 // Merchant API with the merchant key, server side — exactly what a merchant's shop backend would do.
+// Mounted in development only unless DEMO_SHOP=true (D10.3): it needs no login.
+import { randomBytes } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { addMinor } from '@paydesk/antom';
@@ -8,10 +11,30 @@ import { ErrorBody } from '@paydesk/api';
 import { DomainError } from '../domain/errors.ts';
 import { SHOP_PRODUCTS, SHOP_REGIONS } from './shop.catalog.ts';
 
+/** The buyer's session cookie: an Idempotency-Key is only ever replayed to the session that sent it. */
+const SESSION_COOKIE = 'paydesk_shop';
+const SESSION_PATTERN = /(?:^|;\s*)paydesk_shop=([A-Za-z0-9_-]{22})(?:;|$)/;
+const sessions = new WeakMap<FastifyRequest, string>();
+
 export const shopRoutes: FastifyPluginAsyncTypebox<{
   merchantApiKey: () => string;
   orderTtlSeconds: number;
+  /** The cookie travels over TLS only (PUBLIC_URL is https). */
+  secureCookie: boolean;
 }> = async (app, deps) => {
+  // Each caller gets a session of its own on its first shop request; the shop's idempotency scope is that
+  // session, so replaying someone else's key cannot return their checkoutToken (D10.3).
+  app.addHook('onRequest', (request, reply, done) => {
+    let session = SESSION_PATTERN.exec(request.headers.cookie ?? '')?.[1];
+    if (!session) {
+      session = randomBytes(16).toString('base64url');
+      const secure = deps.secureCookie ? '; Secure' : '';
+      reply.header('set-cookie', `${SESSION_COOKIE}=${session}; Path=/; HttpOnly; SameSite=Lax${secure}`);
+    }
+    sessions.set(request, session);
+    done();
+  });
+
   app.get(
     '/shop/api/catalog',
     { schema: { tags: ['Demo shop'], summary: 'Products and regions of the demo shop' } },
@@ -21,7 +44,7 @@ export const shopRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/shop/api/orders',
     {
-      config: { idempotencyScope: () => 'shop' },
+      config: { idempotencyScope: (request) => `shop:${sessions.get(request)}` },
       schema: {
         tags: ['Demo shop'],
         summary: 'Place an order (demo shop backend)',
