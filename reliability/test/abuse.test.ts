@@ -1,8 +1,11 @@
-// Issue 10: the abuse cases together against one server (a child process, so its memory and file handles
-// are its own), while buyers keep polling and a full payment goes through. The attack: 1,000 junk
-// notifications of 250 KB and 1,000 of 20 KB, 2,000 event streams from one address, 1,000 slow request
-// bodies. Attackers leave from their own loopback addresses (127.0.0.2 …); buyers, the merchant and the
-// sandbox (Antom) from 127.0.0.1. Everything stays on this machine and ends in well under a minute.
+// Issue 10: the abuse cases together against one server in the production profile (a child process, so
+// its memory and file handles are its own), while buyers keep polling and a full payment goes through.
+// The attack: 1,000 junk notifications of 250 KB and 1,000 of 20 KB, 2,000 event streams from one
+// address, 1,000 slow request bodies, 1,000 orders asked of the demo shop. Attackers leave from their own
+// loopback addresses (127.0.0.2 …); buyers, the merchant and the sandbox (Antom) from 127.0.0.1.
+// Everything stays on this machine and ends in well under a minute. Production wants an https PUBLIC_URL;
+// nothing terminates TLS here, so the sandbox's notifications do not arrive and the payment is settled by
+// the sweeper's inquiry, as it would be if Antom's notification were lost.
 import { randomBytes } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql } from 'kysely';
@@ -66,6 +69,8 @@ describe.each(DIALECTS)('abuse on %s', (dialect) => {
           databaseUrl: database.url,
           gatewayUrl: gateway.sandboxUrl,
         }),
+        NODE_ENV: 'production',
+        PUBLIC_URL: `https://127.0.0.1:${port}`,
         // The production defaults, but for a request deadline short enough for a test.
         HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
         HTTP_HEADERS_TIMEOUT_MS: '3000',
@@ -121,6 +126,16 @@ describe.each(DIALECTS)('abuse on %s', (dialect) => {
       await db.destroy();
     }
   };
+  const countOrders = async (): Promise<number> => {
+    let total = 0;
+    let cursor: string | null = null;
+    do {
+      const page = await merchant('GET', `/api/v1/orders?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
+      total += page.body.data.length;
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    return total;
+  };
   const metric = async (name: string): Promise<number> => {
     const text = (
       await request(url, 'GET', '/metrics', undefined, {
@@ -130,7 +145,7 @@ describe.each(DIALECTS)('abuse on %s', (dialect) => {
     return Number(new RegExp(`^${name}(?:\\{\\})? (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
   };
 
-  it('keeps serving buyers and taking payments through a notify flood, a stream flood and slow bodies', async () => {
+  it('keeps serving buyers and taking payments through a notify flood, a stream flood, slow bodies and a shop flood', async () => {
     // Warm up (the first requests compile routes and fill caches), then take the idle figures.
     const buyers = await Promise.all(Array.from({ length: 5 }, () => newOrder()));
     // The checkouts the attacker holds streams on (as anyone who placed an order would).
@@ -229,7 +244,24 @@ describe.each(DIALECTS)('abuse on %s', (dialect) => {
     const slowHeld = usage();
     phases.slowOpened = Date.now() - started;
 
-    // 4. Meanwhile a buyer pays, from confirm to PAID.
+    // 4. 1,000 orders asked of the demo shop, which production does not mount (issue 10 finding 3).
+    const ordersBefore = await countOrders();
+    const shopAnswers = await Promise.all(
+      Array.from({ length: 1_000 }, (_, i) =>
+        postRaw(
+          `${url}/shop/api/orders`,
+          JSON.stringify({ region: 'TH', items: [{ productId: 'jasmine-tea', quantity: 1 }] }),
+          {
+            localAddress: `127.0.0.${20 + (i % 4)}`,
+            headers: { 'idempotency-key': `flood-${i}` },
+          },
+        ),
+      ),
+    );
+    const ordersAfterShop = await countOrders();
+    phases.shop = Date.now() - started;
+
+    // 5. Meanwhile a buyer pays, from confirm to PAID.
     const paying = await newOrder();
     const confirmed = await request(url, 'POST', `/api/v1/checkout/${paying.checkoutToken}/payments`, {
       paymentMethodType: 'PROMPTPAY',
@@ -270,6 +302,7 @@ describe.each(DIALECTS)('abuse on %s', (dialect) => {
         `${dialect}: phases ${JSON.stringify(phases)}`,
         `${dialect}: attack over in ${((Date.now() - started) / 1000).toFixed(1)} s; payment PAID after ${(paidAfterMs / 1000).toFixed(1)} s`,
         `  notifications: 250 KB → ${count(big)}; 20 KB → ${count(small)}; the notifications table grew ${notificationsGrowth} bytes (the whole database ${dbGrowth}, with the buyers' orders and payment)`,
+        `  shop: 1,000 orders asked → ${count(shopAnswers)}; orders made ${ordersAfterShop - ordersBefore}`,
         `  streams: 2,000 asked from one address → ${count(streamAnswers)}; ${openStreams} open on the server`,
         `  slow bodies: 1,000 → ${count(slowEnds.map((end) => end.status ?? 0))}, the last closed ${((Math.max(...slowEnds.map((end) => end.at)) - started) / 1000).toFixed(1)} s in`,
         `  server RSS: idle ${mb(idle.rssBytes)}, peak ${mb(peak.rssBytes)}, with 1,000 slow bodies ${mb(slowHeld.rssBytes)}, after ${mb(slowDone.rssBytes)}`,
@@ -291,6 +324,9 @@ describe.each(DIALECTS)('abuse on %s', (dialect) => {
     expect(streamAnswers.filter((status) => status === 200).length).toBeLessThanOrEqual(50);
     expect(streamAnswers.filter((status) => status === 429).length).toBeGreaterThanOrEqual(1_950);
     expect(openStreams).toBeLessThanOrEqual(50);
+    // The demo shop is not there in production: not one order was made.
+    expect(shopAnswers.every((status) => status === 404)).toBe(true);
+    expect(ordersAfterShop).toBe(ordersBefore);
     // Every slow body was cut at its deadline, and its handle freed.
     expect(slowEnds.every((end) => end.status === 408)).toBe(true);
     expect(slowDone.fileHandles).toBeLessThan(idle.fileHandles + 100);
