@@ -1,4 +1,4 @@
-// Issue 10 finding 2: a `javascript:` returnUrl was accepted and, after the payment succeeded, ran in the
+// D10.2: a `javascript:` returnUrl was accepted and, after the payment succeeded, ran in the
 // embed on a merchant page without a CSP. The Merchant API now refuses such a URL (422), so the order here
 // gets it the way an older version stored it — written into the database — and neither the embed nor the
 // hosted page may navigate to it: the buyer sees the receipt instead.
@@ -80,6 +80,8 @@ describe.skipIf(!existsSync(CHROMIUM))('a returnUrl that is not https (finding 2
     await pay.getByTestId('receipt').waitFor();
     expect(await page.locator('html').getAttribute('data-pwned')).toBeNull();
     expect(page.url()).toBe(`${hostUrl}/shop`);
+    // Nor is it offered as a link back to the shop.
+    expect(await pay.getByTestId('return-link').count()).toBe(0);
     await context.close();
   });
 
@@ -93,6 +95,7 @@ describe.skipIf(!existsSync(CHROMIUM))('a returnUrl that is not https (finding 2
     await page.waitForURL(/\/result/);
     await page.getByTestId('receipt').waitFor();
     expect(await page.locator('html').getAttribute('data-pwned')).toBeNull();
+    expect(await page.getByTestId('return-link').count()).toBe(0);
     await context.close();
   });
 });

@@ -1,4 +1,4 @@
-// Issue 10 finding 7: every HTML page carries a CSP and frame protection, /docs included. The policies
+// D10.7: every HTML page carries a CSP and frame protection, /docs included. The policies
 // are enforced here (no CSP bypass), so this shows the pages still work under them: the API reference
 // renders its operations, and the hosted cashier takes a buyer to the method list, with no violation.
 import { existsSync } from 'node:fs';

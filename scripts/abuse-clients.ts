@@ -1,4 +1,4 @@
-// What an attacker on the internet does with ordinary tools (issue 10), as small clients the tests aim at
+// What an attacker on the internet does with ordinary tools (D10), as small clients the tests aim at
 // a server on 127.0.0.1: event streams held open, request bodies sent a byte at a time, connections that
 // say nothing. Each may leave from its own loopback address (127.0.0.2, …: every 127/8 address reaches
 // the loopback interface), so the server sees the attacker apart from the buyers on 127.0.0.1. Plus

@@ -132,7 +132,7 @@ export async function launch(env: Env, options: LaunchOptions): Promise<Launched
     `Antom gateway    ${sandbox ? `embedded sandbox at ${sandbox.url} (wallet simulator and overview there)` : config.antom.gatewayUrl}`,
     `Antom reports    ${config.reconciliation.sftp ? `sftp://${config.reconciliation.sftp.host}:${config.reconciliation.sftp.port}${config.reconciliation.sftp.root}` : 'upload in the ops console (no ANTOM_SFTP_HOST)'}`,
   );
-  // Only the key's digest is kept (issue 10 finding 7): a generated key is shown by the start that made it,
+  // Only the key's digest is kept (D10.7): a generated key is shown by the start that made it,
   // this once, and never again; a key from the environment is never printed.
   const { merchantApiKey: key, merchantApiKeyGenerated: generated } = server.paydesk;
   lines.push(

@@ -1,4 +1,4 @@
-// Issue 10: the abuse cases together against one server in the production profile (a child process, so
+// D10.1–D10.7: the abuse cases together against one server in the production profile (a child process, so
 // its memory and file handles are its own), while buyers keep polling and a full payment goes through.
 // The attack: 1,000 junk notifications of 250 KB and 1,000 of 20 KB, 2,000 event streams from one
 // address, 1,000 slow request bodies, 1,000 orders asked of the demo shop. Attackers leave from their own
@@ -244,7 +244,7 @@ describe.each(DIALECTS)('abuse on %s', (dialect) => {
     const slowHeld = usage();
     phases.slowOpened = Date.now() - started;
 
-    // 4. 1,000 orders asked of the demo shop, which production does not mount (issue 10 finding 3).
+    // 4. 1,000 orders asked of the demo shop, which production does not mount (D10.3).
     const ordersBefore = await countOrders();
     const shopAnswers = await Promise.all(
       Array.from({ length: 1_000 }, (_, i) =>

@@ -135,7 +135,7 @@ describe.each(DIALECTS)('access on %s', (dialect) => {
     expect(throttled.status).toBe(429);
     expect(throttled.body.error.code).toBe('RATE_LIMITED');
     expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
-    // Unknown tokens count in a bucket of their own (issue 10 finding 6): a real checkout is still
+    // Unknown tokens count in a bucket of their own (D10.6): a real checkout is still
     // served to that address (a proxy's, say), and to another client.
     expect(
       (await stack.raw.call('GET', `/api/v1/checkout/${real.checkoutToken}`, undefined, { headers })).status,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { safeReturnUrl } from '../src/lib/safe-url.ts';
 
-describe('safeReturnUrl (issue 10 finding 2)', () => {
+describe('safeReturnUrl (D10.2)', () => {
   it.each([
     'https://shop.example/thanks?order=1',
     'https://shop.example:8443/a#b',

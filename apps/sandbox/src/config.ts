@@ -167,7 +167,7 @@ export function loadOrCreateDevKeys(dir: string): DevKeys {
   const file = join(dir, DEV_KEYS_FILE);
   const existing = readDevKeys(file);
   if (existing) {
-    // A file an older version left readable to others holds private keys: made owner-only (issue 10).
+    // A file an older version left readable to others holds private keys: made owner-only (D10.7).
     if (statSync(file).mode & 0o077) chmodSync(file, 0o600);
     return existing;
   }

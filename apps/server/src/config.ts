@@ -69,7 +69,7 @@ export interface Config {
    * balancer's health check takes the instance out before it stops accepting (ms; 0 = at once).
    */
   shutdownDelayMs: number;
-  /** What one client may hold or send (issue 10); README "Security" lists each setting. */
+  /** What one client may hold or send (D10.1, D10.4–D10.6); README "Security" lists each setting. */
   limits: Limits;
   /** Bearer token for /metrics (Prometheus' `bearer_token`); null: the Merchant API key is required. */
   metricsToken: string | null;

@@ -12,7 +12,7 @@ type Env = Record<string, string | undefined>;
 
 /**
  * Where the database keeps the key when the server generated it (infrastructure.ts): its digest, or the
- * key itself as versions before issue 10 kept it (turned into its digest at the next start).
+ * key itself as versions before D10.7 kept it (turned into its digest at the next start).
  */
 const STORED_KEYS = ['merchant_api_key_sha256', 'merchant_api_key'];
 

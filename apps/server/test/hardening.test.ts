@@ -1,4 +1,4 @@
-// Issue 10: what an attacker on the internet could do, closed. One block per finding; each test failed on
+// D10.1–D10.7: what an attacker on the internet could do, closed. One block per finding; each test failed on
 // the code before the fix. Attackers leave from their own loopback addresses (127.0.0.2, …) so the server
 // tells them apart from the buyers on 127.0.0.1, as it would on the internet.
 import { createHash, randomBytes } from 'node:crypto';
@@ -74,7 +74,7 @@ const ORDER = {
   region: 'TH',
 };
 
-describe.each(DIALECTS)('issue 10 on %s', (dialect) => {
+describe.each(DIALECTS)('hardening on %s', (dialect) => {
   describe('notifications (finding 1)', () => {
     let stack: Stack;
     const clock = new ManualClock();

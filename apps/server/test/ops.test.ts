@@ -140,7 +140,7 @@ describe.each(DIALECTS)('operations on %s', (dialect) => {
         10_000,
         `SSE ${pattern}`,
       );
-    // Heartbeats while the checkout is live (a settled one's stream ends: issue 10 finding 4).
+    // Heartbeats while the checkout is live (a settled one's stream ends: D10.4).
     await readUntil(/: ping/);
     const confirm = await stack.confirm(order.checkoutToken);
     await readUntil(/"status":"PROCESSING"/);

@@ -143,7 +143,7 @@ describe.each(DIALECTS)('the production profile on %s', (dialect) => {
     expect(development.merchantApiKeyGenerated).toBe(true);
     await development.close();
     const production = await buildApp(await loadStartupConfig(env), { logger: false });
-    // Only the key's digest is stored (issue 10): production knows the key by it and never shows it.
+    // Only the key's digest is stored (D10.7): production knows the key by it and never shows it.
     expect(production.merchantApiKey).toBeNull();
     expect(production.merchantApiKeyGenerated).toBe(false);
     const read = await production.app.inject({

@@ -66,7 +66,7 @@ export type CreateOrderBody = Static<typeof CreateOrderBody>;
 const LOOPBACK_HOST = /^(localhost|[^.]+\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
 /**
- * Why `value` is not a URL a buyer may be sent to, or null when it is (issue 10 finding 2: a `javascript:`
+ * Why `value` is not a URL a buyer may be sent to, or null when it is (D10.2: a `javascript:`
  * returnUrl ran in the merchant's page through the embed). Only `https:`; `http:` only to a loopback host,
  * and only when `allowLoopbackHttp` (the development profile).
  */

@@ -1,4 +1,4 @@
-// Which URLs a buyer may be sent to (issue 10 finding 2): the rule the server applies to an order's
+// Which URLs a buyer may be sent to (D10.2): the rule the server applies to an order's
 // returnUrl, by profile.
 import { describe, expect, it } from 'vitest';
 import { buyerUrlProblem } from '../src/orders.ts';

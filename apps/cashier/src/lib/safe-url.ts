@@ -1,4 +1,4 @@
-// The cashier sends a buyer only to URLs the server would accept for an order (issue 10 finding 2): an
+// The cashier sends a buyer only to URLs the server would accept for an order (D10.2): an
 // order stored before that check, or a server that skipped it, must not turn a `javascript:` or `data:`
 // returnUrl into script running on our page or, through the embed, on the merchant's.
 

@@ -5,7 +5,7 @@
 // instance reach the bus through the change feed (events/change-feed.ts). One timer sends the comment
 // line that keeps proxies from idling out, for every stream at once.
 //
-// Streams are bounded (issue 10 finding 4: one client held 2,700 of them, RSS 130 → 315 MB): a cap per
+// Streams are bounded (D10.4: one client held 2,700 of them, RSS 130 → 315 MB): a cap per
 // client address, per checkout and in all (429 TOO_MANY_STREAMS; the page polls instead), a maximum
 // lifetime after which the stream ends with a `retry` hint (the browser reconnects, resuming after its
 // Last-Event-ID), and no stream kept for a settled checkout (nothing about it can change any more).

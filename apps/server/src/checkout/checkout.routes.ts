@@ -1,5 +1,5 @@
 // Buyer API (PRODUCT.md): the unguessable checkout token is the only credential. Reads come from our
-// database (S17). Throttles are keyed so that failures lock out nothing else (issue 10 finding 6: 20 bad
+// database (S17). Throttles are keyed so that failures lock out nothing else (D10.6: 20 bad
 // look-ups from a proxy's address once answered every buyer behind it 429): a checkout's reads and writes
 // are limited per token, and unknown tokens count in a bucket of their own per client address, which
 // turns only further unknown tokens into 429. Guessing stays hopeless (256-bit tokens, issue 4 point 17).

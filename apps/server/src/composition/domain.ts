@@ -31,7 +31,7 @@ export interface Domain {
   streams: CheckoutStreams;
   sweeper: Sweeper;
   deliverer: WebhookDeliverer | undefined;
-  /** Deletes notifications of no order after their retention (issue 10). */
+  /** Deletes notifications of no order after their retention (D10.1). */
   retention: NotificationRetention;
   /** Merchant webhooks, written in the transaction of the change they report. */
   outbox: Outbox;

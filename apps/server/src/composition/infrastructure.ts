@@ -38,7 +38,7 @@ export interface Infrastructure {
 }
 
 /**
- * The Merchant API key: only its digest is kept (issue 10 finding 7); the key itself is known only when it
+ * The Merchant API key: only its digest is kept (D10.7); the key itself is known only when it
  * came from MERCHANT_API_KEY or was generated at this start (then shown once).
  */
 export interface MerchantApiKey {
@@ -221,7 +221,7 @@ function validatorFactory() {
 }
 
 const KEY_DIGEST = 'merchant_api_key_sha256';
-/** Where versions before issue 10 kept the generated key itself. */
+/** Where earlier versions kept the generated key itself (before D10.7). */
 const LEGACY_KEY = 'merchant_api_key';
 
 async function loadOrCreateApiKey(database: Database, mayGenerate: boolean): Promise<MerchantApiKey> {

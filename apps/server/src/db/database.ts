@@ -60,7 +60,7 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
 
 /**
  * Creates the database file readable by its owner only, and takes group and other access away from one
- * an earlier version left open (issue 10 finding 7: it was 0644 and held the Merchant API key). SQLite
+ * an earlier version left open (D10.7: it was 0644 and held the Merchant API key). SQLite
  * gives its -wal and -shm files the database file's permissions, so they follow.
  */
 function keepPrivate(file: string): void {

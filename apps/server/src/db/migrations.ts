@@ -369,7 +369,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   [
     '0006_notification_digest',
     async (db) => {
-      // A refused notification is kept as a bounded record (issue 10 finding 1): its headers, size, hash
+      // A refused notification is kept as a bounded record (D10.1): its headers, size, hash
       // and a short prefix, never its whole body; refused ones are deleted after a retention period.
       await db.schema.alterTable('notifications').addColumn('body_bytes', 'integer').execute();
       await db.schema.alterTable('notifications').addColumn('body_sha256', 'text').execute();

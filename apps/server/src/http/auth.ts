@@ -1,5 +1,5 @@
 // Bearer credentials: the Merchant API key, and the /metrics token. Only their SHA-256 digests are held
-// (the stored Merchant API key is its digest too, issue 10 finding 7), and a presented key is compared by
+// (the stored Merchant API key is its digest too, D10.7), and a presented key is compared by
 // digest in constant time, so neither content nor length leaks through timing.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';

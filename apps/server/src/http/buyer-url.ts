@@ -1,4 +1,4 @@
-// URLs a buyer may be sent to (issue 10 finding 2): checked when the merchant hands them to us, with 422
+// URLs a buyer may be sent to (D10.2): checked when the merchant hands them to us, with 422
 // URL_NOT_ALLOWED naming the field, and again by the cashier and the embed before navigating.
 import { buyerUrlProblem } from '@paydesk/api';
 import { DomainError } from '../domain/errors.ts';

@@ -1,4 +1,4 @@
-// Connections and their timeouts (issue 10 finding 5): Fastify leaves `requestTimeout` at 0, so a client
+// Connections and their timeouts (D10.5): Fastify leaves `requestTimeout` at 0, so a client
 // sending its body a byte every few seconds held a socket and a file handle for ever (5,000 of them held
 // 5,038 handles for over 5 minutes). Every connection now has a deadline for its headers, for the whole
 // request, and for idling between keep-alive requests, and there is a cap on connections in all and

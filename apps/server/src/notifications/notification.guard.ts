@@ -1,4 +1,4 @@
-// What a refused notification may cost us (issue 10 finding 1: 1,000 junk notifications of 250 KB grew
+// What a refused notification may cost us (D10.1: 1,000 junk notifications of 250 KB grew
 // the database by 66 MB in 6.6 s). Antom's own notifications always pass (they are verified before this
 // is asked); for refused ones, each client address gets NOTIFY_FAILURES_PER_MINUTE before 429, and the
 // instance records at most NOTIFY_REJECTED_RECORDS_PER_MINUTE of them (the rest are only counted), so a

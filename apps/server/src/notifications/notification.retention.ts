@@ -1,4 +1,4 @@
-// The notifications table's retention (issue 10 finding 1): a notification of one of our orders stays as
+// The notifications table's retention (D10.1): a notification of one of our orders stays as
 // long as the order (it is part of its history); one that belongs to no order — refused, or verified but
 // for a payment or refund we do not know — is deleted NOTIFY_REJECTED_RETENTION_DAYS after it came. Run
 // by a small worker; each tick deletes a bounded number of rows, by the injected clock.

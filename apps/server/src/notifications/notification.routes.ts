@@ -1,7 +1,7 @@
 // POST /api/v1/antom/notify — the body is taken raw (as bytes) because the signature covers the exact
 // bytes Antom sent; it is parsed only after verification. Antom's notifications are a few KB (the largest,
 // notifyPayment with every optional field filled, is under 10 KB), so a body over NOTIFY_BODY_LIMIT_BYTES
-// (32 KB by default) is refused with 413 before it is read (issue 10 finding 1: 250 KB junk bodies).
+// (32 KB by default) is refused with 413 before it is read (D10.1: 250 KB junk bodies).
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import type { NotificationService } from './notification.service.ts';

@@ -2,7 +2,7 @@
 // it is read; then the client id, our paymentRequestId, the amount and the currency. Handling is
 // idempotent (replays and reorders never move a state backwards), every raw notification is kept, and
 // the fixed acknowledgement is sent only after the result is committed. A refused notification costs a
-// bounded record at most (issue 10 finding 1): see notification.guard.ts.
+// bounded record at most (D10.1): see notification.guard.ts.
 import { createHash } from 'node:crypto';
 import { compareMinor } from '@paydesk/antom';
 import type { Kysely } from 'kysely';

@@ -1,7 +1,7 @@
 // Liveness, readiness and metrics (PRODUCT.md "Pages"): /healthz says the process runs, /readyz that the
 // database answers and migrations ran and that Antom accepts our credentials (issue 11), /metrics exposes
 // Prometheus series. The ops console reads the same health through the Merchant API. /metrics needs a
-// bearer token (Prometheus' `bearer_token`): it told anyone the business volume (issue 10 finding 7).
+// bearer token (Prometheus' `bearer_token`): it told anyone the business volume (D10.7).
 import type {} from '@fastify/swagger';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/errors.ts';
