@@ -11,6 +11,7 @@ import { installIdempotency } from '../http/idempotency.ts';
 import { installInputGuard } from '../http/input-guard.ts';
 import { RateLimiter } from '../http/rate-limit.ts';
 import { installSecurityHeaders } from '../http/security.ts';
+import { methodRoutes } from '../methods/method.routes.ts';
 import { notificationRoutes } from '../notifications/notification.routes.ts';
 import { opsRoutes } from '../ops/ops.routes.ts';
 import { orderRoutes } from '../orders/order.routes.ts';
@@ -84,6 +85,7 @@ export async function registerHttp(infra: Infrastructure, domain: Domain): Promi
   const apiKey = infra.merchantApiKey.key;
   const authenticate = createMerchantAuth(apiKey);
   await app.register(orderRoutes, { orders: domain.orders, refunds: domain.refunds, authenticate });
+  await app.register(methodRoutes, { methods: domain.methods, authenticate });
   await app.register(checkoutRoutes, {
     clock,
     checkout: domain.checkout,

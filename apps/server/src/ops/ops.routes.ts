@@ -3,6 +3,7 @@
 // Prometheus series. The ops console reads the same health through the Merchant API.
 import type {} from '@fastify/swagger';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ErrorBody, OpsHealth } from '@paydesk/api';
 import type { GatewayHealth } from '../gateway/gateway-health.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -43,6 +44,8 @@ export async function opsRoutes(
       schema: {
         tags: ['Merchant API'],
         summary: 'Database and Antom integration health (for the ops console)',
+        security: [{ merchantKey: [] }],
+        response: { 200: OpsHealth, 401: ErrorBody },
       },
     },
     async () => {
