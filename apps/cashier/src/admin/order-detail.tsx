@@ -82,6 +82,7 @@ export function OrderDetail({
           Needs attention: {order.needsAttention}
         </p>
       )}
+      <NoticeCards order={order} methods={methods} />
       <div class="adm-cols">
         <section class="adm-card" aria-labelledby="adm-facts-h">
           <h2 id="adm-facts-h" class="adm-h2">
@@ -114,8 +115,6 @@ export function OrderDetail({
         </section>
         <RefundForm api={api} order={order} methods={methods} onDone={load} />
       </div>
-
-      <NoticeCards order={order} methods={methods} />
 
       <section class="adm-card" aria-labelledby="adm-pay-h">
         <h2 id="adm-pay-h" class="adm-h2">
