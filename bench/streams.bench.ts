@@ -8,7 +8,7 @@ import type { CheckoutStatus, OrderView } from '@paydesk/api';
 import { openStatusStream, statusOf } from './support/buyer.ts';
 import { Table } from './support/report.ts';
 import { epochNow, type EventStream } from './support/sse.ts';
-import { startBenchStack, type BenchStack } from './support/stack.ts';
+import { METRICS_TOKEN, startBenchStack, type BenchStack } from './support/stack.ts';
 import { count, megabytes, ms, percentile, sleep } from './support/stats.ts';
 
 const ORDERS = 100;
@@ -49,7 +49,9 @@ const close = (stack: BenchStack, order: OrderView) =>
 
 /** Scrapes the server's own count of open streams from /metrics (undefined if it keeps none). */
 async function serverStreamCount(url: string): Promise<number | undefined> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+  const text = await (
+    await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+  ).text();
   const match = /^paydesk_sse_clients(?:\{\})? (\d+)$/m.exec(text);
   return match ? Number(match[1]) : undefined;
 }

@@ -132,16 +132,18 @@ export async function launch(env: Env, options: LaunchOptions): Promise<Launched
     `Antom gateway    ${sandbox ? `embedded sandbox at ${sandbox.url} (wallet simulator and overview there)` : config.antom.gatewayUrl}`,
     `Antom reports    ${config.reconciliation.sftp ? `sftp://${config.reconciliation.sftp.host}:${config.reconciliation.sftp.port}${config.reconciliation.sftp.root}` : 'upload in the ops console (no ANTOM_SFTP_HOST)'}`,
   );
-  if (profile === 'development') {
-    const key = server.paydesk.merchantApiKey;
-    lines.push(
-      `Merchant API key ${config.merchantApiKey ? `${key.slice(0, 6)}… (from MERCHANT_API_KEY)` : key}`,
-    );
-  } else {
-    lines.push(
-      `Merchant API key ${config.merchantApiKey ? 'from MERCHANT_API_KEY' : 'stored in the database'}`,
-    );
-  }
+  // Only the key's digest is kept (D10.7): a generated key is shown by the start that made it,
+  // this once, and never again; a key from the environment is never printed.
+  const { merchantApiKey: key, merchantApiKeyGenerated: generated } = server.paydesk;
+  lines.push(
+    `Merchant API key ${
+      config.merchantApiKey
+        ? 'from MERCHANT_API_KEY'
+        : generated && key
+          ? `${key}\n                     (generated now and shown only this once: keep it; only its digest is stored)`
+          : 'stored as a digest; lost it? see README "Security"'
+    }`,
+  );
 
   return {
     config,

@@ -26,12 +26,21 @@ export const DIALECT_NAME: Record<Dialect, string> = { sqlite: 'SQLite', postgre
 
 export const CLIENT_ID = 'SANDBOX_PAYDESK_BENCH';
 const MERCHANT_API_KEY = 'bench_merchant_key_0123456789abcdef';
+/** The bearer token of the servers' /metrics. */
+export const METRICS_TOKEN = 'bench_metrics_token_0123456789abcdef';
 
-/** Rate limits high enough never to throttle a bench (their ceilings in config.ts). */
+/** Rate limits and caps high enough never to throttle a bench (their ceilings in config.ts). */
 const UNTHROTTLED = {
   RATE_LIMIT_BUYER_WRITES: '100000',
   RATE_LIMIT_CHECKOUT_READS: '1000000',
   RATE_LIMIT_NOT_FOUND: '100000',
+  // The stream bench holds 10,000 streams from one address, 100 per checkout.
+  SSE_MAX_PER_ADDRESS: '1000000',
+  SSE_MAX_PER_CHECKOUT: '1000000',
+  SSE_MAX_STREAMS: '100000',
+  HTTP_MAX_CONNECTIONS: '200000',
+  HTTP_MAX_CONNECTIONS_PER_ADDRESS: '1000000',
+  METRICS_TOKEN,
 };
 
 let keys: { merchant: KeyPairForms; gateway: KeyPairForms } | undefined;

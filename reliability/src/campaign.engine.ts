@@ -3,7 +3,7 @@
 // replayed and forged notifications thrown in. One seed drives it all. When the workload is done the
 // faults stop (optionally every notification keeps being dropped), the run settles, and every guarantee
 // is checked against the sandbox ledger: the report lists what was done and every violation found.
-import type { OrderView } from '@paydesk/api';
+import type { DiscrepancyView, OrderView } from '@paydesk/api';
 import {
   BEHAVIOUR_WEIGHTS,
   emptyActorStats,
@@ -91,6 +91,8 @@ export interface CampaignReport {
   payResends: number;
   /** The bound used, and the smallest margin any attempt kept to it (ms; negative = late). */
   liveness: LivenessBounds & { tightestMarginMs: number | null };
+  /** Antom's report rows of the run's days that Paydesk imported and matched (issue 16). */
+  reconciled: { days: string[]; rows: number };
   violations: Violation[];
   /** Error lines the server logged (in-process and child runs whose log level lets them through). */
   serverErrors: string[];
@@ -337,6 +339,8 @@ async function campaignOn(
   const payRequests = await collector.stop();
   const observation = await observe(stack.merchant, stack.antom, payRequests);
   violations.push(...checkAll(observation, bounds));
+  const reconciled = await reconcileRun(stack, started);
+  violations.push(...reconciled.violations);
 
   // ---- figures
   const notifications = (await stack.antom.call('GET', '/sandbox/api/notifications')).body.notifications as {
@@ -361,6 +365,7 @@ async function campaignOn(
     seq: number;
   }[];
   return {
+    reconciled: { days: reconciled.days, rows: reconciled.rows },
     seed: options.seed,
     dialect: options.dialect,
     mode: settings.mode,
@@ -401,4 +406,61 @@ async function campaignOn(
     evidence: observation.orders.filter((o) => violations.some((v) => v.orderId === o.id)).slice(0, 20),
     durationMs: Date.now() - started,
   };
+}
+
+/**
+ * Issue 16: Antom's books and ours agree after the run. The sandbox's transaction report of every Antom
+ * day the run touched (UTC+8) is imported through the Merchant API, in order (a payment near midnight may
+ * sit in the next day's report), and every discrepancy still open afterwards is a violation.
+ */
+async function reconcileRun(
+  stack: ReliabilityStack,
+  startedAt: number,
+): Promise<{ violations: Violation[]; days: string[]; rows: number }> {
+  const days: string[] = [];
+  let rows = 0;
+  for (let at = startedAt; ; at += 3_600_000) {
+    const day = antomDay(Math.min(at, Date.now()));
+    if (!days.includes(day)) days.push(day);
+    if (at >= Date.now()) break;
+  }
+  for (const day of days) {
+    const reports = await stack.antom.call('GET', `/sandbox/api/reports/${day}`);
+    const file = (reports.body?.files as { kind: string; name: string; content: string }[] | undefined)?.find(
+      (f) => f.kind === 'TRANSACTIONS',
+    );
+    const fail = (message: string) => ({
+      violations: [{ invariant: 'reconciliation' as const, message }],
+      days,
+      rows,
+    });
+    if (!file) return fail(`the sandbox has no report for ${day}`);
+    const imported = await stack.merchant.call('POST', '/api/v1/reconciliation/reports', {
+      name: file.name,
+      content: file.content,
+    });
+    if (imported.status !== 200 && imported.status !== 201)
+      return fail(`importing ${file.name}: ${imported.status}`);
+    rows += Number(imported.body?.file?.rows ?? 0);
+  }
+  const out: Violation[] = [];
+  for (const day of days) {
+    const view = await stack.merchant.call('GET', `/api/v1/reconciliation/days/${day}`);
+    for (const d of (view.body?.discrepancies ?? []) as DiscrepancyView[]) {
+      if (d.status !== 'OPEN') continue;
+      out.push({
+        invariant: 'reconciliation',
+        ...(d.orderId ? { orderId: d.orderId } : {}),
+        ...(d.paymentId ? { paymentId: d.paymentId } : {}),
+        ...(d.refundId ? { refundId: d.refundId } : {}),
+        message: `${day} ${d.kind} ${d.transactionType} ${d.requestId}: ${d.reason}`,
+      });
+    }
+  }
+  return { violations: out, days, rows };
+}
+
+/** Antom's day (UTC+8) of an instant, YYYY-MM-DD. */
+function antomDay(at: number): string {
+  return new Date(at + 8 * 3_600_000).toISOString().slice(0, 10);
 }

@@ -82,6 +82,7 @@ export function formatReport(report: CampaignReport): string {
         ]
       : []),
     `liveness bound       max(due, faults stopped + ${report.liveness.retryAfterFaultsMs} ms) + sweep ${report.liveness.sweepIntervalMs} ms + slack ${report.liveness.slackMs} ms; tightest margin ${report.liveness.tightestMarginMs === null ? 'n/a' : `${Math.round(report.liveness.tightestMarginMs)} ms`}`,
+    `reconciliation       ${report.reconciled.rows} rows of Antom's report (${report.reconciled.days.join(', ')}) imported and matched`,
     `invariant violations ${report.violations.length}`,
   ];
   lines.push(...violationLines(report.violations));

@@ -50,6 +50,11 @@ export class ServerProcess {
     return this.#child !== undefined;
   }
 
+  /** The running process's id (to read its memory and file handles), or undefined. */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
   /** Spawns the server and resolves once /readyz answers 200. */
   async start(): Promise<void> {
     if (this.#child) return;

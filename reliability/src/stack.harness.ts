@@ -51,6 +51,12 @@ export interface StackSettings {
   onLog?: (text: string) => void;
   webhookUrl?: string;
   rateLimit: { buyerWritesPerMinute: number; checkoutReadsPerMinute: number; notFoundPerMinute: number };
+  /**
+   * Refused notifications per address and minute before 429, and how many are recorded a minute
+   * (NOTIFY_FAILURES_PER_MINUTE, NOTIFY_REJECTED_RECORDS_PER_MINUTE): high, as forgeries are what the
+   * campaign sends; the abuse suite sets the production default.
+   */
+  notifyFailuresPerMinute: number;
   /** Replace the catalog (each entry still gets `methodTimeoutSeconds`). */
   catalog?: (base: CatalogMethod[]) => CatalogMethod[];
 }
@@ -66,6 +72,7 @@ export const DEFAULT_SETTINGS: Omit<StackSettings, 'dialect'> = {
   sweeper: true,
   logLevel: 'silent',
   rateLimit: { buyerWritesPerMinute: 100_000, checkoutReadsPerMinute: 1_000_000, notFoundPerMinute: 100_000 },
+  notifyFailuresPerMinute: 100_000,
 };
 
 export interface ReliabilityStack {
@@ -183,6 +190,8 @@ export function childServerEnv(
     RATE_LIMIT_BUYER_WRITES: String(settings.rateLimit.buyerWritesPerMinute),
     RATE_LIMIT_CHECKOUT_READS: String(settings.rateLimit.checkoutReadsPerMinute),
     RATE_LIMIT_NOT_FOUND: String(settings.rateLimit.notFoundPerMinute),
+    NOTIFY_FAILURES_PER_MINUTE: String(settings.notifyFailuresPerMinute),
+    NOTIFY_REJECTED_RECORDS_PER_MINUTE: String(settings.notifyFailuresPerMinute),
     WEBHOOK_INTERVAL_MS: '200',
     ...(settings.webhookUrl
       ? { MERCHANT_WEBHOOK_URL: settings.webhookUrl, MERCHANT_WEBHOOK_SECRET: WEBHOOK_SECRET }
@@ -255,6 +264,12 @@ export async function startReliabilityStack(
         sweeper: { intervalMs: settings.sweepIntervalMs, enabled: settings.sweeper },
         webhooks: { intervalMs: 200 },
         rateLimit: settings.rateLimit,
+        limits: {
+          notify: {
+            failuresPerMinute: settings.notifyFailuresPerMinute,
+            rejectedRecordsPerMinute: settings.notifyFailuresPerMinute,
+          },
+        },
         // The access tests stand for many clients by setting X-Forwarded-For, as a proxy in front would.
         trustProxy: true,
         ...(settings.webhookUrl ? { webhook: { url: settings.webhookUrl, secret: WEBHOOK_SECRET } } : {}),

@@ -81,7 +81,7 @@ const validOrder = fc.record(
     ),
     region: fc.constant('TH'),
     expiresInSeconds: fc.integer({ min: 60, max: 3_600 }),
-    returnUrl: fc.webUrl({ size: 'small' }),
+    returnUrl: fc.webUrl({ size: 'small', validSchemes: ['https'] }),
     metadata: fc.dictionary(ascii(1, 20), ascii(0, 40), { maxKeys: 3 }),
   },
   { requiredKeys: ['reference', 'amount', 'description'] },

@@ -10,6 +10,7 @@ import type { TerminalType } from '@paydesk/api';
 import { checkoutApi } from './api.ts';
 import { CheckoutApp, type Route } from './checkout/checkout-app.tsx';
 import { asLang, pickLanguage, type Lang } from './lib/i18n.ts';
+import { safeReturnUrl } from './lib/safe-url.ts';
 import { detectTerminal, osTypeOf } from './lib/terminal.ts';
 
 /** Options of `mount`. Only `token` is required. */
@@ -24,7 +25,10 @@ export interface MountOptions {
   terminal?: TerminalType;
   /** Overlay or in-place payment step (S12); default: the server's setting. */
   presentation?: 'overlay' | 'page';
-  /** Called when the success countdown ends (S18) instead of navigating to the order's returnUrl. */
+  /**
+   * Called when the success countdown ends (S18) instead of navigating to the order's returnUrl; it gets
+   * the returnUrl only when it is https: (or loopback http:), else null.
+   */
   onSuccess?(info: { returnUrl: string | null }): void;
 }
 
@@ -67,7 +71,9 @@ function Embedded({ options, lang: initialLang }: { options: MountOptions; lang:
     osType: osTypeOf(navigator.userAgent, terminal),
     route,
     navigate: (to: Route) => setRoute(to),
-    finish: (returnUrl: string | null) => {
+    finish: (given: string | null) => {
+      // Checked here too: the embed runs on the merchant's page, where a `javascript:` URL would run.
+      const returnUrl = safeReturnUrl(given);
       if (options.onSuccess) options.onSuccess({ returnUrl });
       else if (returnUrl) location.assign(returnUrl);
       else setRoute('result');

@@ -2,7 +2,7 @@
 // listed in one error, keys in any form the Antom client accepts (PEM, single-line base64, `@path`).
 // Development key pairs live in `<dataDir>/dev-keys.json`, created on first start and reused after.
 import type { KeyObject } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateKeyPair, loadPrivateKey, loadPublicKey, type KeyPairForms } from '@paydesk/antom';
 
@@ -166,8 +166,12 @@ export const DEV_KEYS_FILE = 'dev-keys.json';
 export function loadOrCreateDevKeys(dir: string): DevKeys {
   const file = join(dir, DEV_KEYS_FILE);
   const existing = readDevKeys(file);
-  if (existing) return existing;
-  mkdirSync(dir, { recursive: true });
+  if (existing) {
+    // A file an older version left readable to others holds private keys: made owner-only (D10.7).
+    if (statSync(file).mode & 0o077) chmodSync(file, 0o600);
+    return existing;
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const keys: DevKeys = {
     merchant: generateKeyPair(),
     gateway: generateKeyPair(),

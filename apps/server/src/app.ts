@@ -28,13 +28,19 @@ export interface PaydeskApp {
   app: FastifyInstance;
   config: Readonly<Config>;
   database: Database;
-  merchantApiKey: string;
-  /** True when the key was generated at this start (so the launcher may print it). */
+  /**
+   * The Merchant API key, when known: from MERCHANT_API_KEY, or generated at this start (shown once, then
+   * only its digest is kept). Null when it was generated at an earlier start.
+   */
+  merchantApiKey: string | null;
+  /** True when the key was generated at this start (so the launcher may print it, once). */
   merchantApiKeyGenerated: boolean;
   gateway: PaymentGateway;
   services: Pick<Domain, 'orders' | 'payments' | 'refunds' | 'checkout' | 'notifications' | 'methods'>;
   sweeper: Domain['sweeper'];
   deliverer: Domain['deliverer'];
+  /** Deletes notifications of no order after their retention (tests call pruneOnce). */
+  retention: Domain['retention'];
   /** Issue 16: report import and matching, the scheduled SFTP fetch, the overview. */
   reconciliation: ReconciliationModule;
   metrics: Metrics;
@@ -54,7 +60,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     outbox: domain.outbox,
     config,
     metrics: infra.metrics,
-    authenticate: createMerchantAuth(infra.merchantApiKey.key),
+    authenticate: createMerchantAuth(() => [infra.merchantApiKey.digest]),
     onError: (error) => infra.http.log.error({ err: error }, 'report fetch failed'),
   });
 
@@ -69,6 +75,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     services: domain,
     sweeper: domain.sweeper,
     deliverer: domain.deliverer,
+    retention: domain.retention,
     reconciliation,
     metrics: infra.metrics,
     startWorkers: () => {

@@ -69,8 +69,47 @@ export interface Config {
    * balancer's health check takes the instance out before it stops accepting (ms; 0 = at once).
    */
   shutdownDelayMs: number;
+  /** What one client may hold or send (D10.1, D10.4–D10.6); README "Security" lists each setting. */
+  limits: Limits;
+  /** Bearer token for /metrics (Prometheus' `bearer_token`); null: the Merchant API key is required. */
+  metricsToken: string | null;
   /** Fetching Antom's reports (D16); `sftp` null: reports only arrive by upload. */
   reconciliation: ReconciliationConfig;
+}
+
+export interface Limits {
+  http: {
+    /** The whole request, body included, must arrive within this (ms); slow senders get 408. */
+    requestTimeoutMs: number;
+    /** The request line and headers must arrive within this (ms). */
+    headersTimeoutMs: number;
+    /** An idle keep-alive connection is closed after this (ms). */
+    keepAliveTimeoutMs: number;
+    /** Open connections in all; more are dropped at once. */
+    maxConnections: number;
+    /** Open connections from one address (trusted proxies excepted). */
+    maxConnectionsPerAddress: number;
+  };
+  streams: {
+    /** Open event streams from one client address. */
+    perAddress: number;
+    /** Open event streams on one checkout (a buyer's tabs). */
+    perCheckout: number;
+    /** Open event streams on this instance. */
+    total: number;
+    /** A stream is closed with a `retry` hint after this (ms); the browser reconnects. */
+    maxLifetimeMs: number;
+  };
+  notify: {
+    /** Antom's notifications are a few KB; anything larger is refused with 413 unread. */
+    bodyLimitBytes: number;
+    /** Refused (unverifiable) notifications per client address and minute before 429. */
+    failuresPerMinute: number;
+    /** Refused notifications recorded per minute on this instance; the rest are only counted. */
+    rejectedRecordsPerMinute: number;
+    /** Refused notifications (and ones for no order of ours) are deleted after this many days. */
+    rejectedRetentionDays: number;
+  };
 }
 
 export interface ReconciliationConfig {
@@ -255,6 +294,49 @@ export function loadConfig(env: Env, overrides: DeepPartial<Config> = {}): Reado
     problems.push('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
   }
 
+  const metricsToken = overrides.metricsToken ?? env.METRICS_TOKEN ?? null;
+  if (metricsToken !== null && metricsToken.length < 16)
+    problems.push('METRICS_TOKEN must be at least 16 characters');
+  const limits: Limits = {
+    http: {
+      requestTimeoutMs:
+        overrides.limits?.http?.requestTimeoutMs ?? int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
+      headersTimeoutMs:
+        overrides.limits?.http?.headersTimeoutMs ?? int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 500, 120_000),
+      keepAliveTimeoutMs:
+        overrides.limits?.http?.keepAliveTimeoutMs ??
+        int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 72_000, 1_000, 600_000),
+      maxConnections:
+        overrides.limits?.http?.maxConnections ?? int('HTTP_MAX_CONNECTIONS', 10_000, 10, 1_000_000),
+      maxConnectionsPerAddress:
+        overrides.limits?.http?.maxConnectionsPerAddress ??
+        int('HTTP_MAX_CONNECTIONS_PER_ADDRESS', 256, 1, 1_000_000),
+    },
+    streams: {
+      perAddress: overrides.limits?.streams?.perAddress ?? int('SSE_MAX_PER_ADDRESS', 50, 1, 1_000_000),
+      perCheckout: overrides.limits?.streams?.perCheckout ?? int('SSE_MAX_PER_CHECKOUT', 10, 1, 1_000_000),
+      total: overrides.limits?.streams?.total ?? int('SSE_MAX_STREAMS', 8_000, 1, 1_000_000),
+      maxLifetimeMs:
+        overrides.limits?.streams?.maxLifetimeMs ?? int('SSE_MAX_LIFETIME_SECONDS', 300, 10, 86_400) * 1000,
+    },
+    notify: {
+      bodyLimitBytes:
+        overrides.limits?.notify?.bodyLimitBytes ?? int('NOTIFY_BODY_LIMIT_BYTES', 32_768, 4_096, 1_048_576),
+      failuresPerMinute:
+        overrides.limits?.notify?.failuresPerMinute ?? int('NOTIFY_FAILURES_PER_MINUTE', 20, 1, 100_000),
+      rejectedRecordsPerMinute:
+        overrides.limits?.notify?.rejectedRecordsPerMinute ??
+        int('NOTIFY_REJECTED_RECORDS_PER_MINUTE', 20, 0, 100_000),
+      rejectedRetentionDays:
+        overrides.limits?.notify?.rejectedRetentionDays ?? int('NOTIFY_REJECTED_RETENTION_DAYS', 7, 1, 3_650),
+    },
+  };
+  if (limits.http.headersTimeoutMs > limits.http.requestTimeoutMs)
+    problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
+  if (limits.streams.total >= limits.http.maxConnections)
+    problems.push(
+      'SSE_MAX_STREAMS must be below HTTP_MAX_CONNECTIONS, so streams cannot take every connection',
+    );
   const reconciliation = reconciliationConfig(env, overrides.reconciliation, problems, int);
   // Trusting any host key is for the sandbox on loopback; production pins Antom's (D16, issue 14).
   if (production && reconciliation.sftp && !reconciliation.sftp.hostKeyFingerprint) {
@@ -324,6 +406,8 @@ export function loadConfig(env: Env, overrides: DeepPartial<Config> = {}): Reado
         : (overrides.cashierDist as string | null),
     shutdownTimeoutMs: overrides.shutdownTimeoutMs ?? int('SHUTDOWN_TIMEOUT_MS', 30_000, 1_000, 600_000),
     shutdownDelayMs: overrides.shutdownDelayMs ?? int('SHUTDOWN_DELAY_MS', 0, 0, 120_000),
+    limits,
+    metricsToken,
     reconciliation,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -10,8 +10,11 @@ import { readSetting } from './settings/settings.repository.ts';
 
 type Env = Record<string, string | undefined>;
 
-/** Where the database keeps the key when the server generated it (infrastructure.ts). */
-const STORED_KEY = 'merchant_api_key';
+/**
+ * Where the database keeps the key when the server generated it (infrastructure.ts): its digest, or the
+ * key itself as versions before D10.7 kept it (turned into its digest at the next start).
+ */
+const STORED_KEYS = ['merchant_api_key_sha256', 'merchant_api_key'];
 
 /**
  * loadConfig(env, overrides), and in production without MERCHANT_API_KEY a check that the database holds
@@ -56,7 +59,8 @@ export async function storedMerchantApiKey(
   }
   const database = openDatabase(databaseUrl, { poolSize: 1 });
   try {
-    return (await readSetting(database.db, STORED_KEY)) ? 'stored' : 'none';
+    for (const key of STORED_KEYS) if (await readSetting(database.db, key)) return 'stored';
+    return 'none';
   } catch (error) {
     const message = (error as Error).message;
     // A database no Paydesk has migrated yet has no settings table, hence no key.

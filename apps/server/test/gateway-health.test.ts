@@ -64,7 +64,7 @@ describe('a merchant key Antom does not know', () => {
     const health = await stack.merchant('GET', '/api/v1/ops/health');
     expect(health.body.gateway.fault.message).toContain('ANTOM_PRIVATE_KEY');
     expect((await stack.call('GET', '/api/v1/ops/health')).status).toBe(401);
-    const metrics = await stack.call('GET', '/metrics');
+    const metrics = await stack.merchant('GET', '/metrics');
     expect(String(metrics.body)).toContain('paydesk_gateway_configuration_fault 1');
   });
 });

@@ -333,7 +333,7 @@ describe.each(DIALECTS)('reconciliation on %s', (dialect) => {
       orderId: cancelled.orderId,
     });
 
-    const metricsBefore = await stack.call('GET', '/metrics');
+    const metricsBefore = await stack.merchant('GET', '/metrics');
     const open = (await stack.merchant('GET', `/api/v1/reconciliation/days/${day}`)).body.openDiscrepancies;
     expect(metricsBefore.body).toContain(`paydesk_reconciliation_open_discrepancies ${open}`);
 
@@ -356,7 +356,7 @@ describe.each(DIALECTS)('reconciliation on %s', (dialect) => {
     await stack.server.paydesk.reconciliation.service.reconcileReport(name, content + '\n');
     const after = (await stack.merchant('GET', `/api/v1/reconciliation/days/${day}`)).body;
     expect(after.discrepancies.find((d: { id: string }) => d.id === state.id).status).toBe('RESOLVED');
-    const metricsAfter = await stack.call('GET', '/metrics');
+    const metricsAfter = await stack.merchant('GET', '/metrics');
     expect(metricsAfter.body).toContain(
       `paydesk_reconciliation_open_discrepancies ${after.openDiscrepancies}`,
     );

@@ -53,7 +53,12 @@ export const CreateOrderBody = Type.Object(
       Type.Integer({ minimum: 60, maximum: 7 * 24 * 3600, description: 'default 1800 (30 minutes)' }),
     ),
     returnUrl: Type.Optional(
-      Type.String({ format: 'uri', maxLength: 2048, description: 'where the buyer goes after paying' }),
+      Type.String({
+        format: 'uri',
+        maxLength: 2048,
+        description:
+          'where the buyer goes after paying: an https: URL (http: only to a loopback host in the development profile); anything else is 422 URL_NOT_ALLOWED',
+      }),
     ),
     metadata: Type.Optional(
       Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 500 }), {
@@ -65,6 +70,31 @@ export const CreateOrderBody = Type.Object(
   { additionalProperties: false },
 );
 export type CreateOrderBody = Static<typeof CreateOrderBody>;
+
+const LOOPBACK_HOST = /^(localhost|[^.]+\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * Why `value` is not a URL a buyer may be sent to, or null when it is (D10.2: a `javascript:`
+ * returnUrl ran in the merchant's page through the embed). Only `https:`; `http:` only to a loopback host,
+ * and only when `allowLoopbackHttp` (the development profile).
+ */
+export function buyerUrlProblem(value: string, options: { allowLoopbackHttp: boolean }): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'is not an absolute URL';
+  }
+  if (url.protocol === 'https:' && url.hostname) return null;
+  if (url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname)) {
+    return options.allowLoopbackHttp
+      ? null
+      : 'must be https: (http: to a loopback host is for development only)';
+  }
+  return options.allowLoopbackHttp
+    ? 'must be an https: URL (or http: to localhost in development)'
+    : 'must be an https: URL';
+}
 
 export const PaymentReason = Type.Optional(
   Type.Union([Type.String(), Type.Null()], {

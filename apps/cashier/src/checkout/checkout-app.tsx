@@ -11,6 +11,7 @@ import { errorMessageKey } from '../lib/errors.ts';
 import { en, translator, type Lang, type MessageKey, type Translate } from '../lib/i18n.ts';
 import { formatMoney } from '../lib/money.ts';
 import { reasonKey } from '../lib/reasons.ts';
+import { safeReturnUrl } from '../lib/safe-url.ts';
 import { canRefresh, screenFor, surplusOf, type Screen } from '../lib/routing.ts';
 import { LockIcon, Spinner } from '../ui/icons.tsx';
 import { LangSelect } from '../ui/lang-select.tsx';
@@ -317,7 +318,9 @@ export function CheckoutApp(props: CheckoutAppProps) {
     readableType(type);
   const branding = view.branding;
   const merchant = branding.merchantName;
-  const returnUrl = status?.returnUrl ?? null;
+  // A link on our page (and through the embed, on the merchant's) goes only where the server may send a
+  // buyer: a `javascript:` or `data:` returnUrl stored by an older version is no link at all (D10).
+  const returnUrl = safeReturnUrl(status?.returnUrl);
   const overlay =
     presentation === 'overlay' &&
     route !== 'pay' &&

@@ -7,6 +7,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { checkoutApi } from '../api.ts';
 import { asLang, pickLanguage, type Lang } from '../lib/i18n.ts';
+import { safeReturnUrl } from '../lib/safe-url.ts';
 import { detectTerminal, osTypeOf } from '../lib/terminal.ts';
 import { CheckoutApp, type Route } from './checkout-app.tsx';
 
@@ -44,7 +45,7 @@ function Hosted() {
       osType={osType}
       route={route}
       navigate={navigate}
-      finish={(returnUrl) => location.assign(returnUrl ?? pathOf('result'))}
+      finish={(returnUrl) => location.assign(safeReturnUrl(returnUrl) ?? pathOf('result'))}
     />
   );
 }

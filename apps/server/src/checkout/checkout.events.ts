@@ -4,9 +4,17 @@
 // one status read per change however many tabs hold them (issue #7 points 7–8); changes made on another
 // instance reach the bus through the change feed (events/change-feed.ts). One timer sends the comment
 // line that keeps proxies from idling out, for every stream at once.
+//
+// Streams are bounded (D10.4: one client held 2,700 of them, RSS 130 → 315 MB): a cap per
+// client address, per checkout and in all (429 TOO_MANY_STREAMS; the page polls instead), a maximum
+// lifetime after which the stream ends with a `retry` hint (the browser reconnects, resuming after its
+// Last-Event-ID), and no stream kept for a settled checkout (nothing about it can change any more).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
+import type { Limits } from '../config.ts';
 import type { DB, OrderRow } from '../db/schema.ts';
+import type { Clock } from '../domain/clock.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { latestEventSeq } from '../events/order-event.repository.ts';
 import { BUYER_EVENT_TYPES } from '../events/order-events.ts';
@@ -23,13 +31,21 @@ export interface CheckoutStreamsDeps {
   bus: EventBus;
   checkout: CheckoutService;
   heartbeatMs: number;
+  clock: Clock;
+  limits: Limits['streams'];
   log: { warn(obj: object, msg: string): void };
+}
+
+/** How long a browser waits before reconnecting a stream we ended (ms), spread so they do not return at once. */
+export function retryHintMs(random: () => number = Math.random): number {
+  return 1_000 + Math.floor(random() * 4_000);
 }
 
 interface Stream {
   write(chunk: string): void;
   /** Ends the stream with a retry hint (the browser reconnects after `retryMs`). */
   end(retryMs: number): void;
+  openedAt: number;
   /** The id of the last event sent (or the browser's Last-Event-ID); -1 before the first. */
   lastSent: number;
   /** The last status sent on this stream, to send a change whose event id is not newer. */
@@ -49,6 +65,7 @@ interface OrderStreams {
 export class CheckoutStreams {
   readonly #d: CheckoutStreamsDeps;
   readonly #orders = new Map<string, OrderStreams>();
+  readonly #perAddress = new Map<string, number>();
   #heartbeat: NodeJS.Timeout | undefined;
   #count = 0;
   #closing = false;
@@ -62,11 +79,22 @@ export class CheckoutStreams {
     return this.#count;
   }
 
-  /** Takes over the reply and streams the order's status until the browser goes away. */
-  open(request: FastifyRequest, reply: FastifyReply, order: OrderRow): void {
+  /**
+   * Takes over the reply and streams the order's status until the browser goes away, the stream's
+   * lifetime ends, or the checkout is settled. Throws TOO_MANY_STREAMS (429) past a cap; answers 204 (the
+   * browser's EventSource then stops reconnecting) to a reconnect that has seen a settled checkout's last event.
+   */
+  async open(request: FastifyRequest, reply: FastifyReply, order: OrderRow): Promise<void> {
     const header = request.headers['last-event-id'];
     let lastSent = Number(Array.isArray(header) ? header[0] : header);
     if (!Number.isInteger(lastSent) || lastSent < 0) lastSent = -1;
+
+    if (lastSent >= 0) {
+      const [seq, status] = await Promise.all([this.#latestSeq(order.id), this.#d.checkout.status(order)]);
+      if (status.settled && lastSent >= seq) return void reply.status(204).send();
+    }
+    const address = request.ip;
+    this.#admit(reply, address, order.id);
 
     reply.hijack();
     const res = reply.raw;
@@ -81,10 +109,18 @@ export class CheckoutStreams {
     });
     res.write('retry: 2000\n\n');
 
+    let ended = false;
     const stream: Stream = {
-      write: (chunk) => res.write(chunk),
-      // The socket goes with it: a kept-alive connection would hold a draining server open.
-      end: (retryMs) => res.end(`retry: ${retryMs}\n\n`, () => res.socket?.destroy()),
+      // Nothing is written after the end (a write after end would be an error on the response).
+      write: (chunk) => void (ended || res.write(chunk)),
+      end: (retryMs) => {
+        if (ended) return;
+        ended = true;
+        // The socket goes with it: a kept-alive connection would hold a draining server open, and an
+        // ended stream's socket would otherwise idle until keep-alive ends.
+        res.end(`retry: ${retryMs}\n\n`, () => res.socket?.destroy());
+      },
+      openedAt: this.#d.clock.now(),
       lastSent,
       lastData: undefined,
     };
@@ -93,15 +129,35 @@ export class CheckoutStreams {
       return;
     }
     const group = this.#join(order.id, stream);
+    this.#perAddress.set(address, (this.#perAddress.get(address) ?? 0) + 1);
     let closed = false;
     const close = () => {
       if (closed) return;
       closed = true;
+      const left = (this.#perAddress.get(address) ?? 1) - 1;
+      if (left <= 0) this.#perAddress.delete(address);
+      else this.#perAddress.set(address, left);
       this.#leave(group, stream);
     };
     request.raw.on('close', close);
     res.on('close', close);
     this.#refresh(group);
+  }
+
+  /** Refuses a stream past any cap, with a Retry-After long enough for others to end. */
+  #admit(reply: FastifyReply, address: string, orderId: string): void {
+    const { limits } = this.#d;
+    const over =
+      this.#count >= limits.total
+        ? 'this server holds as many live streams as it may'
+        : (this.#perAddress.get(address) ?? 0) >= limits.perAddress
+          ? 'too many live streams from this address'
+          : (this.#orders.get(orderId)?.streams.size ?? 0) >= limits.perCheckout
+            ? 'too many live streams on this checkout'
+            : null;
+    if (!over) return;
+    reply.header('retry-after', '30');
+    throw new DomainError('TOO_MANY_STREAMS', `${over}; poll /status instead`);
   }
 
   /**
@@ -155,8 +211,14 @@ export class CheckoutStreams {
     if (this.#count === 0) this.stop();
   }
 
+  /** The heartbeat; streams past their lifetime end instead (checked on the injected clock). */
   #ping(): void {
-    for (const group of this.#orders.values()) for (const stream of group.streams) stream.write(': ping\n\n');
+    const expired = this.#d.clock.now() - this.#d.limits.maxLifetimeMs;
+    for (const group of this.#orders.values())
+      for (const stream of group.streams) {
+        if (stream.openedAt <= expired) stream.end(retryHintMs());
+        else stream.write(': ping\n\n');
+      }
   }
 
   /** Reads the order's status once and sends it to each of its streams that has not had it. */
@@ -173,14 +235,23 @@ export class CheckoutStreams {
           findOrder(this.#d.db, group.orderId),
         ]);
         if (!fresh) return;
-        const data = JSON.stringify(await this.#d.checkout.status(fresh));
+        const status = await this.#d.checkout.status(fresh);
+        const data = JSON.stringify(status);
         const message = `id: ${seq}\nevent: status\ndata: ${data}\n\n`;
-        for (const stream of group.streams) {
+        const settled = status.settled;
+        for (const stream of [...group.streams]) {
           // New to this stream: a newer event, or (with an event committed out of order) other content.
-          if (stream.lastSent >= seq && (stream.lastData === undefined || stream.lastData === data)) continue;
-          stream.lastSent = Math.max(stream.lastSent, seq);
-          stream.lastData = data;
-          stream.write(message);
+          const news = !(
+            stream.lastSent >= seq &&
+            (stream.lastData === undefined || stream.lastData === data)
+          );
+          if (news) {
+            stream.lastSent = Math.max(stream.lastSent, seq);
+            stream.lastData = data;
+            stream.write(message);
+          }
+          // Settled: the last word is said. The browser's reconnect (with this id) is answered 204.
+          if (settled) stream.end(retryHintMs());
         }
       })
       .catch((error) => this.#d.log.warn({ err: error, orderId: group.orderId }, 'sse push failed'));

@@ -1,6 +1,8 @@
 // Buyer API (PRODUCT.md): the unguessable checkout token is the only credential. Reads come from our
-// database (S17); writes are rate-limited per buyer; unknown tokens are throttled per client address so
-// tokens cannot be enumerated (issue 4 point 17).
+// database (S17). Throttles are keyed so that failures lock out nothing else (D10.6: 20 bad
+// look-ups from a proxy's address once answered every buyer behind it 429): a checkout's reads and writes
+// are limited per token, and unknown tokens count in a bucket of their own per client address, which
+// turns only further unknown tokens into 429. Guessing stays hopeless (256-bit tokens, issue 4 point 17).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
@@ -44,7 +46,7 @@ export interface CheckoutRouteDeps {
 export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRouteDeps> = async (app, deps) => {
   const { checkout, payments, limiter, limits, clock } = deps;
 
-  /** Resolves the token (to its order, or with `find`), throttling clients that keep guessing. */
+  /** Resolves the token (to its order, or with `find`), limiting the checkout and throttling guessers. */
   async function load<T = OrderRow>(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -52,18 +54,18 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRouteDeps> = asyn
     kind: 'read' | 'write',
     find: (token: string) => Promise<T> = (t) => checkout.orderByToken(t) as Promise<T>,
   ): Promise<T> {
-    const ip = request.ip;
-    if (limiter.over(`nf:${ip}`, limits.notFoundPerMinute))
-      limiter.hit(`nf:${ip}`, limits.notFoundPerMinute, reply);
-    if (kind === 'read') limiter.hit(`read:${ip}`, limits.checkoutReadsPerMinute, reply);
-    else limiter.hit(`write:${ip}:${hashToken(token).slice(0, 16)}`, limits.buyerWritesPerMinute, reply);
+    let found: T;
     try {
-      return await find(token);
+      found = await find(token);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'CHECKOUT_NOT_FOUND')
-        limiter.hit(`nf:${ip}`, Infinity, reply);
+        limiter.hit(`nf:${request.ip}`, limits.notFoundPerMinute, reply);
       throw error;
     }
+    const checkoutKey = hashToken(token).slice(0, 24);
+    if (kind === 'read') limiter.hit(`read:${checkoutKey}`, limits.checkoutReadsPerMinute, reply);
+    else limiter.hit(`write:${checkoutKey}`, limits.buyerWritesPerMinute, reply);
+    return found;
   }
 
   const tokenScope = (request: FastifyRequest) =>
@@ -144,13 +146,16 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRouteDeps> = asyn
         tags: ['Buyer API'],
         summary: 'Live status (Server-Sent Events)',
         description:
-          'Sends the status (same shape as /status) after each change, with event ids; resumes after Last-Event-ID; heartbeat comments every 15 s.',
+          'Sends the status (same shape as /status) after each change, with event ids; resumes after Last-Event-ID; heartbeat comments every 15 s. ' +
+          'A stream ends with a `retry` hint after SSE_MAX_LIFETIME_SECONDS (the browser reconnects) and once the checkout is settled; ' +
+          "a reconnect that has seen a settled checkout's last event gets 204 (stop). 429 TOO_MANY_STREAMS past a cap per address, per checkout or in all: poll /status instead.",
         params: CheckoutParams,
+        response: { 204: Type.Null(), 404: ErrorBody, 429: ErrorBody },
       },
     },
     async (request, reply) => {
       const order = await load(request, reply, request.params.token, 'read');
-      deps.streams.open(request, reply, order);
+      await deps.streams.open(request, reply, order);
     },
   );
 

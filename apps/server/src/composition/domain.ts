@@ -6,6 +6,8 @@ import { CheckoutStreams } from '../checkout/checkout.events.ts';
 import { StatusCache } from '../checkout/status.cache.ts';
 import { ChangeFeed } from '../events/change-feed.ts';
 import { MethodService } from '../methods/method.service.ts';
+import { RejectionGuard } from '../notifications/notification.guard.ts';
+import { NotificationRetention } from '../notifications/notification.retention.ts';
 import { NotificationService } from '../notifications/notification.service.ts';
 import { OrderService } from '../orders/order.service.ts';
 import { countOrdersByStatus } from '../orders/order.repository.ts';
@@ -29,6 +31,8 @@ export interface Domain {
   streams: CheckoutStreams;
   sweeper: Sweeper;
   deliverer: WebhookDeliverer | undefined;
+  /** Deletes notifications of no order after their retention (D10.1). */
+  retention: NotificationRetention;
   /** Merchant webhooks, written in the transaction of the change they report. */
   outbox: Outbox;
   startWorkers(): void;
@@ -47,7 +51,7 @@ export function buildDomain(infra: Infrastructure): Domain {
 
   const state = new StateStore({ clock, bus });
   // Built last, woken by the services built before them (a new duplicate to give back, a new webhook).
-  const workers: { sweeper?: Worker; webhooks?: Worker } = {};
+  const workers: { sweeper?: Worker; webhooks?: Worker; retention?: Worker } = {};
   const outbox = new Outbox({ enabled: config.webhook !== null, wake: () => workers.webhooks?.wake() });
   const methods = new MethodService({
     catalog: config.checkout.paymentMethods,
@@ -108,15 +112,34 @@ export function buildDomain(infra: Infrastructure): Domain {
     isSandbox: gateway.isSandbox,
     successRedirectSeconds: config.checkout.successRedirectSeconds,
   });
-  const streams = new CheckoutStreams({ db, bus, checkout, heartbeatMs: config.sseHeartbeatMs, log });
+  const streams = new CheckoutStreams({
+    db,
+    bus,
+    checkout,
+    heartbeatMs: config.sseHeartbeatMs,
+    clock,
+    limits: config.limits.streams,
+    log,
+  });
   const notifications = new NotificationService({
     db,
     clock,
     gateway,
     payments,
     refunds,
+    rejections: new RejectionGuard(clock, config.limits.notify),
     onOutcome: (outcome) => meters.notifications({ outcome }),
   });
+  const retention = new NotificationRetention({
+    db,
+    clock,
+    keepMs: config.limits.notify.rejectedRetentionDays * 86_400_000,
+  });
+  workers.retention = new Worker(
+    () => retention.pruneOnce(),
+    10 * 60_000,
+    (error) => log.error({ err: error }, 'notification retention tick failed'),
+  );
   const sweeper = new Sweeper({
     database,
     clock,
@@ -171,15 +194,20 @@ export function buildDomain(infra: Infrastructure): Domain {
     streams,
     sweeper,
     deliverer,
+    retention,
     outbox,
     startWorkers() {
       feed?.start();
       if (config.sweeper.enabled) workers.sweeper?.start();
       workers.webhooks?.start();
+      if (config.sweeper.enabled) {
+        workers.retention?.start();
+        workers.retention?.wake();
+      }
     },
     async stop() {
       streams.close();
-      await Promise.all([workers.sweeper?.stop(), workers.webhooks?.stop()]);
+      await Promise.all([workers.sweeper?.stop(), workers.webhooks?.stop(), workers.retention?.stop()]);
       await feed?.stop();
     },
   };

@@ -1,11 +1,12 @@
 // Tier 3 of the composition (app.ts): what the HTTP server answers — the OpenAPI document, the shared
 // hooks (errors, input guard, security headers, idempotency, CORS for the Buyer API), then the routes
 // of each API and the pages.
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { checkoutRoutes } from '../checkout/checkout.routes.ts';
-import { createMerchantAuth } from '../http/auth.ts';
+import { createMerchantAuth, keyDigest } from '../http/auth.ts';
 import { installErrorHandler } from '../http/error-handler.ts';
 import { installIdempotency } from '../http/idempotency.ts';
 import { installInputGuard } from '../http/input-guard.ts';
@@ -82,9 +83,20 @@ export async function registerHttp(infra: Infrastructure, domain: Domain): Promi
     reply.status(204).send(),
   );
 
-  const apiKey = infra.merchantApiKey.key;
-  const authenticate = createMerchantAuth(apiKey);
-  await app.register(orderRoutes, { orders: domain.orders, refunds: domain.refunds, authenticate });
+  // The demo shop calls the Merchant API in-process with a key of its own, made for this process and
+  // never shown: the merchant's key is not at hand (only its digest is stored).
+  const shopKey = `pk_shop_${randomBytes(24).toString('base64url')}`;
+  const merchantDigests = [infra.merchantApiKey.digest, keyDigest(shopKey)];
+  const metricsDigests = config.metricsToken
+    ? [keyDigest(config.metricsToken)]
+    : [infra.merchantApiKey.digest];
+  const authenticate = createMerchantAuth(() => merchantDigests);
+  await app.register(orderRoutes, {
+    orders: domain.orders,
+    refunds: domain.refunds,
+    authenticate,
+    allowLoopbackHttp: config.profile === 'development',
+  });
   await app.register(methodRoutes, { methods: domain.methods, authenticate });
   await app.register(checkoutRoutes, {
     clock,
@@ -94,10 +106,13 @@ export async function registerHttp(infra: Infrastructure, domain: Domain): Promi
     streams: domain.streams,
     limits: config.rateLimit,
   });
-  await app.register(notificationRoutes, { notifications: domain.notifications });
+  await app.register(notificationRoutes, {
+    notifications: domain.notifications,
+    bodyLimitBytes: config.limits.notify.bodyLimitBytes,
+  });
   if (config.demoShop) {
     await app.register(shopRoutes, {
-      merchantApiKey: () => apiKey,
+      merchantApiKey: () => shopKey,
       orderTtlSeconds: config.checkout.defaultOrderTtlSeconds,
       secureCookie: config.publicUrl.startsWith('https:'),
     });
@@ -105,6 +120,7 @@ export async function registerHttp(infra: Infrastructure, domain: Domain): Promi
   await app.register(opsRoutes, {
     ready: () => database.ping(),
     metrics,
+    metricsTokens: () => metricsDigests,
     gatewayHealth: infra.gatewayHealth,
     authenticate,
   });

@@ -8,6 +8,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { AppOptions } from '../app.ts';
 import { ConfigError, type Config } from '../config.ts';
+import { installConnectionGuard } from '../http/connection-guard.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { EventBus } from '../events/event-bus.ts';
@@ -17,7 +18,8 @@ import { GatewayHealth } from '../gateway/gateway-health.ts';
 import type { GatewayCallLog, PaymentGateway } from '../gateway/payment-gateway.ts';
 import { NOTIFY_PATH } from '../notifications/notification.routes.ts';
 import { Metrics } from '../ops/metrics.ts';
-import { readSetting, writeSettingOnce } from '../settings/settings.repository.ts';
+import { keyDigest } from '../http/auth.ts';
+import { deleteSetting, readSetting, writeSettingOnce } from '../settings/settings.repository.ts';
 
 export interface Infrastructure {
   config: Readonly<Config>;
@@ -30,9 +32,21 @@ export interface Infrastructure {
   bus: EventBus;
   /** Faults of the integration itself (bad keys, client id), seen in the gateway-call log. */
   gatewayHealth: GatewayHealth;
-  merchantApiKey: { key: string; generated: boolean };
+  merchantApiKey: MerchantApiKey;
   /** Gateway-call log writes still in flight (awaited on close). */
   pendingWrites: Set<Promise<unknown>>;
+}
+
+/**
+ * The Merchant API key: only its digest is kept (D10.7); the key itself is known only when it
+ * came from MERCHANT_API_KEY or was generated at this start (then shown once).
+ */
+export interface MerchantApiKey {
+  key: string | null;
+  /** Hex SHA-256 of the key: what the Merchant API compares with. */
+  digest: string;
+  /** True when the key was generated at this start. */
+  generated: boolean;
 }
 
 /** The counters the domain and HTTP tiers bump. */
@@ -50,10 +64,11 @@ export async function buildInfrastructure(
   const clock = options.clock ?? systemClock;
   const database = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
   await database.migrate();
-  const merchantApiKey = config.merchantApiKey
-    ? { key: config.merchantApiKey, generated: false }
+  const merchantApiKey: MerchantApiKey = config.merchantApiKey
+    ? { key: config.merchantApiKey, digest: keyDigest(config.merchantApiKey), generated: false }
     : await loadOrCreateApiKey(database, config.profile === 'development');
   const http = createHttpServer(config, options);
+  const connections = installConnectionGuard(http, config.limits.http, config.trustProxy);
   const metrics = new Metrics();
   const meters: Meters = {
     http: metrics.counter('paydesk_http_requests_total', 'HTTP requests by route and status'),
@@ -61,6 +76,17 @@ export async function buildInfrastructure(
     notifications: metrics.counter('paydesk_notifications_total', 'Antom notifications by outcome'),
     webhooks: metrics.counter('paydesk_webhook_deliveries_total', 'Webhook delivery attempts by result'),
   };
+  const gaugeConnections = metrics.gauge('paydesk_http_connections', 'Open HTTP connections');
+  const countRefused = metrics.counter(
+    'paydesk_http_connections_refused_total',
+    'Connections dropped at once because a cap was reached',
+  );
+  let refusedReported = 0;
+  metrics.collect(async () => {
+    gaugeConnections({}, connections.open);
+    countRefused({}, connections.refused - refusedReported);
+    refusedReported = connections.refused;
+  });
 
   // Append-only gateway call log (issue 4 point 16), written beside the call, never inside a transaction.
   const gaugeFault = metrics.gauge(
@@ -194,16 +220,26 @@ function validatorFactory() {
     (httpPart === 'querystring' || httpPart === 'params' ? coercing : strict).compile(schema);
 }
 
-async function loadOrCreateApiKey(
-  database: Database,
-  mayGenerate: boolean,
-): Promise<{ key: string; generated: boolean }> {
-  const stored = await readSetting(database.db, 'merchant_api_key');
-  if (stored) return { key: stored, generated: false };
+const KEY_DIGEST = 'merchant_api_key_sha256';
+/** Where earlier versions kept the generated key itself (before D10.7). */
+const LEGACY_KEY = 'merchant_api_key';
+
+async function loadOrCreateApiKey(database: Database, mayGenerate: boolean): Promise<MerchantApiKey> {
+  const db = database.db;
+  const stored = await readSetting(db, KEY_DIGEST);
+  if (stored) return { key: null, digest: stored, generated: false };
+  // A key stored in plain text by an earlier version: keep its digest, drop the key.
+  const legacy = await readSetting(db, LEGACY_KEY);
+  if (legacy) {
+    const digest = await writeSettingOnce(db, KEY_DIGEST, keyDigest(legacy));
+    await deleteSetting(db, LEGACY_KEY);
+    return { key: null, digest, generated: false };
+  }
   // Production generates no secrets (issue 14 point 2); loadStartupConfig says so before we get here.
   if (!mayGenerate) throw new ConfigError(['MERCHANT_API_KEY is required: no key is stored in the database']);
   const key = `pk_${randomBytes(24).toString('base64url')}`;
   // Several instances may start together: the first writer's key is everyone's.
-  const winner = await writeSettingOnce(database.db, 'merchant_api_key', key);
-  return { key: winner, generated: winner === key };
+  const digest = await writeSettingOnce(db, KEY_DIGEST, keyDigest(key));
+  const generated = digest === keyDigest(key);
+  return { key: generated ? key : null, digest, generated };
 }

@@ -366,4 +366,17 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
         .execute();
     },
   ],
+  [
+    '0006_notification_digest',
+    async (db) => {
+      // A refused notification is kept as a bounded record (D10.1): its headers, size, hash
+      // and a short prefix, never its whole body; refused ones are deleted after a retention period.
+      await db.schema.alterTable('notifications').addColumn('body_bytes', 'integer').execute();
+      await db.schema.alterTable('notifications').addColumn('body_sha256', 'text').execute();
+      await db.schema.createIndex('notifications_created').on('notifications').column('created_at').execute();
+      // Refused bodies kept whole by earlier versions (up to 64 KB each) are cut to the same prefix.
+      await sql`update notifications set body_bytes = length(body), body = substr(body, 1, 256)
+        where verified = 0 and length(body) > 256`.execute(db);
+    },
+  ],
 ];

@@ -121,7 +121,12 @@ export interface NotificationsTable {
   refund_id: string | null;
   notify_type: string | null;
   headers: string;
+  /** The raw body as text; for a refused notification only its first bytes (D10.1). */
   body: string;
+  /** Size of the raw body in bytes (null on rows older than migration 0006). */
+  body_bytes: number | null;
+  /** Hex SHA-256 of the raw body (null on rows older than migration 0006). */
+  body_sha256: string | null;
   verified: number;
   outcome: string;
   error: string | null;

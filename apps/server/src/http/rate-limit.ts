@@ -1,8 +1,11 @@
-// Small fixed-window rate limiter held in memory (per instance). Buyer writes and token look-ups are
-// limited so checkout tokens cannot be enumerated (issue 4 point 17); a 429 carries Retry-After.
+// Small fixed-window rate limiter held in memory (per instance); a 429 carries Retry-After. Its keys say
+// what is limited (a checkout, an address's unknown tokens, an address's refused notifications), and the
+// map is bounded however many keys a flood of addresses makes (MAX_KEYS).
 import type { FastifyReply } from 'fastify';
 import type { Clock } from '../domain/clock.ts';
 import { DomainError } from '../domain/errors.ts';
+
+const MAX_KEYS = 100_000;
 
 export class RateLimiter {
   readonly #windows = new Map<string, { start: number; count: number }>();
@@ -16,29 +19,34 @@ export class RateLimiter {
 
   /** Counts one hit for `key`; throws RATE_LIMITED (with Retry-After on `reply`) past `limit` per window. */
   hit(key: string, limit: number, reply: FastifyReply): void {
+    const retryAfter = this.take(key, limit);
+    if (retryAfter === 0) return;
+    reply.header('retry-after', String(retryAfter));
+    throw new DomainError('RATE_LIMITED', `too many requests; retry in ${retryAfter} s`);
+  }
+
+  /** Counts one hit for `key`: 0 while within `limit` per window, else the seconds until the window ends. */
+  take(key: string, limit: number): number {
     const now = this.#clock.now();
     let window = this.#windows.get(key);
     if (!window || now - window.start >= this.#windowMs) {
       window = { start: now, count: 0 };
+      this.#windows.delete(key);
       this.#windows.set(key, window);
-      if (this.#windows.size > 50_000) this.#prune(now);
+      if (this.#windows.size > MAX_KEYS) this.#prune(now);
     }
     window.count += 1;
-    if (window.count > limit) {
-      const retryAfter = Math.max(1, Math.ceil((window.start + this.#windowMs - now) / 1000));
-      reply.header('retry-after', String(retryAfter));
-      throw new DomainError('RATE_LIMITED', `too many requests; retry in ${retryAfter} s`);
-    }
+    if (window.count <= limit) return 0;
+    return Math.max(1, Math.ceil((window.start + this.#windowMs - now) / 1000));
   }
 
-  /** True when `key` is already over `limit` (without counting a hit). */
-  over(key: string, limit: number): boolean {
-    const window = this.#windows.get(key);
-    return !!window && this.#clock.now() - window.start < this.#windowMs && window.count >= limit;
-  }
-
+  /** Drops ended windows; if a flood of live keys remains, the oldest go (they are forgiven early). */
   #prune(now: number): void {
     for (const [key, window] of this.#windows)
       if (now - window.start >= this.#windowMs) this.#windows.delete(key);
+    for (const key of this.#windows.keys()) {
+      if (this.#windows.size <= MAX_KEYS * 0.9) break;
+      this.#windows.delete(key);
+    }
   }
 }

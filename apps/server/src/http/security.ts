@@ -1,5 +1,7 @@
-// Security headers on every answer (issue 4 point 17). API answers are never cached; pages get a CSP
-// that allows only our own scripts and styles (the cashier's QR is drawn as inline SVG, so no image host).
+// Security headers on every answer (issue 4 point 17, D10.7). API answers are never cached;
+// every other answer — the cashier's pages, the ops console, the API reference at /docs — carries a CSP
+// that allows only our own scripts, and frame protection: the ops console and /docs may not be framed at
+// all, the buyer's pages only by themselves (the embed is a script on the merchant's page, not a frame).
 import type { FastifyInstance } from 'fastify';
 
 export function installSecurityHeaders(
@@ -7,6 +9,10 @@ export function installSecurityHeaders(
   options: { sandboxOrigin: string | null },
 ): void {
   const imgSources = ["'self'", 'data:', ...(options.sandboxOrigin ? [options.sandboxOrigin] : [])].join(' ');
+  const pages = `default-src 'self'; img-src ${imgSources}; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'`;
+  const admin = pages.replace("frame-ancestors 'self'", "frame-ancestors 'none'");
+  // Swagger UI loads only its own files, sets inline styles, and reads /docs/json.
+  const docs = `default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
   // A callback hook, not an async one: it runs on every answer, and a promise each time costs.
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-content-type-options', 'nosniff');
@@ -15,13 +21,16 @@ export function installSecurityHeaders(
     const url = request.url;
     if (url.startsWith('/api/') || url.startsWith('/shop/api/')) {
       reply.header('cache-control', 'no-store');
-    } else if (!url.startsWith('/docs')) {
-      reply.header(
-        'content-security-policy',
-        `default-src 'self'; img-src ${imgSources}; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'`,
-      );
+    } else if (url.startsWith('/docs')) {
+      reply.header('content-security-policy', docs);
+      reply.header('x-frame-options', 'DENY');
+    } else if (url.startsWith('/admin')) {
+      reply.header('content-security-policy', admin);
+      reply.header('x-frame-options', 'DENY');
+    } else {
+      reply.header('content-security-policy', pages);
+      reply.header('x-frame-options', 'SAMEORIGIN');
     }
-    if (url.startsWith('/admin')) reply.header('x-frame-options', 'DENY');
     done(null, payload);
   });
 }

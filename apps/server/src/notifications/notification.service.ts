@@ -1,7 +1,9 @@
 // Antom notifications (issue 4 point 12): the signature is checked over the raw body before anything in
 // it is read; then the client id, our paymentRequestId, the amount and the currency. Handling is
 // idempotent (replays and reorders never move a state backwards), every raw notification is kept, and
-// the fixed acknowledgement is sent only after the result is committed.
+// the fixed acknowledgement is sent only after the result is committed. A refused notification costs a
+// bounded record at most (D10.1): see notification.guard.ts.
+import { createHash } from 'node:crypto';
 import { compareMinor } from '@paydesk/antom';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
@@ -9,6 +11,7 @@ import type { Clock } from '../domain/clock.ts';
 import type { GatewayNotification, PaymentGateway } from '../gateway/payment-gateway.ts';
 import { findPayment } from '../payments/payment.repository.ts';
 import { findRefund } from '../refunds/refund.repository.ts';
+import type { RejectionGuard } from './notification.guard.ts';
 import { insertNotification } from './notification.repository.ts';
 import type { PaymentService } from '../payments/payment.service.ts';
 import type { RefundService } from '../refunds/refund.service.ts';
@@ -17,6 +20,8 @@ export interface NotificationAnswer {
   status: number;
   body: string;
   contentType: 'application/json';
+  /** With a 429: when the sender may try again. */
+  retryAfterSeconds?: number;
 }
 
 export type NotificationOutcome =
@@ -32,6 +37,9 @@ export type NotificationOutcome =
   | 'RECORDED';
 
 const KEPT_HEADERS = ['client-id', 'request-time', 'signature', 'content-type', 'user-agent'];
+/** How much of a refused notification is kept: each header's first characters, the body's first bytes. */
+const REFUSED_HEADER_CHARS = 256;
+const REFUSED_BODY_BYTES = 256;
 
 function errorBody(code: string, message: string): string {
   return JSON.stringify({ error: { code, message } });
@@ -43,6 +51,8 @@ export interface NotificationServiceDeps {
   gateway: PaymentGateway;
   payments: PaymentService;
   refunds: RefundService;
+  /** Decides whether a refused notification is recorded, or its sender throttled (none: always recorded). */
+  rejections?: RejectionGuard;
   onOutcome?: (outcome: NotificationOutcome) => void;
 }
 
@@ -61,9 +71,11 @@ export class NotificationService {
     this.#d = deps;
   }
 
+  /** Handles one notification; `from` is the sender's address (for the throttle on refused ones). */
   async handle(
     rawBody: Buffer,
     headers: Record<string, string | string[] | undefined>,
+    from = '',
   ): Promise<NotificationAnswer> {
     const verified = this.#d.gateway.verifyNotification(rawBody, headers);
     if (!verified.ok) {
@@ -73,7 +85,17 @@ export class NotificationService {
           : verified.code === 'CLIENT'
             ? 'REJECTED_CLIENT'
             : 'REJECTED_MALFORMED';
-      await this.#keep(rawBody, headers, { verified: false, outcome, error: verified.reason });
+      this.#d.onOutcome?.(outcome);
+      const verdict = this.#d.rejections?.refused(from) ?? { record: true };
+      if ('retryAfterSeconds' in verdict) {
+        return {
+          status: 429,
+          body: errorBody('RATE_LIMITED', 'too many refused notifications from this address'),
+          contentType: 'application/json',
+          retryAfterSeconds: verdict.retryAfterSeconds,
+        };
+      }
+      if (verdict.record) await this.#keepRefused(rawBody, headers, outcome, verified.reason);
       return {
         status: verified.code === 'MALFORMED' ? 400 : 401,
         body: errorBody('NOTIFICATION_REJECTED', verified.reason),
@@ -207,9 +229,40 @@ export class NotificationService {
       // Kept as text; a NUL byte (only ever in garbage) cannot be stored by PostgreSQL, so it is
       // replaced, rather than turning a refused notification into a 500 (found by fuzzing, issue #6).
       body: rawBody.toString('utf8').slice(0, 65_536).replaceAll('\u0000', '\ufffd'),
+      body_bytes: rawBody.length,
+      body_sha256: createHash('sha256').update(rawBody).digest('hex'),
       verified: fields.verified ? 1 : 0,
       outcome: fields.outcome,
       error: fields.error,
+      created_at: this.#d.clock.now(),
+    });
+  }
+
+  /** A bounded record of a refused notification: headers, size, hash and the first bytes, not the body. */
+  async #keepRefused(
+    rawBody: Buffer,
+    headers: Record<string, string | string[] | undefined>,
+    outcome: NotificationOutcome,
+    error: string,
+  ): Promise<void> {
+    const kept: Record<string, string> = {};
+    for (const name of KEPT_HEADERS) {
+      const value = headers[name];
+      if (value !== undefined)
+        kept[name] = String(Array.isArray(value) ? value[0] : value).slice(0, REFUSED_HEADER_CHARS);
+    }
+    await insertNotification(this.#d.db, {
+      order_id: null,
+      payment_id: null,
+      refund_id: null,
+      notify_type: null,
+      headers: JSON.stringify(kept),
+      body: rawBody.subarray(0, REFUSED_BODY_BYTES).toString('utf8').replaceAll('\u0000', '\ufffd'),
+      body_bytes: rawBody.length,
+      body_sha256: createHash('sha256').update(rawBody).digest('hex'),
+      verified: 0,
+      outcome,
+      error: error.slice(0, 256),
       created_at: this.#d.clock.now(),
     });
   }

@@ -1,10 +1,13 @@
 // Liveness, readiness and metrics (PRODUCT.md "Pages"): /healthz says the process runs, /readyz that the
 // database answers and migrations ran and that Antom accepts our credentials (issue 11), /metrics exposes
-// Prometheus series. The ops console reads the same health through the Merchant API.
+// Prometheus series. The ops console reads the same health through the Merchant API. /metrics needs a
+// bearer token (Prometheus' `bearer_token`): it told anyone the business volume (D10.7).
 import type {} from '@fastify/swagger';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ErrorBody, OpsHealth } from '@paydesk/api';
+import { DomainError } from '../domain/errors.ts';
 import type { GatewayHealth } from '../gateway/gateway-health.ts';
+import { bearerMatches } from '../http/auth.ts';
 import type { Metrics } from './metrics.ts';
 
 export async function opsRoutes(
@@ -12,6 +15,8 @@ export async function opsRoutes(
   deps: {
     ready: () => Promise<boolean>;
     metrics: Metrics;
+    /** Digests of the tokens /metrics accepts: METRICS_TOKEN's, else the Merchant API key's. */
+    metricsTokens: () => readonly string[];
     gatewayHealth: GatewayHealth;
     authenticate: (request: FastifyRequest) => Promise<void>;
   },
@@ -53,7 +58,11 @@ export async function opsRoutes(
       return { database: database ? 'ok' : 'down', gateway };
     },
   );
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    if (!bearerMatches(request, deps.metricsTokens())) {
+      reply.header('www-authenticate', 'Bearer realm="metrics"');
+      throw new DomainError('UNAUTHORIZED', 'a metrics token is required (Authorization: Bearer …)');
+    }
     return reply.type('text/plain; version=0.0.4').send(await deps.metrics.render());
   });
 }

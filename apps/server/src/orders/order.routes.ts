@@ -13,6 +13,7 @@ import {
   RefundBody,
   RefundView,
 } from '@paydesk/api';
+import { assertBuyerUrl } from '../http/buyer-url.ts';
 import { refundView } from './order.views.ts';
 import type { OrderService } from './order.service.ts';
 import type { RefundService } from '../refunds/refund.service.ts';
@@ -33,7 +34,9 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{
   orders: OrderService;
   refunds: RefundService;
   authenticate: (request: FastifyRequest) => Promise<void>;
-}> = async (app, { orders, refunds, authenticate }) => {
+  /** http: returnUrls to loopback hosts are accepted (the development profile). */
+  allowLoopbackHttp: boolean;
+}> = async (app, { orders, refunds, authenticate, allowLoopbackHttp }) => {
   app.addHook('onRequest', authenticate);
 
   app.post(
@@ -52,6 +55,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
+      assertBuyerUrl('body.returnUrl', request.body.returnUrl, { allowLoopbackHttp });
       const order = await orders.create(request.body);
       return reply.status(201).send(await orders.get(order.id, { history: false }));
     },

@@ -1,4 +1,5 @@
-// The settings table: a few values kept by the server itself (the Merchant API key when it generated one).
+// The settings table: a few values kept by the server itself (the digest of the Merchant API key when it
+// generated one).
 import type { Reader } from '../db/repository.ts';
 
 export async function readSetting(db: Reader, key: string): Promise<string | undefined> {
@@ -16,4 +17,8 @@ export async function writeSettingOnce(db: Reader, key: string, value: string): 
   const stored = await readSetting(db, key);
   if (stored === undefined) throw new Error(`setting ${key} vanished`);
   return stored;
+}
+
+export async function deleteSetting(db: Reader, key: string): Promise<void> {
+  await db.deleteFrom('settings').where('key', '=', key).execute();
 }
