@@ -195,7 +195,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops console tells the money truth', 
     const text = (await card.textContent()) ?? '';
     expect(text).toContain(left.id);
     expect(text).toContain('QRIS');
-    expect(text).toContain('Rp\u00a0250.000');
+    expect(text).toContain('Rp\u00a0250,000');
     expect(text).toContain('Given back byAntom refund');
     expect(text).toContain('Where it standsBack with the buyer');
     expect(text).toContain(refund.id);
@@ -207,7 +207,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops console tells the money truth', 
     await page.getByRole('button', { name: 'Refund', exact: true }).click();
     const dialog = page.getByRole('dialog');
     expect(await dialog.getByTestId('confirm-buyer').textContent()).toBe(
-      'Rp\u00a0250.000 is returned to the buyer through QRIS, usually within a few days; Antom confirms it later.',
+      'Rp\u00a0250,000 is returned to the buyer through QRIS, usually within a few days; Antom confirms it later.',
     );
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached' });
@@ -217,7 +217,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops console tells the money truth', 
 
   it('asks before a refund: Escape and Cancel send nothing, confirming sends exactly one', async () => {
     const created = await stack.createOrder({ reference: 'OPS-CONFIRM-1' });
-    await pay(await start(created.checkoutToken, 'TRUEMONEY'));
+    await pay((await start(created.checkoutToken, 'TRUEMONEY')).code);
     await waitFor(async () => (await order(created.id)).status === 'PAID', 'PAID');
     const context = await signedIn();
     const page = await context.newPage();
@@ -297,10 +297,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops console tells the money truth', 
     expect((await stack.merchant('GET', '/api/v1/ops/health')).body.gateway).toEqual({ status: 'ok' });
     const context = await signedIn();
     const page = await context.newPage();
+    // The shell asks once on load (then every 15 s); moving between pages keeps its answer.
+    const asked = page.waitForResponse((r) => r.url().endsWith('/api/v1/ops/health'));
+    await page.goto(`${stack.url}/admin#/`);
+    expect(await (await asked).json()).toMatchObject({ database: 'ok', gateway: { status: 'ok' } });
     for (const hash of ['#/', '#/orders', `#/orders/${created.id}`, '#/reconciliation']) {
-      const asked = page.waitForResponse((r) => r.url().endsWith('/api/v1/ops/health') && r.ok());
       await page.goto(`${stack.url}/admin${hash}`);
-      await asked;
       await page.locator('main h1').first().waitFor();
       expect(await page.getByTestId('integration-fault').count(), hash).toBe(0);
     }

@@ -3,12 +3,13 @@
 // buyer will see — before one refund is sent. Escape or Cancel close it without sending; focus stays in
 // the dialog while it is open and returns to the Refund button after.
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { OrderView, RefundView } from '@paydesk/api';
 import { ApiError, type MerchantApi } from '../api.ts';
 import { formatMoney, minorToDecimal, parseMajor } from '../lib/money.ts';
 import {
   buyerSees,
+  lower,
   methodName,
   refundScope,
   refundStatusWords,
@@ -87,7 +88,7 @@ export function RefundForm(props: {
       });
       setResult({
         ok: refund.status !== 'FAILED',
-        text: `Refund ${refund.id} of ${formatMoney(refund.amount, 'en')}: ${refundStatusWords(refund.status)}.`,
+        text: `Refund ${refund.id} of ${formatMoney(refund.amount, 'en')}: ${lower(refundStatusWords(refund.status))}.`,
       });
       setAmount('');
       setReason('');
@@ -188,7 +189,9 @@ function RefundDialog(props: {
   const amount = formatMoney(plan.amount, 'en');
   const returnFocus = props.returnFocus;
 
-  useEffect(() => {
+  // Focus moves into the dialog as it opens (a layout effect, before the browser paints), so a key pressed
+  // at once already lands in it; on close it returns to the Refund button.
+  useLayoutEffect(() => {
     const back = returnFocus.current;
     cancelRef.current?.focus();
     return () => back?.focus();
@@ -201,29 +204,39 @@ function RefundDialog(props: {
     void props.onConfirm();
   };
 
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      if (!sentRef.current) props.onCancel();
-      return;
-    }
-    if (event.key !== 'Tab' || !ref.current) return;
-    const items = [...ref.current.querySelectorAll<HTMLElement>(FOCUSABLE)];
-    const first = items[0];
-    const last = items[items.length - 1];
-    if (!first || !last) {
-      event.preventDefault();
-    } else if (
-      event.shiftKey &&
-      (document.activeElement === first || document.activeElement === ref.current)
-    ) {
-      event.preventDefault();
-      last.focus();
-    } else if (!event.shiftKey && document.activeElement === last) {
-      event.preventDefault();
-      first.focus();
-    }
-  };
+  // Escape and Tab are handled for the whole document from the moment the dialog is open (it is modal): a
+  // key pressed with focus outside it still closes it, and Tab brings focus back in rather than past it.
+  const onCancel = props.onCancel;
+  useLayoutEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      const dialog = ref.current;
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        if (!sentRef.current) onCancel();
+        return;
+      }
+      if (event.key !== 'Tab' || !dialog) return;
+      const items = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)];
+      const first = items[0];
+      const last = items[items.length - 1];
+      const active = document.activeElement;
+      if (!first || !last) {
+        event.preventDefault();
+        dialog.focus();
+      } else if (!(active instanceof Node) || !dialog.contains(active)) {
+        event.preventDefault();
+        (event.shiftKey ? last : first).focus();
+      } else if (event.shiftKey && (active === first || active === dialog)) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && active === last) {
+        event.preventDefault();
+        first.focus();
+      }
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, [onCancel]);
 
   return (
     <div
@@ -238,7 +251,6 @@ function RefundDialog(props: {
         aria-labelledby="adm-confirm-h"
         aria-describedby="adm-confirm-scope"
         tabIndex={-1}
-        onKeyDown={onKeyDown}
       >
         <h2 id="adm-confirm-h" class="adm-h2">
           Refund {amount}?

@@ -294,4 +294,5 @@ export function eventWords(
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 /** Lower-cases the first letter to continue a sentence, but not a name (Antom, Paydesk). */
-const lower = (s: string) => (/^(Antom|Paydesk)\b/.test(s) ? s : s.charAt(0).toLowerCase() + s.slice(1));
+export const lower = (s: string) =>
+  /^(Antom|Paydesk)\b/.test(s) ? s : s.charAt(0).toLowerCase() + s.slice(1);
