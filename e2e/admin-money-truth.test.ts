@@ -393,6 +393,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the integration fault banner', () => {
         });
       await focus();
       await banner.filter({ hasText: 'ANTOM_PUBLIC_KEY' }).waitFor();
+      expect(await banner.textContent()).toContain("Payments are failing: Antom's answers do not verify");
+      expect(await banner.textContent()).toContain('not verified, first on consult (SIGNATURE_INVALID)');
 
       // Antom answers normally again: the server clears the fault, and the banner goes.
       await stack.control('DELETE', '/sandbox/api/faults');

@@ -49,11 +49,17 @@ export function HealthBanner({ health }: { health: OpsHealth | null }) {
     <div class="adm-fault" role="alert" data-testid="integration-fault">
       {fault && (
         <>
-          <p class="adm-fault-title">Payments are failing: Antom refuses this integration</p>
+          {/* SIGNATURE_INVALID is ours to find: Antom's answers arrive but fail our check of its signature. */}
+          <p class="adm-fault-title">
+            {fault.code === 'SIGNATURE_INVALID'
+              ? "Payments are failing: Antom's answers do not verify"
+              : 'Payments are failing: Antom refuses this integration'}
+          </p>
           <p>{fault.message}</p>
           <p class="adm-fault-more">
             Since {when(new Date(fault.since).toISOString())} · {fault.calls}{' '}
-            {fault.calls === 1 ? 'call' : 'calls'} refused, first on {fault.api} (
+            {fault.calls === 1 ? 'call' : 'calls'}{' '}
+            {fault.code === 'SIGNATURE_INVALID' ? 'not verified' : 'refused'}, first on {fault.api} (
             <span class="pd-mono">{fault.code}</span>). Buyers are told payments are briefly unavailable until
             Antom answers a call normally again.
           </p>
