@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { generateKeyPair } from '@paydesk/antom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { checkState, CHROMIUM, desktop, launch } from './helpers/browser.ts';
+import { checkState, CHROMIUM, desktop, expectAccessible, launch } from './helpers/browser.ts';
 import { API_KEY, startStack, waitFor, type Stack } from './helpers/stack.ts';
 
 let browser: Browser;
@@ -349,6 +349,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the integration fault banner', () => {
         await page.goto(`${stack.url}/admin${hash}`);
         await page.locator('main h1').first().waitFor();
         await banner.waitFor();
+        await expectAccessible(page, `fault banner on ${hash}`);
         expect(await sidewaysAt360(page), hash).toBeLessThanOrEqual(0);
       }
       await page.goto(`${stack.url}/admin#/orders`);
