@@ -31,6 +31,11 @@ export class MethodService {
     this.#clock = deps.clock;
   }
 
+  /** The whole catalog, in its configured order (the ops console's names and refund rules). */
+  all(): readonly CatalogMethod[] {
+    return this.#catalog;
+  }
+
   /** The catalog entry for a method type, whether or not it is offered for a given order. */
   find(type: string): CatalogMethod | undefined {
     return this.#catalog.find((method) => method.type === type);

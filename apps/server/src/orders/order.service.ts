@@ -15,7 +15,7 @@ import type { Outbox } from '../webhooks/outbox.ts';
 import { listOrderEvents } from '../events/order-event.repository.ts';
 import { listGatewayCalls } from '../gateway/gateway-call.repository.ts';
 import { listNotifications } from '../notifications/notification.repository.ts';
-import { findLivePayment, listPayments } from '../payments/payment.repository.ts';
+import { findLivePayment, listNoticePayments, listPayments } from '../payments/payment.repository.ts';
 import { listRefunds } from '../refunds/refund.repository.ts';
 import { findOrder, insertOrder, listOrders } from './order.repository.ts';
 import { LIVE_ATTEMPT_STATUSES } from '../domain/state-machine.ts';
@@ -186,8 +186,18 @@ export class OrderService {
     const rows = await listOrders(db, query, after, limit + 1);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
+    const notices = await listNoticePayments(
+      db,
+      page.map((order) => order.id),
+    );
     return {
-      data: page.map((order) => orderSummary(order, publicUrl)),
+      data: page.map((order) =>
+        orderSummary(
+          order,
+          publicUrl,
+          notices.filter((p) => p.order_id === order.id),
+        ),
+      ),
       nextCursor: rows.length > limit && last ? encodeCursor({ c: last.created_at, i: last.id }) : null,
     };
   }
