@@ -50,6 +50,8 @@ export interface StackSettings {
   /** Receives every log line of the server (both modes). */
   onLog?: (text: string) => void;
   webhookUrl?: string;
+  /** More settings for child servers, by environment variable name. */
+  serverEnv?: Record<string, string>;
   rateLimit: { buyerWritesPerMinute: number; checkoutReadsPerMinute: number; notFoundPerMinute: number };
   /**
    * Refused notifications per address and minute before 429, and how many are recorded a minute
@@ -196,6 +198,7 @@ export function childServerEnv(
     ...(settings.webhookUrl
       ? { MERCHANT_WEBHOOK_URL: settings.webhookUrl, MERCHANT_WEBHOOK_SECRET: WEBHOOK_SECRET }
       : {}),
+    ...settings.serverEnv,
   };
 }
 
