@@ -20,7 +20,7 @@ import {
   type HeldStream,
   type SlowClient,
 } from '../../scripts/abuse-clients.ts';
-import { createTestDatabase, type TestDatabase } from '../../apps/server/test/helpers/database.ts';
+import { createTestDatabase, type TestDatabase } from '@paydesk/testkit';
 import { request } from '../src/http.client.ts';
 import { childServerPort, ServerProcess } from '../src/server.process.ts';
 import {

@@ -1,9 +1,15 @@
 // The payment lifecycle against the real sandbox with its faults (issue 4 points 7, 9, 10, 11; S10, S19,
 // S20), on both dialects: unknown answers, timeouts, expiry, cancel races, duplicates, closing.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from './helpers/database.ts';
-import { startReceiver, type Receiver } from './helpers/receiver.ts';
-import { fastCatalog, startStack, waitFor, type Stack } from './helpers/stack.ts';
+import {
+  catalogWithTimeout,
+  DIALECTS,
+  startReceiver,
+  startStack,
+  waitFor,
+  type Receiver,
+  type Stack,
+} from '@paydesk/testkit';
 import { signWebhook } from '../src/webhooks/webhook.deliverer.ts';
 
 const WEBHOOK_SECRET = 'whsec_test_0123456789abcdef';
@@ -50,8 +56,8 @@ describe.each(DIALECTS)('payment lifecycle on %s', (dialect) => {
         const p = await paymentOf(orderId, paymentId);
         return p?.state === state ? p : undefined;
       },
-      20_000,
       `payment ${paymentId} ${state}`,
+      20_000,
     );
 
   describe('unknown answers (issue 4 point 7)', () => {
@@ -147,8 +153,8 @@ describe.each(DIALECTS)('payment lifecycle on %s', (dialect) => {
           const view = await order(o.id);
           return view.status === 'EXPIRED' ? view : undefined;
         },
-        20_000,
         'EXPIRED',
+        20_000,
       );
       const payment = expired.payments[0];
       expect(payment.state).toBe('CANCELLED');
@@ -178,8 +184,8 @@ describe.each(DIALECTS)('payment lifecycle on %s', (dialect) => {
           const view = await order(o.id);
           return view.status === 'PAID' ? view : undefined;
         },
-        20_000,
         'PAID',
+        20_000,
       );
       expect(paid.payments[0]).toMatchObject({ state: 'SUCCESS', kept: true });
     });
@@ -266,7 +272,6 @@ describe.each(DIALECTS)('payment lifecycle on %s', (dialect) => {
         async () =>
           (await stack.control('GET', `/sandbox/api/requests?api=cancel&paymentRequestId=${confirm.body.id}`))
             .body.requests.length > 0,
-        10_000,
         'the cancel at Antom',
       );
       await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: confirm.body.code.value });
@@ -293,7 +298,6 @@ describe.each(DIALECTS)('payment lifecycle on %s', (dialect) => {
           receiver.received.find(
             (r) => r.json?.type === 'payment.reversed' && r.json.data.payment.id === confirm.body.id,
           ),
-        10_000,
         'payment.reversed webhook',
       );
     });
@@ -306,7 +310,7 @@ describe.each(DIALECTS)('payment lifecycle on %s', (dialect) => {
       await stack.call('POST', `/api/v1/checkout/${o.checkoutToken}/payments/${abandoned.body.id}/cancel`);
       const kept = await stack.confirm(o.checkoutToken, 'QRIS');
       await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: kept.body.code.value });
-      await waitFor(async () => (await order(o.id)).status === 'PAID', 10_000, 'PAID');
+      await waitFor(async () => (await order(o.id)).status === 'PAID', 'PAID');
       // The buyer also pays the code they had left: Antom cannot cancel QRIS, so it is refunded.
       await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: abandoned.body.code.value });
       const refunded = await waitFor(
@@ -315,8 +319,8 @@ describe.each(DIALECTS)('payment lifecycle on %s', (dialect) => {
           const dup = view.refunds.find((r: { kind: string }) => r.kind === 'DUPLICATE');
           return dup?.status === 'SUCCEEDED' ? view : undefined;
         },
-        20_000,
         'duplicate refunded',
+        20_000,
       );
       const duplicate = refunded.refunds.filter((r: { kind: string }) => r.kind === 'DUPLICATE');
       expect(duplicate).toHaveLength(1);
@@ -347,7 +351,6 @@ describe.each(DIALECTS)('payment lifecycle on %s', (dialect) => {
           receiver.received.find(
             (r) => r.json?.type === 'payment.duplicate_refunded' && r.json.data.order.id === o.id,
           ),
-        10_000,
         'webhook',
       );
       const [t, v1] = String(webhook.headers['paydesk-signature']).split(',');
@@ -385,7 +388,7 @@ describe.each(DIALECTS)('payment lifecycle on %s', (dialect) => {
         .execute();
       const kept = await stack.confirm(o.checkoutToken, 'TRUEMONEY');
       await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: kept.body.code.value });
-      await waitFor(async () => (await order(o.id)).status === 'PAID', 10_000, 'PAID');
+      await waitFor(async () => (await order(o.id)).status === 'PAID', 'PAID');
       await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: left.body.code.value });
       const done = await waitFor(
         async () => {
@@ -393,8 +396,8 @@ describe.each(DIALECTS)('payment lifecycle on %s', (dialect) => {
           const dup = view.refunds.find((r: { kind: string }) => r.kind === 'DUPLICATE');
           return dup?.status === 'SUCCEEDED' ? dup : undefined;
         },
-        20_000,
         'duplicate given back',
+        20_000,
       );
       expect(done).toMatchObject({ method: 'CANCEL', paymentId: left.body.id });
       const ledger = (await stack.control('GET', '/sandbox/api/ledger')).body.payments.find(
@@ -416,7 +419,6 @@ describe.each(DIALECTS)('payment lifecycle on %s', (dialect) => {
       await waitFor(
         async () =>
           receiver.received.find((r) => r.json?.type === 'order.closed' && r.json.data.order.id === o.id),
-        10_000,
         'order.closed webhook',
       );
     });
@@ -440,7 +442,9 @@ describe.each(DIALECTS)('a duplicate Antom cannot give back on %s', (dialect) =>
   beforeAll(async () => {
     receiver = await startReceiver();
     // This merchant's contract allows no QRIS refunds: a second QRIS payment can only be flagged.
-    const catalog = fastCatalog().map((m) => (m.type === 'QRIS' ? { ...m, refund: 'none' as const } : m));
+    const catalog = catalogWithTimeout(30).map((m) =>
+      m.type === 'QRIS' ? { ...m, refund: 'none' as const } : m,
+    );
     stack = await startStack({
       dialect,
       config: {
@@ -462,7 +466,6 @@ describe.each(DIALECTS)('a duplicate Antom cannot give back on %s', (dialect) =>
     await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: kept.body.code.value });
     await waitFor(
       async () => (await stack.merchant('GET', `/api/v1/orders/${o.id}`)).body.status === 'PAID',
-      10_000,
       'PAID',
     );
     await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: abandoned.body.code.value });
@@ -471,8 +474,8 @@ describe.each(DIALECTS)('a duplicate Antom cannot give back on %s', (dialect) =>
         const view = (await stack.merchant('GET', `/api/v1/orders/${o.id}`)).body;
         return view.needsAttention ? view : undefined;
       },
-      20_000,
       'needs attention',
+      20_000,
     );
     expect(flagged.refunds).toEqual([
       expect.objectContaining({ kind: 'DUPLICATE', status: 'MANUAL', method: 'CANCEL' }),
@@ -483,7 +486,6 @@ describe.each(DIALECTS)('a duplicate Antom cannot give back on %s', (dialect) =>
     expect(listed.body.data.map((x: { id: string }) => x.id)).toContain(o.id);
     await waitFor(
       async () => receiver.received.find((r) => r.json?.type === 'order.needs_attention'),
-      10_000,
       'webhook',
     );
   });

@@ -5,9 +5,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { signWebhook } from '../src/webhooks/webhook.deliverer.ts';
-import { createTestDatabase, DIALECTS } from './helpers/database.ts';
-import { startReceiver, type Receiver } from './helpers/receiver.ts';
-import { API_KEY, CLIENT_ID, startStack, testKeys, waitFor, type Stack } from './helpers/stack.ts';
+import {
+  API_KEY,
+  CLIENT_ID,
+  createTestDatabase,
+  DIALECTS,
+  startReceiver,
+  startStack,
+  testKeys,
+  waitFor,
+  type Receiver,
+  type Stack,
+} from '@paydesk/testkit';
 
 describe('configuration (issue 4 point 1)', () => {
   it('lists every problem at once', () => {
@@ -131,15 +140,11 @@ describe.each(DIALECTS)('operations on %s', (dialect) => {
     const reader = response.body!.getReader();
     let text = '';
     const readUntil = async (pattern: RegExp) =>
-      waitFor(
-        async () => {
-          const { value } = await reader.read();
-          text += new TextDecoder().decode(value);
-          return pattern.test(text);
-        },
-        10_000,
-        `SSE ${pattern}`,
-      );
+      waitFor(async () => {
+        const { value } = await reader.read();
+        text += new TextDecoder().decode(value);
+        return pattern.test(text);
+      }, `SSE ${pattern}`);
     // Heartbeats while the checkout is live (a settled one's stream ends: D10.4).
     await readUntil(/: ping/);
     const confirm = await stack.confirm(order.checkoutToken);
@@ -163,8 +168,8 @@ describe.each(DIALECTS)('operations on %s', (dialect) => {
         again += new TextDecoder().decode(value);
         return /"orderStatus":"PAID"/.test(again);
       },
-      5_000,
       'resumed status',
+      5_000,
     );
     await resumed.cancel();
   });
@@ -177,7 +182,6 @@ describe.each(DIALECTS)('operations on %s', (dialect) => {
     await waitFor(
       async () =>
         receiver.received.find((r) => r.json?.type === 'order.paid' && r.json.data.order.id === order.id),
-      10_000,
       'first attempt',
     );
     receiver.status = 200;
@@ -193,24 +197,20 @@ describe.each(DIALECTS)('operations on %s', (dialect) => {
             .where('type', '=', 'order.paid')
             .executeTakeFirst()
         )?.attempts === 1,
-      5_000,
       'the failed attempt recorded',
+      5_000,
     );
     await stack.server.paydesk.database.db
       .updateTable('outbox')
       .set({ next_attempt_at: 0 })
       .where('order_id', '=', order.id)
       .execute();
-    const deliveries = await waitFor(
-      async () => {
-        const all = receiver.received.filter(
-          (r) => r.json?.type === 'order.paid' && r.json.data.order.id === order.id,
-        );
-        return all.length >= 2 ? all : undefined;
-      },
-      10_000,
-      'retry',
-    );
+    const deliveries = await waitFor(async () => {
+      const all = receiver.received.filter(
+        (r) => r.json?.type === 'order.paid' && r.json.data.order.id === order.id,
+      );
+      return all.length >= 2 ? all : undefined;
+    }, 'retry');
     expect(new Set(deliveries.map((d) => d.json.id)).size).toBe(1);
     for (const delivery of deliveries) {
       const header = String(delivery.headers['paydesk-signature']);

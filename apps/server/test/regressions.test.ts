@@ -1,8 +1,7 @@
 // Regressions found by the reliability campaign (reliability/, issue #6): each test pins one invariant
 // violation the campaign found, on both dialects, against the real sandbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from './helpers/database.ts';
-import { fastCatalog, startStack, waitFor, type Stack } from './helpers/stack.ts';
+import { catalogWithTimeout, DIALECTS, startStack, waitFor, type Stack } from '@paydesk/testkit';
 
 describe.each(DIALECTS)('regressions on %s', (dialect) => {
   let stack: Stack;
@@ -13,7 +12,7 @@ describe.each(DIALECTS)('regressions on %s', (dialect) => {
         antom: { timeoutMs: 1_000 },
         // Antom's expiry falls 4 s after ours, so the sweeper's timeout step (which abandons the QRIS
         // attempt) runs before Antom closes it even on a busy two-core CI machine.
-        checkout: { paymentMethods: fastCatalog(10), gatewayExpiryGraceSeconds: 4 },
+        checkout: { paymentMethods: catalogWithTimeout(10), gatewayExpiryGraceSeconds: 4 },
       },
     });
   });
@@ -56,8 +55,8 @@ describe.each(DIALECTS)('regressions on %s', (dialect) => {
           const p = (await view(order.id)).payments[0];
           return p.state === 'FAIL' ? p : undefined;
         },
-        30_000,
         `${payment.body.id} to end`,
+        30_000,
       );
       // Within Antom's expiry plus one sweep (100 ms) and some slack for a busy machine (it used to be 30 s).
       expect(Date.parse(ended.finalAt)).toBeLessThanOrEqual(expiry + 4_000);
@@ -92,8 +91,8 @@ describe.each(DIALECTS)('regressions on %s', (dialect) => {
           .executeTakeFirstOrThrow();
         return row.lease_until === null ? undefined : { lease: row.lease_until, seen: Date.now() };
       },
-      5_000,
       'the sweeper to claim the attempt',
+      5_000,
     );
     // 3 × (3 × 1 s + 1.2 s of back-off) + 2 s = 14.6 s.
     expect(claim.lease - claim.seen).toBeLessThanOrEqual(14_600);
@@ -117,8 +116,8 @@ describe.each(DIALECTS)('regressions on %s', (dialect) => {
     const confirming = stack.confirm(order.checkoutToken);
     const pending = await waitFor(
       async () => (await stack.call('GET', `/api/v1/checkout/${order.checkoutToken}`)).body.payment,
-      5_000,
       'the pending payment',
+      5_000,
     );
     const cancel = () =>
       stack.call('POST', `/api/v1/checkout/${order.checkoutToken}/payments/${pending.id}/cancel`);
@@ -204,12 +203,11 @@ describe.each(DIALECTS)('regressions of refunds on %s', (dialect) => {
     await stack.call('POST', `/api/v1/checkout/${order.checkoutToken}/payments/${left.body.id}/cancel`);
     const kept = await stack.confirm(order.checkoutToken, 'QRIS');
     await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: kept.body.code.value });
-    await waitFor(async () => (await view(order.id)).status === 'PAID', 10_000, 'PAID');
+    await waitFor(async () => (await view(order.id)).status === 'PAID', 'PAID');
     // The buyer also pays the code they left: Antom cannot cancel QRIS, so the surplus is refunded.
     await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: left.body.code.value });
     const processing = await waitFor(
       async () => (await view(order.id)).refunds.find((r: { status: string }) => r.status === 'PROCESSING'),
-      10_000,
       'the duplicate refund to be processing',
     );
     await stack.control('PUT', '/sandbox/api/faults', { seed: 1, notifications: { drop: 1 } });
@@ -219,8 +217,8 @@ describe.each(DIALECTS)('regressions of refunds on %s', (dialect) => {
         (await view(order.id)).refunds.find(
           (r: { id: string; status: string }) => r.id === processing.id && r.status === 'SUCCEEDED',
         ),
-      15_000,
       'the duplicate refund to settle by inquiry',
+      15_000,
     );
     // Asked 5 s after Antom answered "in process", plus a sweep.
     expect(Date.now() - since).toBeLessThan(8_000);
@@ -237,7 +235,7 @@ describe.each(DIALECTS)('regressions of refunds on %s', (dialect) => {
     const order = await stack.createOrder({ amount: { currency: 'SGD', value: '5000' }, region: 'SG' });
     const payment = await stack.confirm(order.checkoutToken, 'PAYNOW');
     await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: payment.body.code.value });
-    await waitFor(async () => (await view(order.id)).status === 'PAID', 10_000, 'PAID');
+    await waitFor(async () => (await view(order.id)).status === 'PAID', 'PAID');
     // Antom's own REFUND_RESULT is held back, so only the notification below can settle it.
     await stack.control('PUT', '/sandbox/api/faults', { seed: 1, notifications: { drop: 1 } });
     const refund = await stack.merchant('POST', `/api/v1/orders/${order.id}/refunds`, {
@@ -271,14 +269,10 @@ describe.each(DIALECTS)('regressions of refunds on %s', (dialect) => {
     const live = await stack.confirm(order.checkoutToken, 'QRIS');
     expect(live.body.code).not.toBeNull();
     await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: left.body.code.value });
-    const closed = await waitFor(
-      async () => {
-        const p = (await view(order.id)).payments.find((x: { id: string }) => x.id === live.body.id);
-        return p.state !== 'PROCESSING' && p.state !== 'CANCELLING' ? p : undefined;
-      },
-      10_000,
-      'the other code closed',
-    );
+    const closed = await waitFor(async () => {
+      const p = (await view(order.id)).payments.find((x: { id: string }) => x.id === live.body.id);
+      return p.state !== 'PROCESSING' && p.state !== 'CANCELLING' ? p : undefined;
+    }, 'the other code closed');
     // QRIS cannot be cancelled at Antom: the attempt is left ABANDONED (watched), with the reason.
     expect(closed).toMatchObject({ state: 'ABANDONED', reason: 'ORDER_PAID' });
     const status = (await stack.call('GET', `/api/v1/checkout/${order.checkoutToken}/status`)).body;
@@ -293,7 +287,7 @@ describe.each(DIALECTS)('regressions of refunds on %s', (dialect) => {
     const order = await stack.createOrder();
     const confirm = await stack.confirm(order.checkoutToken, 'TRUEMONEY');
     await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: confirm.body.code.value });
-    await waitFor(async () => (await view(order.id)).status === 'PAID', 10_000, 'PAID');
+    await waitFor(async () => (await view(order.id)).status === 'PAID', 'PAID');
     const body = { amount: { currency: 'THB', value: '40000' } };
     const first = await stack.merchant('POST', `/api/v1/orders/${order.id}/refunds`, body, {
       'idempotency-key': 'crash-1',
@@ -346,8 +340,8 @@ describe.each(DIALECTS)('regressions of refunds on %s', (dialect) => {
         const answer = await stack.merchant('POST', `/api/v1/orders/${order.id}/close`, undefined, headers);
         return answer.status === 200 ? answer.body : undefined;
       },
-      15_000,
       'the close to go through',
+      15_000,
     );
     expect(closed.status).toBe('CLOSED');
     expect(closed.payments.find((p: { id: string }) => p.id === confirm.body.id).state).toBe('CANCELLED');
