@@ -16,7 +16,8 @@ import {
   truthfulNotifications,
   type TruthfulNotification,
 } from '../src/notification.forger.ts';
-import { confirm, createOrder, orderUntil, orderView, scan, until } from '../src/scenario.steps.ts';
+import { waitFor } from '@paydesk/testkit';
+import { confirm, createOrder, orderUntil, orderView, scan } from '../src/scenario.steps.ts';
 import { RUNS_SCALE, SeededRandom } from '../src/seeded.random.ts';
 import {
   CLIENT_ID,
@@ -60,7 +61,7 @@ describe.each(DIALECTS)('forged and replayed notifications on %s', (dialect) => 
       'POST',
       `/api/v1/checkout/${cancelled.checkoutToken}/payments/${cancelledPayment.id}/cancel`,
     );
-    await until(
+    await waitFor(
       async () =>
         (
           await stack.antom.call(
@@ -68,21 +69,21 @@ describe.each(DIALECTS)('forged and replayed notifications on %s', (dialect) => 
             `/sandbox/api/requests?api=cancel&paymentRequestId=${cancelledPayment.id}`,
           )
         ).body.requests.length > 0,
-      5_000,
       'the cancel at Antom',
+      5_000,
     );
     await scan(stack, cancelledPayment.code!.value);
     await cancelling;
     await stack.antom.call('DELETE', '/sandbox/api/faults');
     // The capture's notification may land after the cancel's answer: then the look after the end (one
     // sweep; the sweeper is off here) finds the reversal.
-    await until(
+    await waitFor(
       async () => {
         await stack.paydesk!.sweeper.sweepOnce();
         return (await orderView(stack, cancelled.id)).payments[0]?.state === 'REVERSED';
       },
-      15_000,
       'reversed',
+      15_000,
     );
 
     const refunded = await createOrder(stack, 'SGD');
@@ -93,15 +94,15 @@ describe.each(DIALECTS)('forged and replayed notifications on %s', (dialect) => 
     });
     await orderUntil(stack, refunded.id, (o) => o.refunds[0]?.status === 'SUCCEEDED', 'refund settled');
 
-    truths = await until(
+    truths = await waitFor(
       async () => {
         const list = truthfulNotifications(
           (await stack.antom.call('GET', '/sandbox/api/notifications')).body,
         );
         return list.length >= 5 ? list : undefined;
       },
-      5_000,
       'the sandbox notifications',
+      5_000,
     );
   });
   afterAll(async () => {

@@ -83,7 +83,9 @@ export class ServerProcess {
         child.kill('SIGKILL');
         await this.#exited;
       }
-      throw new Error(`the server did not start (${(error as Error).message}):\n${output}`);
+      throw new Error(`the server did not start (${(error as Error).message}):\n${output}`, {
+        cause: error,
+      });
     }
   }
 

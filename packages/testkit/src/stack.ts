@@ -80,7 +80,10 @@ export interface StackOptions {
   logger?: AppOptions['logger'];
 }
 
-export interface ChildStackOptions extends Omit<StackOptions, 'clock' | 'workers' | 'logger' | 'config'> {
+export interface ChildStackOptions extends Omit<
+  StackOptions,
+  'clock' | 'workers' | 'sweeper' | 'logger' | 'config'
+> {
   mode: 'child';
   /** Environment over the kit's (`serverEnv`): how a deployed server is configured. */
   env?: Record<string, string>;
@@ -307,7 +310,6 @@ export async function startStack(options: StackOptions | ChildStackOptions): Pro
         const env = serverEnv(
           { ...at, port, publicUrl: url, gatewayUrl: sandboxUrl },
           {
-            ...(options.sweeper === false ? { SWEEPER_ENABLED: 'false' } : {}),
             ...(receiver
               ? { MERCHANT_WEBHOOK_URL: receiver.url, MERCHANT_WEBHOOK_SECRET: WEBHOOK_SECRET }
               : {}),
