@@ -56,7 +56,10 @@ export interface StackSettings {
   notifyFailuresPerMinute: number;
   /** Replace the catalog (each entry still gets `methodTimeoutSeconds`). */
   catalog?: (base: CatalogMethod[]) => CatalogMethod[];
-  /** In-process mode only: the server's (and the sandbox's) clock; `'manual'` for one the test moves. */
+  /**
+   * In-process mode only: `'manual'` gives the server and the sandbox a clock the test moves
+   * (`kit.advance`), and no worker runs unless the test runs its pass (`kit.sweepOnce()`).
+   */
   clock?: 'manual';
 }
 
@@ -264,7 +267,8 @@ export async function startReliabilityStack(
     running = await startStack({
       ...common,
       sweeper: settings.sweeper,
-      ...(settings.clock ? { clock: settings.clock } : {}),
+      // A manual clock stops the workers too: the test runs each pass (`kit.sweepOnce()`).
+      ...(settings.clock ? { clock: settings.clock, workers: 'manual' as const } : {}),
       logger: settings.logLevel === 'silent' || !sink ? false : { stream: sink },
       config: {
         logLevel: settings.logLevel,
