@@ -61,3 +61,28 @@ export function orderUntil(
 ): Promise<OrderView> {
   return waitFor(() => orderView(stack, id), what, { timeoutMs, until: test });
 }
+
+/**
+ * For a stack on a manual clock (`clock: 'manual'`): sweeper passes, each `stepMs` of that clock after the
+ * last, until `read()` gives a value `test` accepts; returns it. The server's schedule is read off the
+ * clock, so the passes it takes are fixed by its rules, not by the machine's speed.
+ */
+export function sweepUntil<T>(
+  stack: ReliabilityStack,
+  read: () => Promise<T>,
+  test: (value: T) => boolean,
+  what: string,
+  stepMs: number,
+): Promise<T> {
+  const kit = stack.kit;
+  if (!kit) throw new Error('sweepUntil needs an in-process stack');
+  return waitFor(
+    async () => {
+      kit.advance(stepMs);
+      await kit.sweepOnce();
+      return read();
+    },
+    what,
+    { timeoutMs: 120_000, intervalMs: 20, until: test },
+  );
+}

@@ -58,9 +58,11 @@ export interface StackSettings {
   catalog?: (base: CatalogMethod[]) => CatalogMethod[];
   /**
    * In-process mode only: `'manual'` gives the server and the sandbox a clock the test moves
-   * (`kit.advance`), and no worker runs unless the test runs its pass (`kit.sweepOnce()`).
+   * (`kit.advance`); nothing comes due until it does.
    */
   clock?: 'manual';
+  /** In-process mode only: `'manual'` starts no worker; the test runs each pass (`kit.sweepOnce()`). */
+  workers?: 'auto' | 'manual';
 }
 
 export const DEFAULT_SETTINGS: Omit<StackSettings, 'dialect'> = {
@@ -267,8 +269,8 @@ export async function startReliabilityStack(
     running = await startStack({
       ...common,
       sweeper: settings.sweeper,
-      // A manual clock stops the workers too: the test runs each pass (`kit.sweepOnce()`).
-      ...(settings.clock ? { clock: settings.clock, workers: 'manual' as const } : {}),
+      ...(settings.clock ? { clock: settings.clock } : {}),
+      ...(settings.workers ? { workers: settings.workers } : {}),
       logger: settings.logLevel === 'silent' || !sink ? false : { stream: sink },
       config: {
         logLevel: settings.logLevel,

@@ -7,7 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAll, type LivenessBounds } from '../src/invariant.checks.ts';
 import { forge, sendForged, truthfulNotifications } from '../src/notification.forger.ts';
 import { observe, RequestCollector } from '../src/run.observer.ts';
-import { confirm, createOrder, orderUntil, scan, type Markets } from '../src/scenario.steps.ts';
+import {
+  confirm,
+  createOrder,
+  orderUntil,
+  orderView,
+  scan,
+  sweepUntil,
+  type Markets,
+} from '../src/scenario.steps.ts';
+import { FINAL_ATTEMPT_STATUSES } from '@paydesk/server';
 import { SeededRandom } from '../src/seeded.random.ts';
 import { CLIENT_ID, DIALECTS, startReliabilityStack, type ReliabilityStack } from '../src/stack.harness.ts';
 
@@ -16,7 +25,10 @@ describe.each(DIALECTS)('races on %s', (dialect) => {
   let collector: RequestCollector;
 
   beforeAll(async () => {
-    stack = await startReliabilityStack({ dialect });
+    // A manual clock (the workers still run, racing like everything else): nothing comes due while the
+    // races run, and the run settles by sweeper passes on that clock, one sweep interval apart, so the
+    // liveness bound is measured in the server's own time, not in a loaded machine's.
+    stack = await startReliabilityStack({ dialect, clock: 'manual' });
     collector = new RequestCollector(stack.antom, 'pay');
     collector.start(500);
   });
@@ -27,7 +39,7 @@ describe.each(DIALECTS)('races on %s', (dialect) => {
 
   const faults = (body: unknown) => stack.antom.call('PUT', '/sandbox/api/faults', body);
   const bounds = (): LivenessBounds => ({
-    faultsStoppedAt: Date.now(),
+    faultsStoppedAt: stack.kit!.clock.now(),
     sweepIntervalMs: stack.settings.sweepIntervalMs,
     retryAfterFaultsMs: 5_000,
     slackMs: 2_000,
@@ -76,11 +88,12 @@ describe.each(DIALECTS)('races on %s', (dialect) => {
     );
     expect(answers.every((a) => a.status === 201 || a.status === 422 || a.status === 409)).toBe(true);
     expect(answers.filter((a) => a.status === 201)).toHaveLength(7);
-    const settled = await orderUntil(
+    const settled = await sweepUntil(
       stack,
-      order.id,
+      () => orderView(stack, order.id),
       (o) => o.refunds.length === 7 && o.refunds.every((r) => r.status === 'SUCCEEDED'),
       'refunds settled',
+      stack.settings.sweepIntervalMs,
     );
     expect(settled.refundedAmount.value).toBe(String(7 * Number(part)));
     const ledger = (
@@ -171,19 +184,21 @@ describe.each(DIALECTS)('races on %s', (dialect) => {
       await Promise.all(Array.from({ length: 6 }, (_, i) => round(start + i)));
     await stack.antom.call('DELETE', '/sandbox/api/faults');
     const limits = bounds();
-    // Let the run settle: every attempt due by its timeout (10 s) plus a sweep and the slack.
-    const deadline = Date.now() + stack.settings.methodTimeoutSeconds * 1000 + 15_000;
-    let observation;
-    for (;;) {
-      observation = await observe(stack.merchant, stack.antom, []);
-      const open = observation.orders.some(
-        (o) =>
-          o.payments.some((p) => !['SUCCESS', 'FAIL', 'CANCELLED'].includes(p.state)) ||
-          o.refunds.some((x) => x.status === 'PENDING' || x.status === 'PROCESSING'),
-      );
-      if (!open || Date.now() > deadline) break;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    // Let the run settle: sweeper passes one interval of the clock apart until no attempt and no refund is
+    // open (REVERSED is final too: a reversal is an ending, issue 11).
+    const final = new Set<string>(FINAL_ATTEMPT_STATUSES);
+    const observation = await sweepUntil(
+      stack,
+      async () => ({ ...(await observe(stack.merchant, stack.antom, [])), at: stack.kit!.clock.now() }),
+      (seen) =>
+        !seen.orders.some(
+          (o) =>
+            o.payments.some((p) => !final.has(p.state)) ||
+            o.refunds.some((x) => x.status === 'PENDING' || x.status === 'PROCESSING'),
+        ),
+      'every attempt final and every refund settled',
+      stack.settings.sweepIntervalMs,
+    );
     await collector.poll();
     observation.payRequests = await collector.stop();
     collector = new RequestCollector(stack.antom, 'pay');

@@ -18,7 +18,7 @@ import {
   type TruthfulNotification,
 } from '../src/notification.forger.ts';
 import { waitFor } from '@paydesk/testkit';
-import { confirm, createOrder, orderUntil, orderView, scan } from '../src/scenario.steps.ts';
+import { confirm, createOrder, orderUntil, orderView, scan, sweepUntil } from '../src/scenario.steps.ts';
 import { RUNS_SCALE, SeededRandom } from '../src/seeded.random.ts';
 import {
   CLIENT_ID,
@@ -37,19 +37,15 @@ describe.each(DIALECTS)('forged and replayed notifications on %s', (dialect) => 
     // A manual clock and no worker: nothing moves in the background while snapshots are compared, and
     // whatever the notifications leave open (a cancel or refund whose answer was slow under load) is
     // settled by sweeper passes the setup runs on that clock, never by waiting for wall-clock time.
-    stack = await startReliabilityStack({ dialect, clock: 'manual', antomTimeoutMs: 5_000 });
-    const kit = stack.kit!;
+    stack = await startReliabilityStack({
+      dialect,
+      clock: 'manual',
+      workers: 'manual',
+      antomTimeoutMs: 5_000,
+    });
     /** Sweeper passes, each 5 s of the clock later (past any retry delay), until the order passes `test`. */
     const settle = (id: string, test: (order: OrderView) => boolean, what: string) =>
-      waitFor(
-        async () => {
-          kit.advance(5_000);
-          await kit.sweepOnce();
-          return orderView(stack, id);
-        },
-        what,
-        { timeoutMs: 60_000, intervalMs: 100, until: test },
-      );
+      sweepUntil(stack, () => orderView(stack, id), test, what, 5_000);
     const paid = await createOrder(stack, 'THB');
     const paidCode = (await confirm(stack, paid, 'PROMPTPAY')).code!.value;
     await scan(stack, paidCode);
