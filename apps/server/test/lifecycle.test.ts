@@ -125,9 +125,6 @@ describe.each(DIALECTS)('payment lifecycle on %s', (dialect) => {
   const atAntom = async (paymentRequestId: string) =>
     (await stack.control('GET', `/sandbox/api/payments?paymentRequestId=${paymentRequestId}`)).body
       .payments[0];
-  const payRequests = async (paymentRequestId: string) =>
-    (await stack.control('GET', `/sandbox/api/requests?api=pay&paymentRequestId=${paymentRequestId}`)).body
-      .requests.length;
   const ledgerOf = async (paymentRequestId: string) =>
     (await stack.control('GET', '/sandbox/api/ledger')).body.payments.find(
       (p: { paymentRequestId: string }) => p.paymentRequestId === paymentRequestId,
