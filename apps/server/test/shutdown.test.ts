@@ -168,13 +168,25 @@ describe.each(DIALECTS)('SIGTERM mid-confirm on %s', (dialect) => {
 // Not a database behaviour: one dialect is enough.
 describe('SHUTDOWN_DELAY_MS', () => {
   it('keeps serving but says it is not ready, so a balancer takes the instance out first', async () => {
-    const stack = await startStack({ dialect: 'sqlite', config: { shutdownDelayMs: 5_000 } });
+    // The delay ends when the test has seen what a balancer sees during it, not after 5 s of wall clock.
+    let endDelay = () => {};
+    const delays: number[] = [];
+    const stack = await startStack({
+      dialect: 'sqlite',
+      config: { shutdownDelayMs: 5_000 },
+      shutdownWait: (ms) => {
+        delays.push(ms);
+        return new Promise((resolve) => (endDelay = resolve));
+      },
+    });
     const stopping = stack.server.stop();
     for (const path of ['/readyz', '/readyz?check=database'])
       expect((await stack.call('GET', path)).status, path).toBe(503);
     expect((await stack.call('GET', '/healthz')).status).toBe(200);
     const order = await stack.createOrder();
     expect((await stack.call('GET', `/api/v1/checkout/${order.checkoutToken}/status`)).status).toBe(200);
+    expect(delays).toEqual([5_000]);
+    endDelay();
     await stopping;
     await expect(fetch(`${stack.url}/healthz`)).rejects.toThrow();
     await stack.close();

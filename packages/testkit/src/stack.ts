@@ -20,6 +20,7 @@ import {
   type Config,
   type DeepPartial,
   type RunningServer,
+  type StartOptions,
 } from '@paydesk/server';
 import { createTestDatabase, type Dialect, type TestDatabase } from './database.ts';
 import { childPort, freePort, jsonRequest, type JsonAnswer } from './net.ts';
@@ -78,11 +79,13 @@ export interface StackOptions {
   keys?: Keys;
   /** In-process only: Fastify's logger (default off). */
   logger?: AppOptions['logger'];
+  /** In-process only: how `server.stop()` waits out SHUTDOWN_DELAY_MS (default a timer). */
+  shutdownWait?: StartOptions['shutdownWait'];
 }
 
 export interface ChildStackOptions extends Omit<
   StackOptions,
-  'clock' | 'workers' | 'sweeper' | 'logger' | 'config'
+  'clock' | 'workers' | 'sweeper' | 'logger' | 'config' | 'shutdownWait'
 > {
   mode: 'child';
   /** Environment over the kit's (`serverEnv`): how a deployed server is configured. */
@@ -333,6 +336,7 @@ export async function startStack(options: StackOptions | ChildStackOptions): Pro
       logger: options.logger ?? false,
       ...(clock ? { clock } : {}),
       startWorkers: options.workers !== 'manual',
+      ...(options.shutdownWait ? { shutdownWait: options.shutdownWait } : {}),
     };
     const instances: RunningServer[] = [];
     const startInstance = async (overrides: DeepPartial<Config>) => {
