@@ -1,5 +1,5 @@
 // @paydesk/testkit — one test kit for the server's tests, the browser specs, the reliability campaigns and
-// the benches (issue 12 point 6): one stack builder, one waitFor, a manual clock with sweepOnce().
+// the benches (D12.6): one stack builder, one waitFor, a manual clock with sweepOnce().
 // `@paydesk/testkit/wait-for` and `@paydesk/testkit/net` have no dependencies, for the lower layers' tests.
 export { waitFor, type WaitOptions } from './wait-for.ts';
 export { childPort, freePort, jsonRequest, type JsonAnswer } from './net.ts';

@@ -1,4 +1,4 @@
-// The one stack builder (issue 12 point 6): the Paydesk sandbox (Antom) on one ephemeral port and the
+// The one stack builder (D12.6): the Paydesk sandbox (Antom) on one ephemeral port and the
 // checkout server on another, talking real HTTP both ways (pay, inquiry, cancel and refund one way, signed
 // notifications back), on a fresh SQLite or PostgreSQL database, with one `close()`. The server runs in
 // this process (direct access to its database and workers) or as child processes (killable with SIGKILL).

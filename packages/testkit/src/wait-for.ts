@@ -1,4 +1,4 @@
-// The one way a test waits (issue 12 point 6): poll a condition with a deadline, never a blind sleep, and
+// The one way a test waits (D12.6): poll a condition with a deadline, never a blind sleep, and
 // on failure say what was awaited and what was last seen, so a red run explains itself. No dependencies:
 // the Antom client's and the sandbox's tests use it too.
 
