@@ -4,7 +4,7 @@
 // and a merchant close. Afterwards every guarantee holds against the sandbox ledger.
 import { loadPrivateKey } from '@paydesk/antom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAll, type LivenessBounds } from '../src/invariant.checks.ts';
+import { checkAll, settled, type LivenessBounds } from '../src/invariant.checks.ts';
 import { forge, sendForged, truthfulNotifications } from '../src/notification.forger.ts';
 import { observe, RequestCollector } from '../src/run.observer.ts';
 import {
@@ -16,7 +16,6 @@ import {
   sweepUntil,
   type Markets,
 } from '../src/scenario.steps.ts';
-import { FINAL_ATTEMPT_STATUSES } from '@paydesk/server';
 import { SeededRandom } from '../src/seeded.random.ts';
 import { CLIENT_ID, DIALECTS, startReliabilityStack, type ReliabilityStack } from '../src/stack.harness.ts';
 
@@ -88,18 +87,18 @@ describe.each(DIALECTS)('races on %s', (dialect) => {
     );
     expect(answers.every((a) => a.status === 201 || a.status === 422 || a.status === 409)).toBe(true);
     expect(answers.filter((a) => a.status === 201)).toHaveLength(7);
-    const settled = await sweepUntil(
+    const refunded = await sweepUntil(
       stack,
       () => orderView(stack, order.id),
       (o) => o.refunds.length === 7 && o.refunds.every((r) => r.status === 'SUCCEEDED'),
       'refunds settled',
       stack.settings.sweepIntervalMs,
     );
-    expect(settled.refundedAmount.value).toBe(String(7 * Number(part)));
+    expect(refunded.refundedAmount.value).toBe(String(7 * Number(part)));
     const ledger = (
-      await stack.antom.call('GET', `/sandbox/api/ledger?paymentRequestId=${settled.payments[0]!.id}`)
+      await stack.antom.call('GET', `/sandbox/api/ledger?paymentRequestId=${refunded.payments[0]!.id}`)
     ).body.payments[0];
-    expect(ledger.refunded).toBe(settled.refundedAmount.value);
+    expect(ledger.refunded).toBe(refunded.refundedAmount.value);
   });
 
   it('keeps every guarantee when confirm, cancel, payment, notifications, a second tab and close race', async () => {
@@ -184,19 +183,13 @@ describe.each(DIALECTS)('races on %s', (dialect) => {
       await Promise.all(Array.from({ length: 6 }, (_, i) => round(start + i)));
     await stack.antom.call('DELETE', '/sandbox/api/faults');
     const limits = bounds();
-    // Let the run settle: sweeper passes one interval of the clock apart until no attempt and no refund is
-    // open (REVERSED is final too: a reversal is an ending, issue 11).
-    const final = new Set<string>(FINAL_ATTEMPT_STATUSES);
+    // Let the run settle: sweeper passes one interval of the clock apart until every attempt and refund
+    // is final, the looks after an accepted cancel included (a reversal is found by them).
     const observation = await sweepUntil(
       stack,
       async () => ({ ...(await observe(stack.merchant, stack.antom, [])), at: stack.kit!.clock.now() }),
-      (seen) =>
-        !seen.orders.some(
-          (o) =>
-            o.payments.some((p) => !final.has(p.state)) ||
-            o.refunds.some((x) => x.status === 'PENDING' || x.status === 'PROCESSING'),
-        ),
-      'every attempt final and every refund settled',
+      (seen) => settled(seen.orders),
+      'every attempt and refund final',
       stack.settings.sweepIntervalMs,
     );
     await collector.poll();
