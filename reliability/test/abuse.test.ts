@@ -20,9 +20,8 @@ import {
   type HeldStream,
   type SlowClient,
 } from '../../scripts/abuse-clients.ts';
-import { createTestDatabase, type TestDatabase } from '../../apps/server/test/helpers/database.ts';
+import { childPort, createTestDatabase, ServerProcess, type TestDatabase } from '@paydesk/testkit';
 import { request } from '../src/http.client.ts';
-import { childServerPort, ServerProcess } from '../src/server.process.ts';
 import {
   childServerEnv,
   CLIENT_ID,
@@ -58,7 +57,7 @@ describe.each(DIALECTS)('abuse on %s', (dialect) => {
     });
     database = await createTestDatabase(dialect);
     gateway = await startStackGateway(settings);
-    port = await childServerPort();
+    port = await childPort();
     url = `http://127.0.0.1:${port}`;
     server = new ServerProcess({
       url,

@@ -1,7 +1,6 @@
 // The Buyer API (issue 4 points 3, 4, 6, 8, 17; S5, S6, S9, S11, S15, S20) over real HTTP on both dialects.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from './helpers/database.ts';
-import { startStack, waitFor, type Stack } from './helpers/stack.ts';
+import { DIALECTS, startStack, waitFor, type Stack } from '@paydesk/testkit';
 
 describe.each(DIALECTS)('Buyer API on %s', (dialect) => {
   let stack: Stack;
@@ -88,7 +87,7 @@ describe.each(DIALECTS)('Buyer API on %s', (dialect) => {
       const order = await stack.createOrder();
       const first = await stack.confirm(order.checkoutToken);
       await payCode(first.body.code.value);
-      await waitFor(async () => (await statusOf(order.checkoutToken)).orderStatus === 'PAID', 10_000, 'PAID');
+      await waitFor(async () => (await statusOf(order.checkoutToken)).orderStatus === 'PAID', 'PAID');
       const again = await stack.confirm(order.checkoutToken);
       expect(again.status).toBe(409);
       expect(again.body.error.code).toBe('ORDER_ALREADY_PAID');
@@ -112,7 +111,6 @@ describe.each(DIALECTS)('Buyer API on %s', (dialect) => {
       expect(onExpired.body.error.code).toBe('ORDER_EXPIRED');
       await waitFor(
         async () => (await statusOf(expiring.checkoutToken)).orderStatus === 'EXPIRED',
-        10_000,
         'EXPIRED',
       );
     });
