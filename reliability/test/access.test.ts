@@ -91,7 +91,10 @@ describe.each(DIALECTS)('access on %s', (dialect) => {
     const paymentA = await confirm(stack, a, 'TRUEMONEY');
     expect(paymentA.id).not.toBe(paymentB.id);
     const after = await orderView(stack, b.id);
-    expect(after.payments).toEqual(before.payments);
+    // All but when the sweeper looks next, which it may move meanwhile (B's code is live).
+    const untouched = (view: typeof before) =>
+      view.payments.map((payment: Record<string, unknown>) => ({ ...payment, nextCheckAt: null }));
+    expect(untouched(after)).toEqual(untouched(before));
     // And A's token cannot cancel B's payment even now; B's own token can.
     expect(
       (

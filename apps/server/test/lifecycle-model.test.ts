@@ -300,6 +300,11 @@ describe('the lifecycle against a model of Antom', () => {
     expect(w.antom.state).toBe('REVERSED');
     settleDown(w, true);
     expect(w.attempt.status).toBe('REVERSED');
+    // The same within one millisecond: the look, the close's lost look and its cancel all at one time.
+    const same = newWorld('paid', false);
+    for (const action of ['buyerPays', 'twinLook', 'flakyApplied', 'merchantCloses', 'lateAnswer'] as const)
+      act(same, action);
+    expect(same.attempt.status).not.toBe('SUCCESS');
   });
 
   it('keeps every rule along any history, and ends on Antom’s truth once the world is quiet', () => {

@@ -254,7 +254,8 @@ function inquiryAnswered(
       // is evidence of a capture, not news that the capture stands (the cancel may have reversed it).
       return captured(
         attempt,
-        askedAt >= (attempt.final_at ?? askedAt) ? 'inquiry' : 'stale inquiry',
+        // Strictly after: a look sent in the very millisecond the attempt ended may predate the end.
+        attempt.final_at === null || askedAt > attempt.final_at ? 'inquiry' : 'stale inquiry',
         paidAt,
         result.gatewayPaymentId,
         ctx,
