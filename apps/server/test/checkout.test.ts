@@ -1,4 +1,6 @@
 // The Buyer API (issue 4 points 3, 4, 6, 8, 17; S5, S6, S9, S11, S15, S20) over real HTTP on both dialects.
+import { CheckoutStatus } from '@paydesk/api';
+import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from './helpers/database.ts';
 import { startStack, waitFor, type Stack } from './helpers/stack.ts';
@@ -268,6 +270,39 @@ describe.each(DIALECTS)('Buyer API on %s', (dialect) => {
       const elapsed = Date.now() - started;
       // The sweeper may ask on its own schedule (3 s, then 5 s …), never per poll.
       expect((await count()) - before).toBeLessThanOrEqual(Math.ceil(elapsed / 3_000) + 1);
+    });
+
+    it('answers a repeated poll from prepared bytes: the schema exactly, the server time of now (issue 17)', async () => {
+      const order = await stack.createOrder();
+      const payment = await stack.confirm(order.checkoutToken);
+      const answers = [];
+      for (let i = 0; i < 3; i += 1) {
+        const answer = await fetch(`${stack.url}/api/v1/checkout/${order.checkoutToken}/status`);
+        expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
+        expect(answer.headers.get('cache-control')).toBe('no-store');
+        answers.push((await answer.json()) as CheckoutStatus);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      for (const body of answers) {
+        expect(Value.Check(CheckoutStatus, body)).toBe(true);
+        // Nothing beyond the schema's fields (the serializer the bytes stand in for would drop them).
+        expect(Value.Clean(CheckoutStatus, structuredClone(body))).toEqual(body);
+        expect({ ...body, serverTime: '' }).toEqual({ ...answers[0]!, serverTime: '' });
+        expect(Math.abs(Date.parse(body.serverTime) - Date.now())).toBeLessThan(5_000);
+      }
+      expect(new Set(answers.map((body) => body.serverTime)).size).toBe(3);
+      expect(answers[0]!.payment).toEqual({
+        id: payment.body.id,
+        status: 'PROCESSING',
+        reason: null,
+        hasCode: true,
+      });
+      // A change is seen by the next poll, never hidden by what was prepared before it.
+      await payCode(payment.body.code.value);
+      await waitFor(async () => (await statusOf(order.checkoutToken)).orderStatus === 'PAID');
+      const paid = await statusOf(order.checkoutToken);
+      expect(paid.payment).toMatchObject({ id: payment.body.id, status: 'SUCCESS', hasCode: false });
+      expect(paid.paidPayment).toMatchObject({ id: payment.body.id });
     });
   });
 });

@@ -46,26 +46,35 @@ export interface CheckoutRouteDeps {
 export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRouteDeps> = async (app, deps) => {
   const { checkout, payments, limiter, limits, clock } = deps;
 
-  /** Resolves the token (to its order, or with `find`), limiting the checkout and throttling guessers. */
+  /**
+   * Resolves the token (to its order, or with `find`), limiting the checkout and throttling guessers. The
+   * token is hashed once: the look-up and the limiter's key both use that hash.
+   */
   async function load<T = OrderRow>(
     request: FastifyRequest,
     reply: FastifyReply,
     token: string,
     kind: 'read' | 'write',
-    find: (token: string) => Promise<T> = (t) => checkout.orderByToken(t) as Promise<T>,
+    find: (tokenHash: string) => Promise<T> = (hash) => checkout.orderByTokenHash(hash) as Promise<T>,
   ): Promise<T> {
+    const tokenHash = hashToken(token);
     let found: T;
     try {
-      found = await find(token);
+      found = await find(tokenHash);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'CHECKOUT_NOT_FOUND')
         limiter.hit(`nf:${request.ip}`, limits.notFoundPerMinute, reply);
       throw error;
     }
-    const checkoutKey = hashToken(token).slice(0, 24);
+    limit(request, reply, tokenHash, kind);
+    return found;
+  }
+
+  /** Counts a read or a write of the checkout whose token hashes to `tokenHash` (429 past its limit). */
+  function limit(request: FastifyRequest, reply: FastifyReply, tokenHash: string, kind: 'read' | 'write') {
+    const checkoutKey = tokenHash.slice(0, 24);
     if (kind === 'read') limiter.hit(`read:${checkoutKey}`, limits.checkoutReadsPerMinute, reply);
     else limiter.hit(`write:${checkoutKey}`, limits.buyerWritesPerMinute, reply);
-    return found;
   }
 
   const tokenScope = (request: FastifyRequest) =>
@@ -134,8 +143,20 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRouteDeps> = asyn
         response: { 200: CheckoutStatus, ...errors },
       },
     },
-    async (request, reply) => {
-      return load(request, reply, request.params.token, 'read', (token) => checkout.statusByToken(token));
+    (request, reply) => {
+      // Already JSON (prepared by the status cache, issue 17 point 2): a string sent with a JSON content
+      // type is not serialized again; its shape is the schema's (checkout.test.ts checks it). A cache hit
+      // is answered at once, without a promise; a miss reads the database.
+      const send = (json: string) =>
+        void reply.type('application/json; charset=utf-8').send(json as unknown as CheckoutStatus);
+      const tokenHash = hashToken(request.params.token);
+      const cached = checkout.cachedStatusJson(tokenHash);
+      if (cached === undefined)
+        return load(request, reply, request.params.token, 'read', () =>
+          checkout.statusJsonByTokenHash(tokenHash),
+        ).then(send);
+      limit(request, reply, tokenHash, 'read');
+      send(cached);
     },
   );
 

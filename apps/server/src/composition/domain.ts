@@ -3,7 +3,7 @@
 // workers (sweeper, webhook delivery, the cross-instance change feed).
 import { CheckoutService } from '../checkout/checkout.service.ts';
 import { CheckoutStreams } from '../checkout/checkout.events.ts';
-import { StatusCache } from '../checkout/status.cache.ts';
+import { StatusCache, type PreparedStatus } from '../checkout/status.cache.ts';
 import { ChangeFeed } from '../events/change-feed.ts';
 import { MethodService } from '../methods/method.service.ts';
 import { RejectionGuard } from '../notifications/notification.guard.ts';
@@ -95,7 +95,7 @@ export function buildDomain(infra: Infrastructure): Domain {
   const feed = database.signals
     ? new ChangeFeed({ db, signals: database.signals, bus, clock, log })
     : undefined;
-  const statusCache = new StatusCache({
+  const statusCache = new StatusCache<PreparedStatus>({
     ttlMs: 60_000,
     maxEntries: 50_000,
     heardSince: feed ? () => feed.heardSince() : () => 0,

@@ -6,8 +6,9 @@ import type { FastifyInstance } from 'fastify';
 
 export function installSecurityHeaders(
   app: FastifyInstance,
-  options: { sandboxOrigin: string | null },
+  options: { sandboxOrigin: string | null; anyOriginPrefix: string },
 ): void {
+  const { anyOriginPrefix } = options;
   const imgSources = ["'self'", 'data:', ...(options.sandboxOrigin ? [options.sandboxOrigin] : [])].join(' ');
   const pages = `default-src 'self'; img-src ${imgSources}; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'`;
   const admin = pages.replace("frame-ancestors 'self'", "frame-ancestors 'none'");
@@ -21,6 +22,7 @@ export function installSecurityHeaders(
     const url = request.url;
     if (url.startsWith('/api/') || url.startsWith('/shop/api/')) {
       reply.header('cache-control', 'no-store');
+      if (url.startsWith(anyOriginPrefix)) reply.header('access-control-allow-origin', '*');
     } else if (url.startsWith('/docs')) {
       reply.header('content-security-policy', docs);
       reply.header('x-frame-options', 'DENY');
