@@ -256,6 +256,66 @@ describe.each(DIALECTS)('Buyer API on %s', (dialect) => {
     });
   });
 
+  describe('GET /api/v1/checkout/:token/events', () => {
+    /** Holds a stream and collects its `status` events ({ id, data }), in order. */
+    async function hold(token: string) {
+      const controller = new AbortController();
+      const response = await fetch(`${stack.url}/api/v1/checkout/${token}/events`, {
+        signal: controller.signal,
+      });
+      expect(response.status).toBe(200);
+      const events: { id: number; data: CheckoutStatus }[] = [];
+      let buffer = '';
+      void (async () => {
+        const decoder = new TextDecoder();
+        for await (const chunk of response.body!) {
+          buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const id = /^id: (\d+)$/m.exec(block)?.[1];
+            const data = /^data: (.*)$/m.exec(block)?.[1];
+            if (id && data) events.push({ id: Number(id), data: JSON.parse(data) as CheckoutStatus });
+          }
+        }
+      })().catch(() => {});
+      return { events, close: () => controller.abort() };
+    }
+
+    it('sends a joining tab the state of now, and the tabs already open nothing again (issue 17)', async () => {
+      const order = await stack.createOrder();
+      const first = await hold(order.checkoutToken);
+      await waitFor(async () => first.events.length === 1);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const second = await hold(order.checkoutToken);
+      await waitFor(async () => second.events.length === 1);
+      // The second tab's first status is the one the first tab has, at a later server time.
+      expect(second.events[0]!.id).toBe(first.events[0]!.id);
+      expect({ ...second.events[0]!.data, serverTime: '' }).toEqual({
+        ...first.events[0]!.data,
+        serverTime: '',
+      });
+      expect(Date.parse(second.events[0]!.data.serverTime)).toBeGreaterThan(
+        Date.parse(first.events[0]!.data.serverTime),
+      );
+      // A change reaches both; before it, the first tab was sent nothing again.
+      await stack.confirm(order.checkoutToken);
+      for (const tab of [first, second]) {
+        await waitFor(async () => tab.events.some((event) => event.data.payment?.hasCode));
+        const ids = tab.events.map((event) => event.id);
+        expect(ids.filter((id) => id === ids[0])).toHaveLength(1);
+        expect([...new Set(ids)].sort((a, b) => a - b)).toEqual(ids);
+      }
+      // A third tab joins after the change: it gets the new state at once.
+      const third = await hold(order.checkoutToken);
+      await waitFor(async () => third.events.length === 1);
+      expect(third.events[0]!.id).toBe(first.events.at(-1)!.id);
+      expect(third.events[0]!.data.payment).toMatchObject({ status: 'PROCESSING', hasCode: true });
+      for (const tab of [first, second, third]) tab.close();
+    });
+  });
+
   describe('GET /api/v1/checkout/:token/status', () => {
     it('answers from the database: fifty polls add no gateway call (issue 4 point 8)', async () => {
       const order = await stack.createOrder();

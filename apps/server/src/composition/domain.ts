@@ -120,6 +120,7 @@ export function buildDomain(infra: Infrastructure): Domain {
     clock,
     limits: config.limits.streams,
     log,
+    heardSince: feed ? () => feed.heardSince() : () => 0,
   });
   const notifications = new NotificationService({
     db,
