@@ -1,8 +1,9 @@
-// `npx tsx bench/tools/top-frames.ts <file.cpuprofile | dir> [N]`: the N functions with the most self time
+// `npx tsx bench/tools/top-frames.ts <file.cpuprofile | dir> [N] [LAST_MS]`: the N functions with the most self time
 // in a V8 CPU profile (as `node --cpu-prof` and BENCH_CPU_PROF write them), with their share of the
 // samples, and the same rolled up by package (node_modules/<name>, node:internal, our sources). For a
 // directory, the largest profile in it (the main thread's). Start-up (loading and compiling modules) is left
-// out: the window opens at the first sample taken inside a Fastify route handler. Used to write the
+// out: the window opens at the first sample taken inside a Fastify route handler (or LAST_MS before the
+// profile's end, to look at what a bench did last). Used to write the
 // before/after notes.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,7 +44,13 @@ const parent = new Map<number, number>();
 for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
 const inRoute = (id: number | undefined): boolean =>
   id !== undefined && (byId.get(id)!.callFrame.functionName === 'routeHandler' || inRoute(parent.get(id)));
-const opened = profile.samples.findIndex((id) => inRoute(id));
+const lastMs = Number(process.argv[4] ?? NaN);
+let opened = profile.samples.findIndex((id) => inRoute(id));
+if (Number.isFinite(lastMs)) {
+  let back = 0;
+  opened = profile.samples.length;
+  while (opened > 0 && back < lastMs * 1000) back += profile.timeDeltas[--opened] ?? 0;
+}
 const self = new Map<number, number>();
 profile.samples.forEach((id, index) => {
   if (index >= opened) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));

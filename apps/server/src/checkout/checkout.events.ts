@@ -42,6 +42,13 @@ export interface CheckoutStreamsDeps {
   heardSince?: () => number | undefined;
 }
 
+/**
+ * How long after its last word a settled checkout's stream is ended (ms). Ending a stream (its socket torn
+ * down, here and at the browser) costs more than the push itself: in a burst of settlements (100 orders
+ * closed at once, 10,000 tabs) the pushes go out first and the streams end together a moment later.
+ */
+const SETTLED_END_DELAY_MS = 1_000;
+
 /** How long an order's last read status may be given to new streams without reading again (ms). */
 const LATEST_TTL_MS = 60_000;
 
@@ -98,6 +105,9 @@ export class CheckoutStreams {
   readonly #orders = new Map<string, OrderStreams>();
   readonly #perAddress = new Map<string, number>();
   #heartbeat: NodeJS.Timeout | undefined;
+  /** Streams of settled checkouts waiting to be ended, and the timer that ends them. */
+  readonly #settledEnds = new Set<Stream>();
+  #settledTimer: NodeJS.Timeout | undefined;
   #count = 0;
   #closing = false;
 
@@ -201,7 +211,21 @@ export class CheckoutStreams {
       stream.write(message());
     }
     // Settled: the last word is said. The browser's reconnect (with this id) is answered 204.
-    if (latest.settled) stream.end(retryHintMs());
+    if (latest.settled) this.#endSoon(stream);
+  }
+
+  /** Ends a settled checkout's stream with the others that settled about now (SETTLED_END_DELAY_MS). */
+  #endSoon(stream: Stream): void {
+    this.#settledEnds.add(stream);
+    this.#settledTimer ??= setTimeout(() => this.#endSettled(), SETTLED_END_DELAY_MS).unref();
+  }
+
+  #endSettled(): void {
+    clearTimeout(this.#settledTimer);
+    this.#settledTimer = undefined;
+    const streams = [...this.#settledEnds];
+    this.#settledEnds.clear();
+    for (const stream of streams) stream.end(retryHintMs());
   }
 
   /** Refuses a stream past any cap, with a Retry-After long enough for others to end. */
@@ -228,6 +252,7 @@ export class CheckoutStreams {
   close(): void {
     this.#closing = true;
     this.stop();
+    this.#endSettled();
     for (const group of [...this.#orders.values()])
       for (const stream of [...group.streams]) stream.end(CLOSE_RETRY_MS);
   }
