@@ -167,6 +167,53 @@ describe.each(DIALECTS)('Buyer API on %s', (dialect) => {
       expect(other.body.error.code).toBe('PAYMENT_IN_PROGRESS');
     });
 
+    it('records the attempt and each change with its event, in one statement where the database allows (issue 17)', async () => {
+      const order = await stack.createOrder();
+      const payment = await stack.confirm(order.checkoutToken);
+      expect(payment.status).toBe(201);
+      const view = (await stack.merchant('GET', `/api/v1/orders/${order.id}`)).body;
+      const events = view.events.filter((e: { type: string }) => e.type.startsWith('payment.'));
+      expect(events.map((e: { type: string }) => e.type)).toEqual(['payment.created', 'payment.processing']);
+      expect(events[0].data).toEqual({
+        paymentId: payment.body.id,
+        method: 'PROMPTPAY',
+        terminalType: 'WEB',
+        expiresAt: Date.parse(payment.body.expiresAt),
+      });
+      expect(events[1].data).toEqual({
+        paymentId: payment.body.id,
+        from: 'PENDING',
+        to: 'PROCESSING',
+        reason: null,
+      });
+      // The order row was taken (its lock is an update of updated_at) and it stays OPEN.
+      expect(view.status).toBe('OPEN');
+    });
+
+    it('refuses a confirm that a close overtook, naming why, and leaves no attempt (S9)', async () => {
+      for (let n = 0; n < 5; n += 1) {
+        const order = await stack.createOrder();
+        const [closed, confirmed] = await Promise.all([
+          stack.merchant('POST', `/api/v1/orders/${order.id}/close`),
+          stack.call('POST', `/api/v1/checkout/${order.checkoutToken}/payments`, {
+            paymentMethodType: 'PROMPTPAY',
+            terminalType: 'WEB',
+          }),
+        ]);
+        const view = (await stack.merchant('GET', `/api/v1/orders/${order.id}`)).body;
+        if (closed.status === 200) {
+          // Closed first: the confirm is refused as closed, or its code was stopped by the close.
+          expect(view.status).toBe('CLOSED');
+          if (confirmed.status !== 201) expect(confirmed.body.error.code).toBe('ORDER_CLOSED');
+          expect(
+            view.payments.filter((p: { status: string }) => ['PENDING', 'PROCESSING'].includes(p.status)),
+          ).toEqual([]);
+        } else {
+          expect(confirmed.status).toBe(201);
+        }
+      }
+    });
+
     it('makes one payable code out of fifty concurrent confirms (S11)', async () => {
       const order = await stack.createOrder();
       const answers = await Promise.all(Array.from({ length: 50 }, () => stack.confirm(order.checkoutToken)));

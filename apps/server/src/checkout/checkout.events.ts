@@ -19,6 +19,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import { latestEventSeq } from '../events/order-event.repository.ts';
 import { BUYER_EVENT_TYPES } from '../events/order-events.ts';
 import { findOrder } from '../orders/order.repository.ts';
+import { listPayments } from '../payments/payment.repository.ts';
 import type { CheckoutService } from './checkout.service.ts';
 import { PreparedStatus } from './status.cache.ts';
 
@@ -321,13 +322,16 @@ export class CheckoutStreams {
         if (group.streams.size === 0) return;
         const version = group.version;
         const readAt = this.#d.clock.now();
-        // Side by side (two pool connections on PostgreSQL): the newest event id, and the order.
-        const [seq, fresh] = await Promise.all([
+        // Side by side (three pool connections on PostgreSQL, one round trip): the newest event id, the
+        // order, its payments. A change committed between them is announced after its commit and read
+        // again; a stream that got its id with older content gets the newer content then (`#send`).
+        const [seq, fresh, payments] = await Promise.all([
           this.#latestSeq(group.orderId),
           findOrder(this.#d.db, group.orderId),
+          listPayments(this.#d.db, group.orderId),
         ]);
         if (!fresh) return;
-        const status = new PreparedStatus(await this.#d.checkout.status(fresh));
+        const status = new PreparedStatus(this.#d.checkout.statusOf(fresh, payments));
         const latest: Latest = {
           version,
           readAt,

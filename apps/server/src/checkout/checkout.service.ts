@@ -196,7 +196,12 @@ export class CheckoutService {
   }
 
   async status(order: OrderRow): Promise<CheckoutStatus> {
-    const truth = buyerTruth(order, await listPayments(this.#d.db, order.id));
+    return this.statusOf(order, await listPayments(this.#d.db, order.id));
+  }
+
+  /** The status of `order` whose payments (listPayments) the caller has read. */
+  statusOf(order: OrderRow, payments: readonly PaymentRow[]): CheckoutStatus {
+    const truth = buyerTruth(order, payments);
     const payment = truth.current;
     return {
       orderStatus: order.status,

@@ -71,6 +71,7 @@ export function buildDomain(infra: Infrastructure): Domain {
     payLeaseMs,
     callLeaseMs: gateway.maxCallDurationMs(),
     wake: () => workers.sweeper?.wake(),
+    oneStatementWrites: database.oneStatementWrites,
   });
   const refunds = new RefundService({
     db,
