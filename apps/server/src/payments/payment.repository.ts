@@ -52,23 +52,28 @@ export function insertPayment(db: Reader, row: Insertable<DB['payments']>): Prom
 }
 
 /**
- * PostgreSQL only (`oneStatementWrites`), confirm's lock-check-insert in one statement (issue 17 point 3):
- * takes the order's row lock as lockOrder does, inserts the attempt only if the order is still OPEN and
- * unexpired at `now` (assertPayable's rule), and records its event with `data`. Returns the attempt, or
- * undefined when the order was not payable (the caller reads why); a second live attempt fails on the
- * unique index (S11) as insertPayment does.
+ * PostgreSQL only (`oneStatementWrites`), confirm's look-lock-check-insert in one statement (issue 17
+ * point 3): the order's live attempt if it has one (S11: `created` false, nothing written); else takes the
+ * order's row lock as lockOrder does, inserts the attempt only if the order is still OPEN and unexpired at
+ * `now` (assertPayable's rule), and records its event. Undefined when there was no live attempt and the
+ * order was not payable (the caller reads why). A live attempt inserted meanwhile by another confirm fails
+ * this insert on the unique index, as insertPayment does.
  */
 export async function insertAttemptIfPayable(
   db: Kysely<DB>,
   row: Insertable<DB['payments']>,
   event: EventInStatement & { data: string },
   now: number,
-): Promise<PaymentRow | undefined> {
+): Promise<{ payment: PaymentRow; created: boolean } | undefined> {
   const columns = Object.entries(row).filter(([, value]) => value !== undefined);
-  const result = await sql<PaymentRow>`
-    with locked as (
+  const result = await sql<PaymentRow & { created: boolean }>`
+    with live as (
+      select * from payments
+      where order_id = ${row.order_id} and status in (${sql.join([...LIVE_ATTEMPT_STATUSES])})
+    ), locked as (
       update orders set updated_at = ${now}
       where id = ${row.order_id} and status = 'OPEN' and expires_at > ${now}
+        and not exists (select 1 from live)
       returning id
     ), attempt as (
       insert into payments (${sql.join(columns.map(([column]) => sql.id(column)))})
@@ -80,8 +85,13 @@ export async function insertAttemptIfPayable(
         ${event.createdAt}::bigint
       from attempt
     )
-    select * from attempt`.execute(db);
-  return result.rows[0];
+    select attempt.*, true as created from attempt
+    union all
+    select live.*, false as created from live`.execute(db);
+  const found = result.rows[0];
+  if (!found) return undefined;
+  const { created, ...payment } = found;
+  return { payment, created };
 }
 
 /**

@@ -108,8 +108,12 @@ export class PaymentService {
       order.region,
     );
     const method = available.find((m) => m.type === input.paymentMethodType);
-    const existing = await findLivePayment(db, order.id);
-    if (existing) return { payment: sameOrRefuse(existing, input.paymentMethodType), created: false };
+    // Where one statement may write several tables, it also finds a live attempt (S11); else it is
+    // looked for first. A method no longer offered still gets its live attempt back.
+    if (!method || !this.#d.oneStatementWrites) {
+      const existing = await findLivePayment(db, order.id);
+      if (existing) return { payment: sameOrRefuse(existing, input.paymentMethodType), created: false };
+    }
     if (!method) {
       throw new DomainError(
         'PAYMENT_METHOD_UNAVAILABLE',
@@ -125,7 +129,10 @@ export class PaymentService {
 
     let attempt: PaymentRow;
     try {
-      attempt = await this.#commitAttempt(order, method, input.terminalType);
+      const committed = await this.#commitAttempt(order, method, input.terminalType);
+      if (!committed.created)
+        return { payment: sameOrRefuse(committed.payment, input.paymentMethodType), created: false };
+      attempt = committed.payment;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // Another confirm won the race for this order's one live attempt: answer with that one.
@@ -238,12 +245,17 @@ export class PaymentService {
   /**
    * Commits a new attempt for `order` with its event, if the order is still payable (S9): the order row
    * first, which serialises this insert with close, expiry and settlement, which also start from it, so an
-   * order that stopped being OPEN gets no new code. One statement where the database allows it.
+   * order that stopped being OPEN gets no new code. One statement where the database allows it, which
+   * answers with the order's live attempt instead (`created` false) if it has one.
    */
-  async #commitAttempt(order: OrderRow, method: CatalogMethod, terminalType: string): Promise<PaymentRow> {
+  async #commitAttempt(
+    order: OrderRow,
+    method: CatalogMethod,
+    terminalType: string,
+  ): Promise<{ payment: PaymentRow; created: boolean }> {
     const { db, clock } = this.#d;
     if (!this.#d.oneStatementWrites) {
-      return inTransaction(db, async (tx) => {
+      const payment = await inTransaction(db, async (tx) => {
         const fresh = await lockOrder(tx, order.id, clock.now());
         if (!fresh) throw new DomainError('CHECKOUT_NOT_FOUND', 'no such checkout');
         assertPayable(fresh, clock.now());
@@ -252,6 +264,7 @@ export class PaymentService {
         await recordEvent(tx, this.#d.state.bus, order.id, event.type, event.data, event.createdAt);
         return inserted;
       });
+      return { payment, created: true };
     }
     const now = clock.now();
     const { row, event } = this.#newAttempt(order, method, terminalType);
@@ -262,7 +275,7 @@ export class PaymentService {
       now,
     );
     if (inserted) {
-      this.#d.state.bus.publish(order.id);
+      if (inserted.created) this.#d.state.bus.publish(order.id);
       return inserted;
     }
     // Not payable any more: say why, as the locked read would have.
