@@ -86,7 +86,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops console', () => {
 
     await page.getByRole('link', { name: order.id }).click();
     await page.getByRole('heading', { name: order.id }).waitFor();
-    expect(await page.getByRole('row').filter({ hasText: 'TRUEMONEY' }).textContent()).toContain('SUCCESS');
+    // The payment's state in words (issue 11), not Antom's code.
+    const paymentRow = page.locator('tr[data-state="SUCCESS"]').filter({ hasText: 'TrueMoney Wallet' });
+    expect(await paymentRow.textContent()).toContain('Paid');
 
     // The history: state changes, the pay call with its request and response, the notification.
     const call = page.locator('details[data-type="gateway.call"]').first();
@@ -99,9 +101,14 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops console', () => {
     await page.getByLabel(/^Amount/).fill('500');
     await page.getByLabel('Reason (optional)').fill('One cup arrived broken');
     await page.getByRole('button', { name: 'Refund', exact: true }).click();
+    // Sent only once confirmed (issue 11; e2e/admin-money-truth.test.ts covers the dialog itself).
+    await page
+      .getByRole('dialog', { name: 'Refund ฿500.00?' })
+      .getByRole('button', { name: 'Refund ฿500.00' })
+      .click();
     await page
       .getByRole('status')
-      .filter({ hasText: /Refund ref_\w+: (SUCCEEDED|PROCESSING) — ฿500\.00/ })
+      .filter({ hasText: /^Refund ref_\w+ of ฿500\.00: (back with the buyer|Antom is processing it)\.$/ })
       .waitFor();
     await page
       .getByTestId('refunds')

@@ -313,18 +313,30 @@ describe.skipIf(!existsSync(CHROMIUM))('long-lived codes, languages, logos and l
     }
   });
 
-  it('falls back from a logo that does not load to the bundled one, then to a monogram', async () => {
+  it("shows Antom's logo from consult, falls back to the bundled one, then to a monogram", async () => {
     const context = await desktop(browser);
     const page = await context.newPage();
+    // PromptPay: neither Antom's logo nor the bundled one loads. TrueMoney: Antom's does not.
+    await page.route('**/sandbox/logos/PROMPTPAY.svg', (route) => route.abort());
     await page.route('**/assets/methods/promptpay.svg', (route) => route.abort());
+    await page.route('**/sandbox/logos/TRUEMONEY.svg', (route) => route.abort());
     const order = await stack.createOrder();
     await page.goto(order.checkoutUrl);
     const tile = page.locator('label', { hasText: 'PromptPay' }).locator('.pd-monogram');
     await tile.waitFor();
     expect(await tile.textContent()).toBe('PR');
-    expect(
-      await page.locator('label', { hasText: 'TrueMoney' }).locator('img.pd-logo').getAttribute('src'),
-    ).toMatch(/truemoney\.svg$/);
+    const logo = (name: string) => page.locator('label', { hasText: name }).locator('img.pd-logo');
+    await waitFor(
+      async () => /truemoney\.svg$/.test((await logo('TrueMoney').getAttribute('src')) ?? ''),
+      'bundled',
+    );
+    // Every other method shows the logo consult gave, served by the gateway (the sandbox here).
+    const sources = await Promise.all(
+      (await page.locator('img.pd-logo').all()).map((image) => image.getAttribute('src')),
+    );
+    const others = sources.filter((src): src is string => src !== null && !/truemoney/i.test(src));
+    expect(others.length).toBeGreaterThan(0);
+    for (const src of others) expect(src).toMatch(/\/sandbox\/logos\/[A-Z_]+\.svg$/);
     await context.close();
   });
 

@@ -55,6 +55,8 @@ export async function launch(env: Env, options: LaunchOptions): Promise<Launched
   };
 
   let sandbox: Sandbox | undefined;
+  // Once the server's settings are read: the cashier's bundled brand mark of each configured method.
+  let brandMark: (paymentMethodType: string) => string | undefined = () => undefined;
   if (embeddedSandboxWanted(env)) {
     const sandboxEnv = sandboxConfigFromEnv(env);
     const keys = loadOrCreateDevKeys(dataDir);
@@ -67,6 +69,9 @@ export async function launch(env: Env, options: LaunchOptions): Promise<Launched
       merchantName: env.MERCHANT_NAME ?? 'Paydesk Demo Store',
       stateFile: join(dataDir, 'sandbox-state.json'),
       dataDir,
+      // Antom's consult names each method's logo on its own hosts; this sandbox names Paydesk's brand marks,
+      // so development shows real marks through the same path (D15.1).
+      logoUrl: (type) => brandMark(type),
     });
     // Its control API pays codes, resets it and injects faults: loopback only unless SANDBOX_HOST says
     // otherwise, as its README promises (D10.8).
@@ -116,6 +121,11 @@ export async function launch(env: Env, options: LaunchOptions): Promise<Launched
         : error;
     });
     if (missingCashier) throw new ConfigError([missingCashier]);
+    const { publicUrl, checkout } = config;
+    brandMark = (type) => {
+      const logo = checkout.paymentMethods.find((method) => method.type === type)?.logo;
+      return logo?.startsWith('/') ? `${publicUrl}${logo}` : logo;
+    };
     server = await startServer(config);
   } catch (error) {
     await sandbox?.close();

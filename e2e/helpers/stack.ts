@@ -86,6 +86,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         publicKey: gateway.publicKeyPem,
         isSandbox: true,
         timeoutMs: 3_000,
+        // e.g. a merchant key the sandbox was never given (the integration fault banner's spec)
+        ...overrides.antom,
       },
       checkout: {
         presentation: options.presentation ?? 'overlay',

@@ -4,7 +4,7 @@
 // and a merchant close. Afterwards every guarantee holds against the sandbox ledger.
 import { loadPrivateKey } from '@paydesk/antom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAll, type LivenessBounds } from '../src/invariant.checks.ts';
+import { checkAll, settled, type LivenessBounds } from '../src/invariant.checks.ts';
 import { forge, sendForged, truthfulNotifications } from '../src/notification.forger.ts';
 import { observe, RequestCollector } from '../src/run.observer.ts';
 import { confirm, createOrder, orderUntil, scan, type Markets } from '../src/scenario.steps.ts';
@@ -176,12 +176,8 @@ describe.each(DIALECTS)('races on %s', (dialect) => {
     let observation;
     for (;;) {
       observation = await observe(stack.merchant, stack.antom, []);
-      const open = observation.orders.some(
-        (o) =>
-          o.payments.some((p) => !['SUCCESS', 'FAIL', 'CANCELLED'].includes(p.state)) ||
-          o.refunds.some((x) => x.status === 'PENDING' || x.status === 'PROCESSING'),
-      );
-      if (!open || Date.now() > deadline) break;
+      // Settled includes the looks after an accepted cancel (a reversal is found by them).
+      if (settled(observation.orders) || Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     await collector.poll();

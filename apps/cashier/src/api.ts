@@ -6,6 +6,8 @@ import type {
   DayView,
   DiscrepancyView,
   ImportReportResult,
+  MerchantPaymentMethodList,
+  OpsHealth,
   Overview,
   OverviewOrdersQuery,
   CheckoutStatus,
@@ -151,6 +153,9 @@ export function merchantApi(key: string) {
         `/api/v1/orders/${encodeURIComponent(id)}/refunds`,
         json(body, { ...auth, 'idempotency-key': idempotencyKey() }),
       ),
+    // Issue 11: the integration's health (the fault banner) and the method catalog (names, refund rules).
+    health: () => call<OpsHealth>('/api/v1/ops/health', { headers: auth }),
+    paymentMethods: () => call<MerchantPaymentMethodList>('/api/v1/payment-methods', { headers: auth }),
     // Issue 16: the overview and reconciliation with Antom's reports.
     overview: () => call<Overview>('/api/v1/reports/overview', { headers: auth }),
     overviewOrders: (query: OverviewOrdersQuery) => {

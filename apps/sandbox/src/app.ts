@@ -55,6 +55,12 @@ export interface SandboxOptions {
   bodyLimit?: number;
   /** Reconciliation reports and their SFTP server (issue 16). */
   reports?: ReportOptions;
+  /**
+   * Where consult says a method's logo lives (Antom: its own image hosts). Default, and for any method this
+   * gives no URL for: the sandbox's generated mark at `/sandbox/logos/<TYPE>.svg`. The development launcher
+   * points it at the cashier's bundled brand marks, so the buyer sees real marks through Antom's path.
+   */
+  logoUrl?: (paymentMethodType: string) => string | undefined;
 }
 
 export interface Sandbox {
@@ -179,7 +185,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
 
   await app.register(antomRoutes, {
     clientId,
-    consult: new ConsultService(currentPublicUrl),
+    consult: new ConsultService(currentPublicUrl, options.logoUrl),
     keyVersion: options.keyVersion ?? '1',
     merchantPublicKey,
     gatewayPrivateKey,

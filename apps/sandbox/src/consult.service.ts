@@ -9,9 +9,11 @@ import { FieldChecker, isObject, nonStringScalars, stringList, TERMINAL_TYPES } 
 
 export class ConsultService {
   readonly #publicUrl: () => string;
+  readonly #logoUrl: (paymentMethodType: string) => string | undefined;
 
-  constructor(publicUrl: () => string) {
+  constructor(publicUrl: () => string, logoUrl?: (paymentMethodType: string) => string | undefined) {
     this.#publicUrl = publicUrl;
+    this.#logoUrl = logoUrl ?? (() => undefined);
   }
 
   consult(body: unknown): AntomAnswer {
@@ -52,7 +54,12 @@ export class ConsultService {
         supportedCurrencies: [...method.currencies],
         enabled: within,
         ...(within ? {} : { disableReason: 'PAYMENT_AMOUNT_EXCEED_LIMIT' }),
-        logo: { logoName: method.name, logoUrl: `${base}/sandbox/logos/${method.paymentMethodType}.svg` },
+        logo: {
+          logoName: method.name,
+          logoUrl:
+            this.#logoUrl(method.paymentMethodType) ??
+            `${base}/sandbox/logos/${method.paymentMethodType}.svg`,
+        },
         amountLimitInfoMap: { [amount.currency]: limits },
       };
     });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPrivateKey, NOTIFICATION_ACK, signNotification, type PayResponse } from '@paydesk/antom';
 import { createSandbox, type Sandbox } from '@paydesk/sandbox';
 import type { Money } from '@paydesk/api';
-import { AntomGateway, codeOf } from '../src/gateway/antom.gateway.ts';
+import { AntomGateway, codeOf, imageUrlOf } from '../src/gateway/antom.gateway.ts';
 import type {
   CreatePaymentInput,
   GatewayCallLog,
@@ -286,15 +286,57 @@ describe("consult's limits (D13.6)", () => {
       paymentMethodType: 'PROMPTPAY',
       enabled: true,
       limits: { min: '1', max: '999999999999' },
+      logoUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/sandbox\/logos\/PROMPTPAY\.svg$/),
     });
+  });
+
+  it("keeps consult's logo only when the buyer's page may show it (https, or the loopback sandbox)", () => {
+    expect(imageUrlOf('https://cdn.marmot-cloud.com/storage/logo/GCASH.svg')).toBe(
+      'https://cdn.marmot-cloud.com/storage/logo/GCASH.svg',
+    );
+    expect(imageUrlOf('http://127.0.0.1:3001/sandbox/logos/GCASH.svg')).toBe(
+      'http://127.0.0.1:3001/sandbox/logos/GCASH.svg',
+    );
+    for (const bad of [
+      'javascript:alert(1)',
+      'data:image/svg+xml,<svg/>',
+      'http://evil.example/a.svg',
+      'logo.svg',
+      '',
+    ])
+      expect(imageUrlOf(bad), bad).toBeNull();
+    expect(imageUrlOf(undefined)).toBeNull();
+  });
+
+  it("offers each method with consult's logo in front and the bundled one behind it (D15)", async () => {
+    const answers: GatewayMethodOption[] = [
+      { paymentMethodType: 'PROMPTPAY', enabled: true, limits: null, logoUrl: 'https://cdn.example/pp.svg' },
+      { paymentMethodType: 'TRUEMONEY', enabled: true, limits: null, logoUrl: null },
+    ];
+    const methods = new MethodService({
+      catalog: DEFAULT_CATALOG,
+      gateway: { consult: async () => answers } as unknown as PaymentGateway,
+      useConsult: true,
+      clock: new ManualClock(),
+    });
+    const offered = await methods.availableFor({ currency: 'THB', value: '10000' }, 'TH');
+    expect(offered.find((method) => method.type === 'PROMPTPAY')?.gatewayLogoUrl).toBe(
+      'https://cdn.example/pp.svg',
+    );
+    expect(offered.find((method) => method.type === 'TRUEMONEY')?.gatewayLogoUrl).toBeNull();
   });
 
   it("filters methods by consult's limits where it gives them, by the catalog's where it does not", async () => {
     const answers: GatewayMethodOption[] = [
       // The catalog caps TrueMoney at 50,000 THB; Antom's own limit says 100,000.
-      { paymentMethodType: 'TRUEMONEY', enabled: true, limits: { min: '100', max: '10000000' } },
+      {
+        paymentMethodType: 'TRUEMONEY',
+        enabled: true,
+        limits: { min: '100', max: '10000000' },
+        logoUrl: null,
+      },
       // The catalog lets PromptPay start at 0.01 THB; Antom says 20, and gives no maximum.
-      { paymentMethodType: 'PROMPTPAY', enabled: true, limits: { min: '2000', max: null } },
+      { paymentMethodType: 'PROMPTPAY', enabled: true, limits: { min: '2000', max: null }, logoUrl: null },
     ];
     const methods = new MethodService({
       catalog: DEFAULT_CATALOG,

@@ -537,6 +537,13 @@ describe.each(DIALECTS)('hardening on %s', (dialect) => {
       }
     });
 
+    it("admits Antom's https images (image-only codes, wallet logos) on the buyer's pages, and no other scheme", async () => {
+      const answer = await stack.call('GET', '/checkout/whatever');
+      const imgSrc = /img-src ([^;]+);/.exec(answer.headers.get('content-security-policy') ?? '')?.[1] ?? '';
+      expect(imgSrc.split(' ')).toEqual(expect.arrayContaining(["'self'", 'data:', 'https:']));
+      expect(imgSrc).not.toMatch(/(^| )(\*|http:|blob:)( |$)/);
+    });
+
     it('keeps only a digest of a generated Merchant API key, shown once, and turns a stored key into one', async () => {
       const database = await createTestDatabase(dialect);
       const keys = testKeys();

@@ -55,6 +55,34 @@ describe.each(DIALECTS)('the launcher on %s', (dialect) => {
     expect(banner).toContain('Demo shop');
   });
 
+  it("development: consult names the cashier's brand marks as each method's logo, the way Antom names its own", async () => {
+    const { server, config } = await start({ MERCHANT_API_KEY: API_KEY });
+    const headers = {
+      authorization: `Bearer ${API_KEY}`,
+      'content-type': 'application/json',
+    };
+    const order = (await (
+      await fetch(`${server.url}/api/v1/orders`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          reference: 'LOGO-1',
+          description: 'Jasmine tea',
+          amount: { currency: 'THB', value: '150000' },
+          region: 'TH',
+        }),
+      })
+    ).json()) as { checkoutToken: string };
+    const view = (await (await fetch(`${server.url}/api/v1/checkout/${order.checkoutToken}`)).json()) as {
+      paymentMethods: { type: string }[];
+    };
+    const promptPay = view.paymentMethods.find((method) => method.type === 'PROMPTPAY');
+    expect(promptPay).toMatchObject({
+      logoUrl: `${config.publicUrl}/assets/methods/promptpay.svg`,
+      logoFallbackUrl: '/assets/methods/promptpay.svg',
+    });
+  });
+
   it('development: SANDBOX_HOST opens the sandbox to the network when asked', async () => {
     const { sandbox } = await start({ SANDBOX_HOST: '0.0.0.0' });
     expect((sandbox!.app.server.address() as AddressInfo).address).toBe('0.0.0.0');

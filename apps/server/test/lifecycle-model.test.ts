@@ -33,13 +33,18 @@ interface World {
   orderStatus: 'OPEN' | 'CLOSED';
   now: number;
   /** The next gateway call gets no answer; `applied` says whether Antom acted on it anyway. */
-  flaky: { applied: boolean } | null;
+  flaky: { applied: boolean; cancelOnly?: boolean } | null;
   /** Steps so far: when the buyer paid and when we last asked, to judge every reversal. */
   step: number;
   paidStep: number | null;
   /** What the last inquiry said and when: a cancel may reverse a capture only if no inquiry could see it. */
   lastInquiry: { step: number; result: InquiryResult } | null;
   notifiedCapture: boolean;
+  /**
+   * A look another process sent while it still read the attempt as live ('twinLook': another instance's
+   * sweep, a buyer's stop): Antom answered it then, and the answer reaches us only later ('lateAnswer').
+   */
+  lateAnswer: { askedAt: number; result: InquiryResult } | null;
 }
 
 const ACTIONS = [
@@ -54,7 +59,10 @@ const ACTIONS = [
   'due',
   'flakyApplied',
   'flakyLost',
+  'cancelLost',
   'wait',
+  'twinLook',
+  'lateAnswer',
 ] as const;
 type Action = (typeof ACTIONS)[number];
 
@@ -70,6 +78,7 @@ function newWorld(rule: CancelRule, exposesReversal: boolean): World {
       check_count: 0,
       cancel_reason: null,
       paid_at: null,
+      final_at: null,
       gateway_payment_id: 'G1',
       currency: 'THB',
       amount: '150000',
@@ -82,12 +91,13 @@ function newWorld(rule: CancelRule, exposesReversal: boolean): World {
     paidStep: null,
     lastInquiry: null,
     notifiedCapture: false,
+    lateAnswer: null,
   };
 }
 
 /** Antom's answer to an inquiry, from the model. */
 function inquire(w: World): InquiryResult {
-  if (takeFlaky(w)) return { kind: 'unknown', code: 'TIMEOUT' };
+  if (takeFlaky(w, 'inquiry')) return { kind: 'unknown', code: 'TIMEOUT' };
   const { state, paidAt, exposesReversal } = w.antom;
   const status = {
     OPEN: 'PROCESSING',
@@ -109,7 +119,7 @@ function inquire(w: World): InquiryResult {
 
 /** Antom acting on a cancel: an unpaid code is closed; a paid one is reversed where the method allows. */
 function cancel(w: World): CancelResult {
-  const flaky = takeFlaky(w);
+  const flaky = takeFlaky(w, 'cancel');
   if (flaky && !flaky.applied) return { kind: 'unknown', code: 'TIMEOUT' };
   const { antom } = w;
   let result: CancelResult;
@@ -132,8 +142,9 @@ function cancel(w: World): CancelResult {
   return flaky ? { kind: 'unknown', code: 'TIMEOUT' } : result;
 }
 
-function takeFlaky(w: World) {
+function takeFlaky(w: World, api: 'inquiry' | 'cancel') {
   const flaky = w.flaky;
+  if (flaky?.cancelOnly && api !== 'cancel') return null;
   w.flaky = null;
   return flaky;
 }
@@ -161,7 +172,7 @@ function handle(w: World, event: LifecycleEvent): void {
     const final = decision.to !== undefined && FINAL_ATTEMPT_STATUSES.includes(decision.to);
     Object.assign(
       a,
-      final ? { next_check_at: null } : {},
+      final ? { next_check_at: null, final_at: w.now } : {},
       decision.patch,
       decision.to ? { status: decision.to } : {},
     );
@@ -181,7 +192,7 @@ function run(w: World, effect: Effect): LifecycleEvent {
     case 'inquire': {
       const result = inquire(w);
       w.lastInquiry = { step: (w.step += 1), result };
-      return { type: 'inquiry_answered', result, cancelRefused: effect.cancelRefused };
+      return { type: 'inquiry_answered', result, cancelRefused: effect.cancelRefused, askedAt: w.now };
     }
     case 'cancel':
     case 'cancel_late_code':
@@ -235,9 +246,28 @@ function act(w: World, action: Action): void {
     case 'flakyLost':
       w.flaky = { applied: false };
       return;
+    case 'cancelLost':
+      // The next cancel gets no answer and Antom never saw it: the attempt stays CANCELLING meanwhile.
+      w.flaky = { applied: false, cancelOnly: true };
+      return;
     case 'wait':
       w.now += 20_000;
       return;
+    case 'twinLook':
+      if (w.lateAnswer === null && !FINAL_ATTEMPT_STATUSES.includes(w.attempt.status)) {
+        const flaky = w.flaky;
+        w.flaky = null;
+        w.lateAnswer = { askedAt: w.now, result: inquire(w) };
+        w.flaky = flaky;
+      }
+      return;
+    case 'lateAnswer': {
+      const late = w.lateAnswer;
+      w.lateAnswer = null;
+      if (!late) return;
+      w.now += 1;
+      return handle(w, { type: 'inquiry_answered', result: late.result, askedAt: late.askedAt });
+    }
   }
 }
 
@@ -261,6 +291,17 @@ const EXPECTED: Record<AntomState, AttemptStatus[]> = {
 };
 
 describe('the lifecycle against a model of Antom', () => {
+  it('never settles on a look sent before our cancel reversed the capture (found by the race campaign)', () => {
+    // The stop's look saw the code unpaid; the cancel got no answer; the buyer paid; another process's look
+    // saw SUCCESS; the cancel, sent again, reversed the capture; only then did that look's answer arrive.
+    const w = newWorld('paid', true);
+    for (const action of ['cancelLost', 'buyerStops', 'buyerPays', 'twinLook', 'due', 'lateAnswer'] as const)
+      act(w, action);
+    expect(w.antom.state).toBe('REVERSED');
+    settleDown(w, true);
+    expect(w.attempt.status).toBe('REVERSED');
+  });
+
   it('keeps every rule along any history, and ends on Antom’s truth once the world is quiet', () => {
     fc.assert(
       fc.property(

@@ -39,6 +39,7 @@ function attempt(status: AttemptStatus, extra: Partial<AttemptFacts> = {}): Atte
     check_count: 0,
     cancel_reason: status === 'CANCELLING' || status === 'ABANDONED' ? 'BUYER_CANCELLED' : null,
     paid_at: status === 'SUCCESS' || status === 'REVERSED' ? NOW - 5_000 : null,
+    final_at: ['SUCCESS', 'FAIL', 'CANCELLED', 'REVERSED'].includes(status) ? NOW - 10_000 : null,
     gateway_payment_id: 'G1',
     currency: 'THB',
     amount: '150000',
@@ -226,6 +227,19 @@ describe('decide(): the rules of issue 11', () => {
     const evidence = attempt('CANCELLED', { paid_at: NOW - 1_000 });
     expect(summary(decide(evidence, EVENTS['inquiry: CANCELLED']!, ctx()))).toBe('REVERSED');
     expect(summary(decide(evidence, EVENTS['inquiry: SUCCESS']!, ctx()))).toBe('SUCCESS');
+  });
+
+  it('takes an inquiry sent before our cancel ended the attempt as evidence only, never as a capture that stands', () => {
+    // Two looks were out at once: the first saw the code unpaid, so we cancelled; the buyer paid, and the
+    // second, sent before the cancel, answers SUCCESS only after the cancel was accepted (and reversed it).
+    const cancelled = attempt('CANCELLED', { cancel_reason: 'BUYER_CANCELLED', final_at: NOW - 200 });
+    const stale: LifecycleEvent = { type: 'inquiry_answered', result: found('SUCCESS'), askedAt: NOW - 900 };
+    expect(decide(cancelled, stale, ctx())).toEqual({
+      patch: { paid_at: NOW - 1_000, next_check_at: NOW, check_count: 0 },
+    });
+    // A look sent after the end that still says SUCCESS is a capture that stands (a late payment).
+    const fresh: LifecycleEvent = { type: 'inquiry_answered', result: found('SUCCESS'), askedAt: NOW - 100 };
+    expect(summary(decide(cancelled, fresh, ctx()))).toBe('SUCCESS');
   });
 
   it('gives an accepted cancel one look shortly after, to find a capture it reversed', () => {

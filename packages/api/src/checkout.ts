@@ -1,6 +1,14 @@
 // Buyer API (from the browser; the unguessable checkout token is the only credential).
 import Type, { type Static } from 'typebox';
-import { IsoDateTime, Money, OrderStatus, PaymentCode, PaymentStatus, TerminalType } from './common.ts';
+import {
+  IsoDateTime,
+  Money,
+  OrderStatus,
+  PaymentCode,
+  PaymentNotice,
+  PaymentStatus,
+  TerminalType,
+} from './common.ts';
 import { OrderItem } from './orders.ts';
 
 export const CheckoutParams = Type.Object({
@@ -83,26 +91,6 @@ export const CheckoutBranding = Type.Object({
   privacyUrl: Type.Union([Type.String(), Type.Null()]),
 });
 export type CheckoutBranding = Static<typeof CheckoutBranding>;
-
-/**
- * A payment the buyer was charged for beyond the one that paid the order, and what became of the money
- * (issue 11): given back (pending, done, or left to the merchant), or reversed by a cancel.
- */
-export const PaymentNotice = Type.Object({
-  paymentId: Type.String(),
-  paymentMethodType: Type.String(),
-  amount: Money,
-  outcome: Type.Union([
-    Type.Literal('REFUND_PENDING'),
-    Type.Literal('REFUNDED'),
-    Type.Literal('REFUND_MANUAL'),
-    Type.Literal('REVERSED'),
-  ]),
-  /** DUPLICATE: the order was already paid; LATE: it had closed or expired; REVERSED: see outcome. */
-  cause: Type.Union([Type.Literal('DUPLICATE'), Type.Literal('LATE_PAYMENT'), Type.Literal('REVERSED')]),
-  at: Type.Union([IsoDateTime, Type.Null()]),
-});
-export type PaymentNotice = Static<typeof PaymentNotice>;
 
 /** The payment that paid the order (for the success screen and receipt). */
 export const PaidPayment = Type.Object({

@@ -82,3 +82,24 @@ export const IdempotencyKeyHeader = Type.Object({
     }),
   ),
 });
+
+/**
+ * A payment the buyer was charged for beyond the one that paid the order, and what became of the money
+ * (issue 11): given back (pending, done, or left to the merchant), or reversed by a cancel. The buyer's
+ * page and the Merchant API's order list and view share it.
+ */
+export const PaymentNotice = Type.Object({
+  paymentId: Type.String(),
+  paymentMethodType: Type.String(),
+  amount: Money,
+  outcome: Type.Union([
+    Type.Literal('REFUND_PENDING'),
+    Type.Literal('REFUNDED'),
+    Type.Literal('REFUND_MANUAL'),
+    Type.Literal('REVERSED'),
+  ]),
+  /** DUPLICATE: the order was already paid; LATE: it had closed or expired; REVERSED: see outcome. */
+  cause: Type.Union([Type.Literal('DUPLICATE'), Type.Literal('LATE_PAYMENT'), Type.Literal('REVERSED')]),
+  at: Type.Union([IsoDateTime, Type.Null()]),
+});
+export type PaymentNotice = Static<typeof PaymentNotice>;

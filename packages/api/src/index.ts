@@ -4,3 +4,4 @@ export * from './common.ts';
 export * from './orders.ts';
 export * from './checkout.ts';
 export * from './reconciliation.ts';
+export * from './ops.ts';

@@ -1,6 +1,14 @@
 // Merchant API (server to server, `Authorization: Bearer $MERCHANT_API_KEY`).
 import Type, { type Static } from 'typebox';
-import { IsoDateTime, Money, MoneyOrZero, OrderStatus, PaymentCode, PaymentStatus } from './common.ts';
+import {
+  IsoDateTime,
+  Money,
+  MoneyOrZero,
+  OrderStatus,
+  PaymentCode,
+  PaymentNotice,
+  PaymentStatus,
+} from './common.ts';
 
 export const OrderItem = Type.Object(
   {
@@ -174,6 +182,13 @@ export const OrderSummary = Type.Object({
   needsAttention: Type.Union([Type.String(), Type.Null()], {
     description: 'set when an operator must act (e.g. a duplicate payment Antom cannot give back)',
   }),
+  notices: Type.Optional(
+    Type.Array(PaymentNotice, {
+      description:
+        'every other payment the buyer was charged for (a surplus given back, or a capture a cancel reversed) ' +
+        'and what became of the money; in the order list and view, not in webhooks',
+    }),
+  ),
 });
 export type OrderSummary = Static<typeof OrderSummary>;
 

@@ -1,11 +1,14 @@
 // The ops console (issue point 10): sign in with the Merchant API key (kept in sessionStorage only),
 // find orders by status, attention flag or id / reference / payment id, read an order's payments,
-// refunds and full event history (gateway calls and notifications with their bodies), and refund.
+// refunds and full event history (gateway calls and notifications with their bodies), and refund. Every
+// signed-in page carries the integration fault banner (issue 11).
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { OrderStatus } from '@paydesk/api';
 import { ApiError, merchantApi, type MerchantApi } from '../api.ts';
 import { parseRoute, type AdminRoute } from './admin-routes.ts';
 import { FigureOrders } from './figure-orders.tsx';
+import { HealthBanner, useHealth } from './health-banner.tsx';
 import { OrderDetail } from './order-detail.tsx';
 import { OrderList } from './order-list.tsx';
 import { OverviewPage } from './overview-page.tsx';
@@ -52,6 +55,34 @@ export function AdminApp() {
     );
   }
   return (
+    <Console api={api} route={route} signOut={signOut}>
+      {route.page === 'order' ? (
+        <OrderDetail api={api} id={route.id} onUnauthorized={signOut} />
+      ) : route.page === 'orders' ? (
+        <OrderList api={api} filter={filter} onFilter={setFilter} onUnauthorized={signOut} />
+      ) : route.page === 'reconciliation' ? (
+        <ReconciliationDays api={api} onUnauthorized={signOut} />
+      ) : route.page === 'day' ? (
+        <ReconciliationDay api={api} day={route.day} onUnauthorized={signOut} />
+      ) : route.page === 'figure' ? (
+        <FigureOrders api={api} route={route} onUnauthorized={signOut} />
+      ) : (
+        <OverviewPage api={api} onUnauthorized={signOut} />
+      )}
+    </Console>
+  );
+}
+
+/** The signed-in shell: header, navigation, the integration fault banner (issue 11), then the page. */
+function Console(props: {
+  api: MerchantApi;
+  route: AdminRoute;
+  signOut(): void;
+  children: ComponentChildren;
+}) {
+  const { route, signOut } = props;
+  const health = useHealth(props.api, signOut);
+  return (
     <div class="pd adm">
       <header class="adm-top">
         <a class="adm-brand" href="#/">
@@ -82,19 +113,8 @@ export function AdminApp() {
         </button>
       </header>
       <main class="adm-main">
-        {route.page === 'order' ? (
-          <OrderDetail api={api} id={route.id} onUnauthorized={signOut} />
-        ) : route.page === 'orders' ? (
-          <OrderList api={api} filter={filter} onFilter={setFilter} onUnauthorized={signOut} />
-        ) : route.page === 'reconciliation' ? (
-          <ReconciliationDays api={api} onUnauthorized={signOut} />
-        ) : route.page === 'day' ? (
-          <ReconciliationDay api={api} day={route.day} onUnauthorized={signOut} />
-        ) : route.page === 'figure' ? (
-          <FigureOrders api={api} route={route} onUnauthorized={signOut} />
-        ) : (
-          <OverviewPage api={api} onUnauthorized={signOut} />
-        )}
+        <HealthBanner health={health} />
+        {props.children}
       </main>
     </div>
   );

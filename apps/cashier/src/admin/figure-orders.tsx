@@ -7,6 +7,7 @@ import { formatMoney } from '../lib/money.ts';
 import { Spinner } from '../ui/icons.tsx';
 import type { AdminRoute } from './admin-routes.ts';
 import { Badge, when } from './format.tsx';
+import { NoticeMarkers } from './notices.tsx';
 
 const TITLES: Record<string, string> = {
   placed: 'Orders placed',
@@ -107,6 +108,7 @@ export function FigureOrders(props: {
                     <a class="pd-mono" href={`#/orders/${order.id}`}>
                       {order.id}
                     </a>
+                    <NoticeMarkers notices={order.notices} />
                   </td>
                   <td class="pd-mono">{order.reference}</td>
                   <td class="adm-num">{formatMoney(order.amount, 'en')}</td>

@@ -1,11 +1,27 @@
-// One order for an operator: its facts, payments, refunds, a refund form, and the full event history —
-// state changes, every gateway call and every notification, with their bodies, expandable.
+// One order for an operator: its facts, every payment the buyer was charged beyond the order (issue 11:
+// a capture a cancel reversed, a surplus given back), payments and refunds in words, the refund form with
+// its confirmation, and the full event history — each event in words, with every gateway call and
+// notification body expandable.
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { OrderEventView, OrderView, RefundView } from '@paydesk/api';
+import type { OrderEventView, OrderView, PaymentView } from '@paydesk/api';
 import { ApiError, type MerchantApi } from '../api.ts';
-import { formatMoney, minorToDecimal, parseMajor } from '../lib/money.ts';
+import { formatMoney } from '../lib/money.ts';
 import { Spinner } from '../ui/icons.tsx';
 import { Badge, when } from './format.tsx';
+import { NoticeCards } from './notices.tsx';
+import { RefundForm } from './refund-form.tsx';
+import { useMethods } from './use-methods.ts';
+import {
+  eventWords,
+  methodName,
+  reasonWords,
+  refundKindWords,
+  refundMethodWords,
+  refundStatusWords,
+  stateTone,
+  stateWords,
+  type MethodBook,
+} from './words.ts';
 
 const money = (m: { currency: string; value: string }) => (m.value === '0' ? '—' : formatMoney(m, 'en'));
 
@@ -20,6 +36,7 @@ export function OrderDetail({
 }) {
   const [order, setOrder] = useState<OrderView | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const methods = useMethods(api);
 
   const load = useCallback(() => {
     api.order(id).then(setOrder, (failure: unknown) => {
@@ -49,7 +66,6 @@ export function OrderDetail({
     );
   }
 
-  const refundable = BigInt(order.amount.value) - BigInt(order.refundedAmount.value);
   return (
     <article class="adm-detail" aria-labelledby="adm-order-h">
       <a class="pd-link adm-back" href="#/orders">
@@ -66,6 +82,7 @@ export function OrderDetail({
           Needs attention: {order.needsAttention}
         </p>
       )}
+      <NoticeCards order={order} methods={methods} />
       <div class="adm-cols">
         <section class="adm-card" aria-labelledby="adm-facts-h">
           <h2 id="adm-facts-h" class="adm-h2">
@@ -96,7 +113,7 @@ export function OrderDetail({
             </dd>
           </dl>
         </section>
-        <RefundForm api={api} order={order} refundable={refundable} onDone={load} />
+        <RefundForm api={api} order={order} methods={methods} onDone={load} />
       </div>
 
       <section class="adm-card" aria-labelledby="adm-pay-h">
@@ -123,22 +140,7 @@ export function OrderDetail({
               </thead>
               <tbody>
                 {order.payments.map((p) => (
-                  <tr key={p.id}>
-                    <td class="pd-mono">
-                      {p.id}
-                      {p.kept && <span class="adm-badge adm-ok adm-flag">paid the order</span>}
-                    </td>
-                    <td>
-                      {p.paymentMethodType} <span class="pd-muted">· {p.terminalType}</span>
-                    </td>
-                    <td>
-                      <Badge status={p.status} /> <span class="pd-muted">{p.state}</span>
-                    </td>
-                    <td class="pd-mono">{p.reason ?? '—'}</td>
-                    <td class="adm-num">{formatMoney(p.amount, 'en')}</td>
-                    <td>{when(p.createdAt)}</td>
-                    <td class="pd-mono">{p.gatewayPaymentId ?? '—'}</td>
-                  </tr>
+                  <PaymentRow key={p.id} payment={p} methods={methods} />
                 ))}
               </tbody>
             </table>
@@ -172,15 +174,22 @@ export function OrderDetail({
                   <tr key={r.id}>
                     <td class="pd-mono">{r.id}</td>
                     <td>
-                      {r.kind} <span class="pd-muted">· {r.method}</span>
+                      {refundKindWords(r)}
+                      <span class="pd-muted adm-sub">
+                        {refundMethodWords(r.method)} · <span class="pd-mono">{r.paymentId}</span>
+                      </span>
                     </td>
                     <td>
                       <Badge status={r.status} />
-                      {r.failureCode && <span class="pd-mono pd-muted"> {r.failureCode}</span>}
+                      <span class="adm-sub">{refundStatusWords(r.status)}</span>
+                      {r.failureCode && <span class="pd-mono pd-muted adm-sub">{r.failureCode}</span>}
                     </td>
                     <td class="adm-num">{formatMoney(r.amount, 'en')}</td>
                     <td>{r.reason ?? '—'}</td>
-                    <td>{when(r.createdAt)}</td>
+                    <td>
+                      {when(r.createdAt)}
+                      {r.finalAt && <span class="pd-muted adm-sub">ended {when(r.finalAt)}</span>}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -195,97 +204,11 @@ export function OrderDetail({
         </h2>
         <ol class="adm-events">
           {(order.events ?? []).map((event) => (
-            <EventRow key={event.id} event={event} />
+            <EventRow key={event.id} event={event} payments={order.payments} methods={methods} />
           ))}
         </ol>
       </section>
     </article>
-  );
-}
-
-function RefundForm(props: { api: MerchantApi; order: OrderView; refundable: bigint; onDone(): void }) {
-  const { order, refundable } = props;
-  const currency = order.amount.currency;
-  const [amount, setAmount] = useState('');
-  const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
-  const possible = order.status === 'PAID' && refundable > 0n;
-  const left = { currency, value: refundable > 0n ? refundable.toString() : '0' };
-
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    const minor = amount.trim() === '' ? left.value : parseMajor(amount, currency);
-    if (!minor || BigInt(minor) <= 0n || BigInt(minor) > refundable) {
-      setResult({ ok: false, text: `Enter an amount up to ${formatMoney(left, 'en')}.` });
-      return;
-    }
-    setBusy(true);
-    setResult(null);
-    try {
-      const refund: RefundView = await props.api.refund(order.id, {
-        amount: { currency, value: minor },
-        ...(reason.trim() ? { reason: reason.trim() } : {}),
-      });
-      setResult({
-        ok: refund.status !== 'FAILED',
-        text: `Refund ${refund.id}: ${refund.status} — ${formatMoney(refund.amount, 'en')}`,
-      });
-      setAmount('');
-      setReason('');
-      props.onDone();
-    } catch (failure) {
-      setResult({
-        ok: false,
-        text: failure instanceof ApiError ? `${failure.code}: ${failure.message}` : 'Failed.',
-      });
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <section class="adm-card" aria-labelledby="adm-refund-h">
-      <h2 id="adm-refund-h" class="adm-h2">
-        Refund
-      </h2>
-      {possible ? (
-        <form onSubmit={(event) => void submit(event)}>
-          <p class="pd-muted adm-small">Up to {formatMoney(left, 'en')} can be refunded.</p>
-          <label class="adm-field">
-            <span>Amount ({currency})</span>
-            <input
-              inputMode="decimal"
-              placeholder={minorToDecimal(left.value, currency)}
-              value={amount}
-              onInput={(event) => setAmount((event.currentTarget as HTMLInputElement).value)}
-            />
-          </label>
-          <label class="adm-field">
-            <span>Reason (optional)</span>
-            <input
-              value={reason}
-              maxLength={256}
-              onInput={(event) => setReason((event.currentTarget as HTMLInputElement).value)}
-            />
-          </label>
-          <button type="submit" class="pd-btn pd-primary adm-wide" disabled={busy}>
-            {busy ? 'Refunding…' : 'Refund'}
-          </button>
-        </form>
-      ) : (
-        <p class="pd-muted">
-          {order.status === 'PAID'
-            ? 'Everything paid has been refunded.'
-            : 'Only paid orders can be refunded.'}
-        </p>
-      )}
-      {result && (
-        <p class={result.ok ? 'pd-note adm-result' : 'pd-alert adm-result'} role="status">
-          {result.text}
-        </p>
-      )}
-    </section>
   );
 }
 
@@ -299,35 +222,67 @@ function pretty(value: unknown): unknown {
   }
 }
 
-function EventRow({ event }: { event: OrderEventView }) {
+function EventRow(props: {
+  event: OrderEventView;
+  payments: readonly PaymentView[];
+  methods: MethodBook | null;
+}) {
+  const { event } = props;
   const d = event.data as Record<string, unknown>;
-  let brief = '';
-  if (event.type === 'gateway.call') {
-    brief = `${String(d.api)} → ${String(d.resultCode ?? d.httpStatus ?? d.error ?? 'no answer')}${
-      d.durationMs != null ? ` · ${String(d.durationMs)} ms` : ''
-    }`;
-  } else if (event.type === 'notification.received') {
-    brief = `${String(d.notifyType)} · ${String(d.outcome)}${d.verified ? '' : ' · not verified'}`;
-  } else if (typeof d.paymentId === 'string') {
-    brief = d.paymentId + (typeof d.reason === 'string' ? ` · ${d.reason}` : '');
-  }
   const shown =
     event.type === 'gateway.call'
       ? { ...d, request: pretty(d.request), response: pretty(d.response) }
       : event.type === 'notification.received'
         ? { ...d, body: pretty(d.body) }
         : d;
+  const tone = event.type === 'payment.reversed' ? ' adm-event-warn' : '';
   return (
     <li>
-      <details class="adm-event" data-type={event.type}>
+      <details class={`adm-event${tone}`} data-type={event.type}>
         <summary>
           <span class="adm-when">{when(event.at)}</span>
-          <span class="adm-type pd-mono">{event.type}</span>
-          <span class="pd-muted adm-brief">{brief}</span>
+          <span class="adm-words">{eventWords(event, props)}</span>
+          <span class="adm-type pd-mono pd-muted">{event.type}</span>
         </summary>
         {/* Focusable, so keyboard users can scroll a long body. */}
         <pre tabIndex={0}>{JSON.stringify(shown, null, 2)}</pre>
       </details>
     </li>
+  );
+}
+
+/** One payment attempt: method by name, its state and reason in words, and both times of a reversal. */
+function PaymentRow({ payment: p, methods }: { payment: PaymentView; methods: MethodBook | null }) {
+  const reason = reasonWords(p.reason);
+  return (
+    <tr data-state={p.state}>
+      <td class="pd-mono">
+        {p.id}
+        {p.kept && <span class="adm-badge adm-ok adm-flag">paid the order</span>}
+      </td>
+      <td>
+        {methodName(methods, p.paymentMethodType)}{' '}
+        <span class="pd-muted">
+          · <span class="pd-mono">{p.paymentMethodType}</span> · {p.terminalType}
+        </span>
+      </td>
+      <td>
+        <span class={`adm-badge adm-${stateTone(p.state)}`}>{stateWords(p.state)}</span>
+        {p.state === 'REVERSED' ? (
+          <span class="adm-sub" data-testid="reversal-times">
+            Charged {when(p.paidAt)} · reversed {when(p.reversedAt)}
+          </span>
+        ) : (
+          p.paidAt && <span class="pd-muted adm-sub">Charged {when(p.paidAt)}</span>
+        )}
+      </td>
+      <td>
+        {reason ?? '—'}
+        {p.reason && reason && <span class="pd-mono pd-muted adm-sub">{p.reason}</span>}
+      </td>
+      <td class="adm-num">{formatMoney(p.amount, 'en')}</td>
+      <td>{when(p.createdAt)}</td>
+      <td class="pd-mono">{p.gatewayPaymentId ?? '—'}</td>
+    </tr>
   );
 }

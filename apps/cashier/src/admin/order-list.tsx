@@ -6,6 +6,7 @@ import { ApiError, type MerchantApi } from '../api.ts';
 import { formatMoney } from '../lib/money.ts';
 import { Spinner } from '../ui/icons.tsx';
 import { Badge, when } from './format.tsx';
+import { NoticeMarkers } from './notices.tsx';
 
 export interface Filter {
   status: OrderStatus | '';
@@ -149,6 +150,7 @@ export function OrderList(props: {
                         Needs attention
                       </span>
                     )}
+                    <NoticeMarkers notices={order.notices} />
                   </td>
                   <td class="pd-mono">{order.reference}</td>
                   <td class="adm-num">{formatMoney(order.amount, 'en')}</td>

@@ -24,7 +24,7 @@ import type { CatalogMethod, OfferedMethod } from '../methods/catalog.ts';
 import type { MethodService } from '../methods/method.service.ts';
 import { findOrderByTokenHash } from '../orders/order.repository.ts';
 import { listPayments } from '../payments/payment.repository.ts';
-import { paymentReason } from '../orders/order.views.ts';
+import { noticeOf, paymentReason } from '../orders/order.views.ts';
 import { NO_BRANDING, type Branding } from './branding.ts';
 import { PreparedStatus, type StatusCache } from './status.cache.ts';
 
@@ -280,25 +280,6 @@ export function buyerTruth(
       : null,
     notices,
     settled,
-  };
-}
-
-/** The notice for a payment the buyer was charged for that does not pay the order, if it is one. */
-function noticeOf(p: PaymentRow): PaymentNotice | null {
-  const base = {
-    paymentId: p.id,
-    paymentMethodType: p.method_type,
-    amount: { currency: p.currency, value: p.amount },
-  };
-  if (p.status === 'REVERSED')
-    return { ...base, outcome: 'REVERSED', cause: 'REVERSED', at: iso(p.reversed_at) };
-  const surplus = /^(DUPLICATE|LATE_PAYMENT)_(REFUND_PENDING|REFUNDED|REFUND_MANUAL)$/.exec(p.reason ?? '');
-  if (p.status !== 'SUCCESS' || !surplus) return null;
-  return {
-    ...base,
-    cause: surplus[1] as 'DUPLICATE' | 'LATE_PAYMENT',
-    outcome: surplus[2] as 'REFUND_PENDING' | 'REFUNDED' | 'REFUND_MANUAL',
-    at: iso(p.paid_at),
   };
 }
 

@@ -12,6 +12,7 @@ import { installIdempotency } from '../http/idempotency.ts';
 import { installInputGuard } from '../http/input-guard.ts';
 import { RateLimiter } from '../http/rate-limit.ts';
 import { installSecurityHeaders } from '../http/security.ts';
+import { methodRoutes } from '../methods/method.routes.ts';
 import { notificationRoutes } from '../notifications/notification.routes.ts';
 import { opsRoutes } from '../ops/ops.routes.ts';
 import { orderRoutes } from '../orders/order.routes.ts';
@@ -95,6 +96,7 @@ export async function registerHttp(infra: Infrastructure, domain: Domain): Promi
     authenticate,
     allowLoopbackHttp: config.profile === 'development',
   });
+  await app.register(methodRoutes, { methods: domain.methods, authenticate });
   await app.register(checkoutRoutes, {
     clock,
     checkout: domain.checkout,

@@ -21,3 +21,12 @@ export async function inTransaction<T>(db: Kysely<DB>, fn: (tx: Tx) => Promise<T
   }
   return result;
 }
+
+/**
+ * Reads that must agree with each other (an order and its refunds, say) from one snapshot: separate
+ * statements on a pool can each see a different commit, and a view built from them would show seven
+ * refunds succeeded beside a refunded total of six. PostgreSQL: REPEATABLE READ; SQLite: one transaction.
+ */
+export function inSnapshot<T>(db: Kysely<DB>, fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+  return db.transaction().setIsolationLevel('repeatable read').execute(fn);
+}

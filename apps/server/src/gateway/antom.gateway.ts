@@ -89,6 +89,22 @@ function imageSource(value: string): string {
   return `data:image/png;base64,${value.replace(/\s+/g, '')}`;
 }
 
+/**
+ * A gateway image URL the buyer's page may show: https, or http on a loopback host (the development
+ * sandbox). Anything else (a `javascript:` or `data:` URL, a typo) is dropped and the bundled logo shows.
+ */
+export function imageUrlOf(raw: string | undefined): string | null {
+  if (!raw) return null;
+  try {
+    const url = new URL(raw);
+    if (url.protocol === 'https:') return url.href;
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    return url.protocol === 'http:' && loopback ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
 /** consult's per-payment limits for a currency (`amountLimitInfoMap[currency].singleLimit`), if any. */
 function singleLimitOf(option: PaymentOption, currency: string): GatewayMethodOption['limits'] {
   const single = option.amountLimitInfoMap?.[currency]?.singleLimit;
@@ -384,6 +400,7 @@ export class AntomGateway implements PaymentGateway {
         paymentMethodType: option.paymentMethodType,
         enabled: option.enabled === true || option.enabled === 'true',
         limits: singleLimitOf(option, input.amount.currency),
+        logoUrl: imageUrlOf(option.logo?.logoUrl),
       }));
     } catch {
       return undefined;

@@ -106,6 +106,8 @@ export interface GatewayMethodOption {
    * bound), or null when it gives none: they then win over the catalog's (D13.6).
    */
   limits: { min: string | null; max: string | null } | null;
+  /** The method's logo as the gateway serves it (`logo.logoUrl`), when it is an https URL (D15). */
+  logoUrl: string | null;
 }
 
 export type GatewayNotification =

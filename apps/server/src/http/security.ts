@@ -9,7 +9,16 @@ export function installSecurityHeaders(
   options: { sandboxOrigin: string | null; anyOriginPrefix: string },
 ): void {
   const { anyOriginPrefix } = options;
-  const imgSources = ["'self'", 'data:', ...(options.sandboxOrigin ? [options.sandboxOrigin] : [])].join(' ');
+  // Images may come from any https origin: Antom sends image-only payment codes and wallet logos from
+  // its own hosts (global.alipay.com, cdn.marmot-cloud.com in its samples, more by region —
+  // docs/antom-notes.md), and MERCHANT_LOGO_URL may be the merchant's CDN. An image cannot run script;
+  // scripts, styles and connections stay 'self'. The development sandbox serves its images over http.
+  const imgSources = [
+    "'self'",
+    'data:',
+    'https:',
+    ...(options.sandboxOrigin ? [options.sandboxOrigin] : []),
+  ].join(' ');
   const pages = `default-src 'self'; img-src ${imgSources}; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'`;
   const admin = pages.replace("frame-ancestors 'self'", "frame-ancestors 'none'");
   // Swagger UI loads only its own files, sets inline styles, and reads /docs/json.

@@ -25,6 +25,12 @@ export interface CatalogMethod {
   /** Antom's cancel rule: `paid` = cancellable after payment (until 00:15 UTC+8 T+1), `unpaid` only before, `never`. */
   cancel: 'paid' | 'unpaid' | 'never';
   refund: 'full_and_partial' | 'full' | 'none';
+  /**
+   * A digital wallet (default false). Antom refunds wallets synchronously and every other method
+   * asynchronously (https://docs.antom.com/ac/questions/refund_question): the ops console tells the
+   * operator, before a refund, whether the buyer gets the money back at once or within days.
+   */
+  wallet?: boolean;
   /** The Antom page the currencies, regions, limits and rules were taken from. */
   source?: string;
 }
@@ -61,6 +67,7 @@ const CORE_CATALOG: CatalogMethod[] = [
     timeoutSeconds: 480,
     cancel: 'paid',
     refund: 'full_and_partial',
+    wallet: true,
   },
   {
     type: 'PAYNOW',
@@ -162,6 +169,7 @@ const wallet = (
   timeoutSeconds: 480,
   cancel: 'paid',
   refund: 'full_and_partial',
+  wallet: true,
   ...entry,
 });
 
@@ -266,6 +274,7 @@ const ASIA_WALLETS: CatalogMethod[] = [
     maxAmount: { PHP: '999999900' }, // 9,999,999 PHP
     cancel: 'never',
     refund: 'none',
+    wallet: false, // a bank QR scheme, not a wallet
     source: 'https://docs.antom.com/ac/antomop/qrph',
   }),
 ];
@@ -300,6 +309,8 @@ export function catalogProblems(catalog: unknown): string[] {
     if (!['full_and_partial', 'full', 'none'].includes(entry?.refund as string)) {
       problems.push(`${at}.refund must be full_and_partial, full or none`);
     }
+    if (entry?.wallet !== undefined && typeof entry.wallet !== 'boolean')
+      problems.push(`${at}.wallet must be true or false`);
     for (const field of ['minAmount', 'maxAmount'] as const) {
       for (const [currency, value] of Object.entries(entry?.[field] ?? {})) {
         const amountIssues = amountProblems({ currency, value }, `${at}.${field}.${currency}`).filter(

@@ -7,7 +7,7 @@ import { compareMinor } from '@paydesk/antom';
 import type { Money } from '@paydesk/api';
 import type { Clock } from '../domain/clock.ts';
 import type { GatewayMethodOption, PaymentGateway } from '../gateway/payment-gateway.ts';
-import type { CatalogMethod } from './catalog.ts';
+import type { CatalogMethod, OfferedMethod } from './catalog.ts';
 
 const CONSULT_TTL_MS = 5 * 60_000;
 const CONSULT_FAILURE_TTL_MS = 30_000;
@@ -31,6 +31,11 @@ export class MethodService {
     this.#clock = deps.clock;
   }
 
+  /** The whole catalog, in its configured order (the ops console's names and refund rules). */
+  all(): readonly CatalogMethod[] {
+    return this.#catalog;
+  }
+
   /** The catalog entry for a method type, whether or not it is offered for a given order. */
   find(type: string): CatalogMethod | undefined {
     return this.#catalog.find((method) => method.type === type);
@@ -44,22 +49,23 @@ export class MethodService {
   }
 
   /** Methods offered for this order: catalog rules, then the gateway's consult answer when there is one. */
-  async availableFor(amount: Money, region: string | null): Promise<CatalogMethod[]> {
+  async availableFor(amount: Money, region: string | null): Promise<OfferedMethod[]> {
     if (!this.#useConsult) return this.fromCatalog(amount, region);
     const candidates = this.#catalog.filter((method) => offeredIn(method, amount, region));
     if (candidates.length === 0) return [];
     const options = await this.#consult(amount, region);
     if (!options) return this.fromCatalog(amount, region);
     const byType = new Map(options.map((option) => [option.paymentMethodType, option]));
-    return candidates.filter((method) => {
+    const offered: OfferedMethod[] = [];
+    for (const method of candidates) {
       const option = byType.get(method.type);
-      if (!option?.enabled) return false;
+      if (!option?.enabled) continue;
       const catalog = catalogLimits(method, amount);
-      return within(amount.value, {
-        min: option.limits?.min ?? catalog.min,
-        max: option.limits?.max ?? catalog.max,
-      });
-    });
+      const limits = { min: option.limits?.min ?? catalog.min, max: option.limits?.max ?? catalog.max };
+      // Antom's own logo for the method when consult gave one; the bundled one stays behind it (D15).
+      if (within(amount.value, limits)) offered.push({ ...method, gatewayLogoUrl: option.logoUrl });
+    }
+    return offered;
   }
 
   #consult(amount: Money, region: string | null): Promise<GatewayMethodOption[] | undefined> {

@@ -4,6 +4,7 @@
 // bearer token (Prometheus' `bearer_token`): it told anyone the business volume (D10.7).
 import type {} from '@fastify/swagger';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ErrorBody, OpsHealth } from '@paydesk/api';
 import { DomainError } from '../domain/errors.ts';
 import type { GatewayHealth } from '../gateway/gateway-health.ts';
 import { bearerMatches } from '../http/auth.ts';
@@ -48,6 +49,8 @@ export async function opsRoutes(
       schema: {
         tags: ['Merchant API'],
         summary: 'Database and Antom integration health (for the ops console)',
+        security: [{ merchantKey: [] }],
+        response: { 200: OpsHealth, 401: ErrorBody },
       },
     },
     async () => {

@@ -4,7 +4,7 @@ import { amountProblems, currencyExponent } from '@paydesk/antom';
 import type { CreateOrderBody, OrderEventView, OrderListQuery } from '@paydesk/api';
 import type { Kysely } from 'kysely';
 import type { DB, OrderRow } from '../db/schema.ts';
-import { inTransaction } from '../db/transaction.ts';
+import { inSnapshot, inTransaction } from '../db/transaction.ts';
 import { iso, type Clock } from '../domain/clock.ts';
 import { DomainError, type ErrorDetail } from '../domain/errors.ts';
 import { hashToken, newCheckoutToken, newId } from '../domain/ids.ts';
@@ -15,7 +15,7 @@ import type { Outbox } from '../webhooks/outbox.ts';
 import { listOrderEvents } from '../events/order-event.repository.ts';
 import { listGatewayCalls } from '../gateway/gateway-call.repository.ts';
 import { listNotifications } from '../notifications/notification.repository.ts';
-import { findLivePayment, listPayments } from '../payments/payment.repository.ts';
+import { findLivePayment, listNoticePayments, listPayments } from '../payments/payment.repository.ts';
 import { listRefunds } from '../refunds/refund.repository.ts';
 import { findOrder, insertOrder, listOrders } from './order.repository.ts';
 import { LIVE_ATTEMPT_STATUSES } from '../domain/state-machine.ts';
@@ -103,9 +103,12 @@ export class OrderService {
 
   async get(id: string, options: { history: boolean }) {
     const { db, publicUrl } = this.#d;
-    const order = await findOrder(db, id);
-    if (!order) throw new DomainError('ORDER_NOT_FOUND', `no order ${id}`);
-    const [payments, refunds] = await Promise.all([listPayments(db, id), listRefunds(db, id)]);
+    // One snapshot: the order's totals agree with the payments and refunds listed beside them.
+    const { order, payments, refunds } = await inSnapshot(db, async (trx) => {
+      const order = await findOrder(trx, id);
+      if (!order) throw new DomainError('ORDER_NOT_FOUND', `no order ${id}`);
+      return { order, payments: await listPayments(trx, id), refunds: await listRefunds(trx, id) };
+    });
     return orderView(
       order,
       payments,
@@ -183,8 +186,18 @@ export class OrderService {
     const rows = await listOrders(db, query, after, limit + 1);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
+    const notices = await listNoticePayments(
+      db,
+      page.map((order) => order.id),
+    );
     return {
-      data: page.map((order) => orderSummary(order, publicUrl)),
+      data: page.map((order) =>
+        orderSummary(
+          order,
+          publicUrl,
+          notices.filter((p) => p.order_id === order.id),
+        ),
+      ),
       nextCursor: rows.length > limit && last ? encodeCursor({ c: last.created_at, i: last.id }) : null,
     };
   }

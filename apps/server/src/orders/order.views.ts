@@ -4,6 +4,7 @@ import type {
   OrderItem,
   OrderSummary,
   OrderView,
+  PaymentNotice,
   PaymentView,
   RefundView,
 } from '@paydesk/api';
@@ -15,7 +16,15 @@ export function checkoutUrl(publicUrl: string, token: string): string {
   return `${publicUrl}/checkout/${token}`;
 }
 
-export function orderSummary(order: OrderRow, publicUrl: string): OrderSummary {
+/**
+ * An order as lists and webhooks show it; given its payments (or those of them that may be notices), it
+ * also names every other payment the buyer was charged for (the order list's markers, issue 11).
+ */
+export function orderSummary(
+  order: OrderRow,
+  publicUrl: string,
+  payments?: readonly PaymentRow[],
+): OrderSummary {
   return {
     id: order.id,
     reference: order.reference,
@@ -30,6 +39,26 @@ export function orderSummary(order: OrderRow, publicUrl: string): OrderSummary {
     paidAt: iso(order.paid_at),
     refundedAmount: { currency: order.currency, value: order.refunded },
     needsAttention: order.needs_attention,
+    ...(payments ? { notices: payments.flatMap((p) => noticeOf(p) ?? []) } : {}),
+  };
+}
+
+/** The notice for a payment the buyer was charged for that does not pay the order, if it is one. */
+export function noticeOf(p: PaymentRow): PaymentNotice | null {
+  const base = {
+    paymentId: p.id,
+    paymentMethodType: p.method_type,
+    amount: { currency: p.currency, value: p.amount },
+  };
+  if (p.status === 'REVERSED')
+    return { ...base, outcome: 'REVERSED', cause: 'REVERSED', at: iso(p.reversed_at) };
+  const surplus = /^(DUPLICATE|LATE_PAYMENT)_(REFUND_PENDING|REFUNDED|REFUND_MANUAL)$/.exec(p.reason ?? '');
+  if (p.status !== 'SUCCESS' || !surplus) return null;
+  return {
+    ...base,
+    cause: surplus[1] as 'DUPLICATE' | 'LATE_PAYMENT',
+    outcome: surplus[2] as 'REFUND_PENDING' | 'REFUNDED' | 'REFUND_MANUAL',
+    at: iso(p.paid_at),
   };
 }
 
@@ -82,7 +111,7 @@ export function orderView(
   publicUrl: string,
 ): OrderView {
   return {
-    ...orderSummary(order, publicUrl),
+    ...orderSummary(order, publicUrl, payments),
     items: JSON.parse(order.items) as OrderItem[],
     buyer: order.buyer ? JSON.parse(order.buyer) : null,
     returnUrl: order.return_url,

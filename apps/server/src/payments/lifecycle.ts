@@ -27,14 +27,18 @@ import {
 /** Why we stop a code: the buyer, the merchant, the clock (S19), another payment, or a lost `pay`. */
 export type StopReason = 'BUYER_CANCELLED' | 'TIMEOUT' | 'ORDER_CLOSED' | 'ORDER_PAID' | 'GATEWAY_ERROR';
 
-/** Where a report of a capture came from. */
-export type CaptureSource = 'pay' | 'inquiry' | 'notification';
+/** Where a report of a capture came from; a stale inquiry is one sent before the attempt ended. */
+export type CaptureSource = 'pay' | 'inquiry' | 'stale inquiry' | 'notification';
 
 export type LifecycleEvent =
   /** `pay` answered (or did not). */
   | { type: 'pay_answered'; result: CreatePaymentResult }
-  /** An inquiry answered; `cancelRefused` when it was asked because Antom refused our cancel. */
-  | { type: 'inquiry_answered'; result: InquiryResult; cancelRefused?: string }
+  /**
+   * An inquiry answered; `cancelRefused` when it was asked because Antom refused our cancel. `askedAt` is
+   * when it was sent (absent: just now): an answer sent before the attempt ended describes Antom before
+   * our cancel, and says nothing about what that cancel did.
+   */
+  | { type: 'inquiry_answered'; result: InquiryResult; cancelRefused?: string; askedAt?: number }
   | { type: 'cancel_answered'; result: CancelResult }
   /** A verified PAYMENT_RESULT / PAYMENT_PENDING notification. */
   | {
@@ -58,6 +62,8 @@ export interface AttemptFacts {
   check_count: number;
   cancel_reason: string | null;
   paid_at: number | null;
+  /** When the attempt reached its final state (null while it is live). */
+  final_at: number | null;
   gateway_payment_id: string | null;
   currency: string;
   amount: string;
@@ -117,7 +123,7 @@ export function decide(attempt: AttemptFacts, event: LifecycleEvent, ctx: Decide
     case 'pay_answered':
       return payAnswered(attempt, event.result, ctx);
     case 'inquiry_answered':
-      return inquiryAnswered(attempt, event.result, event.cancelRefused, ctx);
+      return inquiryAnswered(attempt, event.result, event.cancelRefused, event.askedAt ?? ctx.now, ctx);
     case 'cancel_answered':
       return cancelAnswered(attempt, event.result, ctx);
     case 'notified':
@@ -193,6 +199,7 @@ function inquiryAnswered(
   attempt: AttemptFacts,
   result: InquiryResult,
   cancelRefused: string | undefined,
+  askedAt: number,
   ctx: DecideContext,
 ): Decision {
   const { now } = ctx;
@@ -243,7 +250,16 @@ function inquiryAnswered(
   }
   switch (result.status) {
     case 'SUCCESS':
-      return captured(attempt, 'inquiry', paidAt, result.gatewayPaymentId, ctx, cancelRefused !== undefined);
+      // Sent before the attempt ended, the answer is Antom before our cancel: on a CANCELLED attempt it
+      // is evidence of a capture, not news that the capture stands (the cancel may have reversed it).
+      return captured(
+        attempt,
+        askedAt >= (attempt.final_at ?? askedAt) ? 'inquiry' : 'stale inquiry',
+        paidAt,
+        result.gatewayPaymentId,
+        ctx,
+        cancelRefused !== undefined,
+      );
     case 'FAIL':
       return failed(attempt, now >= attempt.expires_at ? 'TIMEOUT' : (result.resultCode ?? 'PAYMENT_FAILED'));
     case 'CANCELLED':
@@ -451,7 +467,8 @@ function captured(
       return success;
     case 'CANCELLED':
       // Only an inquiry says whether the capture stands (a late payment) or was reversed by the cancel:
-      // keep the evidence and ask now. An inquiry itself that says SUCCESS (no reversal) is that answer.
+      // keep the evidence and ask now. An inquiry sent after the attempt ended that says SUCCESS (no
+      // reversal) is that answer; one sent before it ended predates our cancel and is only evidence.
       if (source === 'inquiry') return success;
       return {
         patch: { ...withId, paid_at: attempt.paid_at ?? paidAt, next_check_at: ctx.now, check_count: 0 },

@@ -30,6 +30,24 @@ export function listPayments(db: Reader, orderId: string): Promise<PaymentRow[]>
 }
 
 /**
+ * The payments of these orders that may be notices (a capture a cancel reversed, or a captured payment
+ * that does not pay its order): the order list's markers, in one query for a page of orders.
+ */
+export function listNoticePayments(db: Reader, orderIds: readonly string[]): Promise<PaymentRow[]> {
+  if (orderIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('payments')
+    .selectAll()
+    .where('order_id', 'in', orderIds)
+    .where((eb) =>
+      eb.or([eb('status', '=', 'REVERSED'), eb.and([eb('status', '=', 'SUCCESS'), eb('kept', '=', 0)])]),
+    )
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/**
  * The payment a buyer should see: the live attempt, else the one that ended last (so a duplicate paid
  * after the order was paid shows its refund notice), else none.
  */

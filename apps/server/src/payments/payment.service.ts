@@ -310,11 +310,13 @@ export class PaymentService {
     const context = { orderId: payment.order_id, paymentId: payment.id };
     switch (effect.kind) {
       case 'inquire': {
+        const askedAt = this.#d.clock.now();
         const result = await gateway.inquirePayment(payment.id, context);
         const event: LifecycleEvent = {
           type: 'inquiry_answered',
           result,
           cancelRefused: effect.cancelRefused,
+          askedAt,
         };
         return this.#handle(payment.id, event, { payment, orderStatus });
       }

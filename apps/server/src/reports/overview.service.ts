@@ -13,6 +13,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { iso, type Clock } from '../domain/clock.ts';
 import { orderSummary } from '../orders/order.views.ts';
+import { listNoticePayments } from '../payments/payment.repository.ts';
 import { addDays, antomDay, dayWindow } from '../reconciliation/antom-day.ts';
 import * as repo from './overview.repository.ts';
 
@@ -170,6 +171,19 @@ export class OverviewService {
       }
     }
     const orders = await repo.ordersByIds(db, [...new Set(ids)], limit);
-    return { data: orders.map((o) => orderSummary(o, publicUrl)), nextCursor: null };
+    const notices = await listNoticePayments(
+      db,
+      orders.map((o) => o.id),
+    );
+    return {
+      data: orders.map((o) =>
+        orderSummary(
+          o,
+          publicUrl,
+          notices.filter((p) => p.order_id === o.id),
+        ),
+      ),
+      nextCursor: null,
+    };
   }
 }
