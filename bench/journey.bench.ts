@@ -14,7 +14,7 @@ import { ms, percentile, summarize } from './support/stats.ts';
 import { epochNow } from './support/sse.ts';
 
 const BUYERS = 300;
-const LONE = 6;
+const LONE = 4;
 const SUCCESS_TIMEOUT_MS = 60_000;
 
 interface Setup {

@@ -22,7 +22,7 @@ import { freePort } from '../scripts/test-support.ts';
 const PACED: LoadOptions = { connections: 16, rate: 2_000, warmupSeconds: 0, durationSeconds: 1.5 };
 const ROUNDS = 4;
 /** Information: as fast as each answers (closed loop), where throughput swings with the machine. */
-const FLAT_OUT: LoadOptions = { connections: 16, warmupSeconds: 1, durationSeconds: 4 };
+const FLAT_OUT: LoadOptions = { connections: 16, warmupSeconds: 1, durationSeconds: 3 };
 const TARGET = 0.7;
 /** Issue 17's starting point (req/s ratio, one quiet run, 2026-12-03), printed for reference. */
 const ISSUE_17: Record<string, string> = { sqlite: '0.46×', postgres: '0.52×' };
