@@ -25,6 +25,11 @@ import type { PaymentService } from '../payments/payment.service.ts';
 import { pickLanguage, type CheckoutService } from './checkout.service.ts';
 import type { CheckoutStreams } from './checkout.events.ts';
 
+/** Sends text that is already the answer's JSON: Fastify sends such a string as it is. */
+function sendJson(reply: FastifyReply, json: string): void {
+  void reply.type('application/json; charset=utf-8').send(json);
+}
+
 const errors = {
   400: ErrorBody,
   404: ErrorBody,
@@ -146,17 +151,15 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRouteDeps> = asyn
     (request, reply) => {
       // Already JSON (prepared by the status cache, issue 17 point 2): a string sent with a JSON content
       // type is not serialized again; its shape is the schema's (checkout.test.ts checks it). A cache hit
-      // is answered at once, without a promise; a miss reads the database.
-      const send = (json: string) =>
-        void reply.type('application/json; charset=utf-8').send(json as unknown as CheckoutStatus);
+      // is answered at once, with no promise and no closure made; a miss reads the database.
       const tokenHash = hashToken(request.params.token);
       const cached = checkout.cachedStatusJson(tokenHash);
       if (cached === undefined)
         return load(request, reply, request.params.token, 'read', () =>
           checkout.statusJsonByTokenHash(tokenHash),
-        ).then(send);
+        ).then((json) => sendJson(reply, json));
       limit(request, reply, tokenHash, 'read');
-      send(cached);
+      sendJson(reply, cached);
     },
   );
 
