@@ -293,6 +293,8 @@ export class CheckoutStreams {
   }
 
   #leave(group: OrderStreams, stream: Stream): void {
+    // A stream the browser closed first is not ended again (its socket is gone).
+    this.#settledEnds.delete(stream);
     if (!group.streams.delete(stream)) return;
     this.#count -= 1;
     if (group.streams.size === 0 && this.#orders.get(group.orderId) === group) {
