@@ -15,6 +15,7 @@ RUN deploy/system-packages.sh
 COPY package.json package-lock.json ./
 COPY packages/antom/package.json packages/antom/
 COPY packages/api/package.json packages/api/
+COPY packages/testkit/package.json packages/testkit/
 COPY apps/sandbox/package.json apps/sandbox/
 COPY apps/server/package.json apps/server/
 COPY apps/cashier/package.json apps/cashier/

@@ -20,6 +20,27 @@ const layers = [
     ),
   },
   {
+    // Its tests may wait with the test kit's dependency-free waitFor and net helpers, nothing else of ours.
+    files: ['packages/antom/test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^@paydesk/(?!testkit/(wait-for|net)$)',
+              message: 'packages/antom depends on nothing of ours and no framework.',
+            },
+            {
+              group: ['**/apps/**', '**/packages/api/**', 'fastify*', 'kysely*', 'typebox*'],
+              message: 'packages/antom depends on nothing of ours and no framework.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['packages/api/**/*.ts'],
     rules: forbid(
       ['@paydesk/*', '**/apps/**', '**/packages/antom/**'],

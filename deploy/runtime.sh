@@ -14,6 +14,8 @@ out="${1:?usage: deploy/runtime.sh <output dir>}"
 rm -rf "$out"
 mkdir -p "$out/deploy" "$out/data"
 cp package.json package-lock.json "$out/"
+# packages/testkit is the test suites' kit: not part of the runtime tree, so not one of its workspaces.
+node -e 'const f=process.argv[1],p=JSON.parse(require("fs").readFileSync(f));p.workspaces=p.workspaces.filter((w)=>w!=="packages/testkit");require("fs").writeFileSync(f,JSON.stringify(p,null,2)+"\n")' "$out/package.json"
 cp -a dist "$out/dist"
 cp deploy/healthcheck.mjs "$out/deploy/"
 for workspace in packages/antom packages/api apps/sandbox apps/server apps/cashier; do
@@ -23,6 +25,7 @@ for workspace in packages/antom packages/api apps/sandbox apps/server apps/cashi
   if [ -d "$workspace/node_modules" ]; then cp -a "$workspace/node_modules" "$out/$workspace/node_modules"; fi
 done
 cp -a node_modules "$out/node_modules"
+rm -f "$out/node_modules/@paydesk/testkit"
 find "$out" -name ".tsbuildinfo" -delete
 rm -rf "$out/apps/cashier/dist/.vite"
 (cd "$out" && npm prune --omit=dev --offline --no-audit --no-fund --ignore-scripts >/dev/null)

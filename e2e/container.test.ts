@@ -21,8 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair } from '@paydesk/antom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../apps/server/test/helpers/database.ts';
-import { freePort, jsonRequest, pollUntil } from '../scripts/test-support.ts';
+import { createTestDatabase, freePort, jsonRequest, waitFor, type TestDatabase } from '@paydesk/testkit';
 import { ROOT } from './helpers/build.ts';
 import {
   API_KEY,
@@ -342,18 +341,17 @@ describe.skipIf(!caddy)(
       const events = await fetch(`${proxyUrl}/api/v1/checkout/${token}/events`);
       expect(events.headers.get('content-type')).toContain('text/event-stream');
       const reader = events.body!.getReader();
-      await pollUntil(
+      await waitFor(
         async () =>
           Buffer.from((await reader.read()).value ?? [])
             .toString()
             .includes('event: status'),
         'a status event',
-        10_000,
       );
       // SIGTERM (`docker compose stop paydesk-1`): out of the rotation first, still serving, then gone.
       const [first] = instances;
       first!.child.process.kill('SIGTERM');
-      await pollUntil(
+      await waitFor(
         async () => (await fetch(`${first!.url}/readyz`).catch(() => undefined))?.status === 503,
         'paydesk-1 to say it is leaving',
         5_000,
@@ -374,7 +372,7 @@ describe.skipIf(!caddy)(
       });
       expect(paid.status).toBe(200);
       // The sandbox's notification goes to PUBLIC_URL (not reachable here): the sweeper's inquiry settles it.
-      await pollUntil(
+      await waitFor(
         async () => (await merchant('GET', `/api/v1/orders/${order.body.id}`)).body.status === 'PAID',
         'the order to be paid',
         30_000,

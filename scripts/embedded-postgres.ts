@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './test-support.ts';
+import { freePort } from '@paydesk/testkit/net';
 
 export interface EmbeddedPostgres {
   /** The administrative URL (user and password `postgres`). */

@@ -18,7 +18,7 @@ export async function setup(): Promise<void> {
     '-c',
     'synchronous_commit=off',
     '-c',
-    'max_connections=300',
+    'max_connections=600',
   ]);
   process.env.PAYDESK_TEST_DATABASE_URL = server.url;
   stop = server.stop;

@@ -5,12 +5,7 @@
 import type { CreatePaymentResponse, OrderView } from '@paydesk/api';
 import { generateKeyPair, type KeyPairForms } from '@paydesk/antom';
 import { createSandbox } from '@paydesk/sandbox';
-import {
-  createTestDatabase,
-  type Dialect,
-  type TestDatabase,
-} from '../../apps/server/test/helpers/database.ts';
-import { freePort, jsonRequest } from '../../scripts/test-support.ts';
+import { createTestDatabase, freePort, jsonRequest, type Dialect, type TestDatabase } from '@paydesk/testkit';
 import { NodeChild } from './child.ts';
 
 /**
@@ -20,7 +15,7 @@ import { NodeChild } from './child.ts';
 const SERVER_NODE_FLAGS = ['--max-semi-space-size=2'] as const;
 import { ensurePostgres } from './postgres.ts';
 
-export { DIALECTS, type Dialect } from '../../apps/server/test/helpers/database.ts';
+export { DIALECTS, type Dialect } from '@paydesk/testkit';
 
 export const DIALECT_NAME: Record<Dialect, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
 

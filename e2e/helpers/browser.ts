@@ -67,7 +67,9 @@ interface AxeViolation {
 
 /** Runs axe-core on the page as it is now and fails on any serious or critical violation. */
 export async function expectAccessible(page: Page, state: string): Promise<void> {
-  // Let entrance animations end first: a dialog fading in has too little contrast to judge.
+  // Let entrance animations end first: a dialog fading in has too little contrast to judge. One the page
+  // cancels meanwhile (a busy spinner whose request ended) rejects `finished` with an AbortError: it is
+  // over all the same (this failed checkout's 429 state now and then).
   await page.evaluate(() => {
     const doc = globalThis as unknown as {
       document: {
@@ -81,7 +83,7 @@ export async function expectAccessible(page: Page, state: string): Promise<void>
       doc.document
         .getAnimations()
         .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity)
-        .map((animation) => animation.finished),
+        .map((animation) => animation.finished.catch(() => undefined)),
     );
   });
   if (!(await page.evaluate(() => 'axe' in (globalThis as object))))

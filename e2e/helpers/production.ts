@@ -10,7 +10,7 @@ import { createServer as createHttpsServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair } from '@paydesk/antom';
-import { freePort, jsonRequest, pollUntil } from '../../scripts/test-support.ts';
+import { freePort, jsonRequest, waitFor } from '@paydesk/testkit';
 import { ensureCashierBuilt, ROOT } from './build.ts';
 import type { Json } from './stack.ts';
 
@@ -96,7 +96,7 @@ export async function ready(url: string, child: Child, what: string): Promise<vo
   let exited = false;
   void child.exited.then(() => (exited = true));
   try {
-    await pollUntil(
+    await waitFor(
       async () => {
         if (exited) throw new Error(`${what} exited:\n${child.output()}`);
         return (await fetch(url).catch(() => undefined))?.status === 200;

@@ -3,7 +3,7 @@
 // go through (it is every instance's PUBLIC_URL), and each calling Antom through its own tap, so every
 // Antom call is known by the instance that made it and whether its answer got back. The stack is a
 // ReliabilityStack, so the campaign engine runs on it unchanged.
-import { childServerPort, ServerProcess } from './server.process.ts';
+import { childPort, createTestDatabase, ServerProcess } from '@paydesk/testkit';
 import { Forwarder, type Exchange } from './balancer.ts';
 import {
   childServerEnv,
@@ -14,7 +14,6 @@ import {
   type ReliabilityStack,
   type StackSettings,
 } from './stack.harness.ts';
-import { createTestDatabase } from '../../apps/server/test/helpers/database.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -58,7 +57,7 @@ export async function startClusterStack(
   const gateway = await startStackGateway(settings);
   const ports: number[] = [];
   while (ports.length < count) {
-    const port = await childServerPort();
+    const port = await childPort();
     if (!ports.includes(port)) ports.push(port);
   }
   const balancer = new Forwarder({ upstreams: ports.map((port) => `http://127.0.0.1:${port}`) });
@@ -101,6 +100,7 @@ export async function startClusterStack(
     ...stackBasics(settings, gateway, balancerUrl, 90_000),
     paydesk: undefined,
     db: undefined,
+    kit: undefined,
     instances,
     balancer,
     kills,

@@ -2,7 +2,7 @@
 // show that a refused request changed nothing (issue #6 points 6 and 7). Scheduling columns (next check,
 // lease, counters, updated_at) are left out: the sweeper moves them on its own.
 import type { Kysely } from 'kysely';
-import type { DB } from '../../apps/server/src/db/schema.ts';
+import type { DB } from '@paydesk/server';
 
 export interface BusinessSnapshot {
   orders: unknown[];

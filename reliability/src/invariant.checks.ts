@@ -9,7 +9,7 @@ import {
   FINAL_ATTEMPT_STATUSES,
   ORDER_TRANSITIONS,
   REFUND_TRANSITIONS,
-} from '../../apps/server/src/domain/state-machine.ts';
+} from '@paydesk/server';
 
 /** `cancel-once` and `one-handler` are the multi-instance checks of cluster.checks.ts (issue #7). */
 export type InvariantName =

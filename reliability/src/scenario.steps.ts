@@ -1,6 +1,7 @@
 // Small steps for the focused reliability tests (forgeries, fuzzing, races, access): make orders in a
-// given state through the real APIs, and wait for conditions with a deadline (never a blind sleep).
+// given state through the real APIs, and wait for an order's state with a deadline (never a blind sleep).
 import type { OrderView } from '@paydesk/api';
+import { waitFor } from '@paydesk/testkit';
 import type { ReliabilityStack } from './stack.harness.ts';
 
 export type Markets = 'THB' | 'SGD' | 'IDR' | 'JPY';
@@ -50,22 +51,7 @@ export async function orderView(stack: ReliabilityStack, id: string): Promise<Or
   return answer.body as OrderView;
 }
 
-/** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
-export async function until<T>(
-  check: () => Promise<T | undefined | null | false>,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** Waits until the order satisfies `test`; returns its view. */
+/** Waits until the order satisfies `test`; returns its view (a timeout shows the last one read). */
 export function orderUntil(
   stack: ReliabilityStack,
   id: string,
@@ -73,12 +59,30 @@ export function orderUntil(
   what: string,
   timeoutMs = 15_000,
 ): Promise<OrderView> {
-  return until(
+  return waitFor(() => orderView(stack, id), what, { timeoutMs, until: test });
+}
+
+/**
+ * For a stack on a manual clock (`clock: 'manual'`): sweeper passes, each `stepMs` of that clock after the
+ * last, until `read()` gives a value `test` accepts; returns it. The server's schedule is read off the
+ * clock, so the passes it takes are fixed by its rules, not by the machine's speed.
+ */
+export function sweepUntil<T>(
+  stack: ReliabilityStack,
+  read: () => Promise<T>,
+  test: (value: T) => boolean,
+  what: string,
+  stepMs: number,
+): Promise<T> {
+  const kit = stack.kit;
+  if (!kit) throw new Error('sweepUntil needs an in-process stack');
+  return waitFor(
     async () => {
-      const view = await orderView(stack, id);
-      return test(view) ? view : undefined;
+      kit.advance(stepMs);
+      await kit.sweepOnce();
+      return read();
     },
-    timeoutMs,
     what,
+    { timeoutMs: 120_000, intervalMs: 20, until: test },
   );
 }

@@ -1,28 +1,25 @@
-// A real stack for reliability runs: the Paydesk sandbox (Antom, with its ledger and fault injection) in
-// this process, and the checkout server either in this process (fast, with direct database access for
-// snapshots) or as a child process that can be killed with SIGKILL and restarted (crash recovery).
-// cluster.harness.ts builds on the pieces exported here to run several child servers on one database.
+// A real stack for reliability runs, built by the test kit (@paydesk/testkit): the Paydesk sandbox (Antom,
+// with its ledger and fault injection) in this process, and the checkout server either in this process
+// (fast, with direct database access for snapshots) or as a child process that can be killed with SIGKILL
+// and restarted (crash recovery). cluster.harness.ts builds on the pieces exported here to run several
+// child servers on one database.
 import { Writable } from 'node:stream';
 import type { KeyObject } from 'node:crypto';
 import { generateKeyPair, loadPrivateKey, type KeyPairForms } from '@paydesk/antom';
-import { createSandbox, type Sandbox } from '@paydesk/sandbox';
+import type { Sandbox } from '@paydesk/sandbox';
 import type { Kysely } from 'kysely';
-import type { PaydeskApp } from '../../apps/server/src/app.ts';
-import { loadConfig } from '../../apps/server/src/config.ts';
-import type { DB } from '../../apps/server/src/db/schema.ts';
-import { DEFAULT_CATALOG, type CatalogMethod } from '../../apps/server/src/methods/catalog.ts';
-import { NOTIFY_PATH } from '../../apps/server/src/notifications/notification.routes.ts';
-import { startServer, type RunningServer } from '../../apps/server/src/server.ts';
+import { DEFAULT_CATALOG, NOTIFY_PATH, type CatalogMethod, type DB, type PaydeskApp } from '@paydesk/server';
 import {
-  createTestDatabase,
+  serverEnv,
+  startSandbox,
+  startStack,
+  type ChildStack,
   type Dialect,
-  type TestDatabase,
-} from '../../apps/server/test/helpers/database.ts';
-import { freePort } from '../../apps/server/test/helpers/stack.ts';
+  type Stack,
+} from '@paydesk/testkit';
 import { endpoint, type Endpoint } from './http.client.ts';
-import { childServerPort, ServerProcess } from './server.process.ts';
 
-export { DIALECTS, type Dialect } from '../../apps/server/test/helpers/database.ts';
+export { DIALECTS, type Dialect } from '@paydesk/testkit';
 
 export const CLIENT_ID = 'SANDBOX_PAYDESK_RELIABILITY';
 export const MERCHANT_API_KEY = 'rel_merchant_key_0123456789abcdefghij';
@@ -50,6 +47,8 @@ export interface StackSettings {
   /** Receives every log line of the server (both modes). */
   onLog?: (text: string) => void;
   webhookUrl?: string;
+  /** More settings for child servers, by environment variable name. */
+  serverEnv?: Record<string, string>;
   rateLimit: { buyerWritesPerMinute: number; checkoutReadsPerMinute: number; notFoundPerMinute: number };
   /**
    * Refused notifications per address and minute before 429, and how many are recorded a minute
@@ -59,6 +58,13 @@ export interface StackSettings {
   notifyFailuresPerMinute: number;
   /** Replace the catalog (each entry still gets `methodTimeoutSeconds`). */
   catalog?: (base: CatalogMethod[]) => CatalogMethod[];
+  /**
+   * In-process mode only: `'manual'` gives the server and the sandbox a clock the test moves
+   * (`kit.advance`); nothing comes due until it does.
+   */
+  clock?: 'manual';
+  /** In-process mode only: `'manual'` starts no worker; the test runs each pass (`kit.sweepOnce()`). */
+  workers?: 'auto' | 'manual';
 }
 
 export const DEFAULT_SETTINGS: Omit<StackSettings, 'dialect'> = {
@@ -98,6 +104,8 @@ export interface ReliabilityStack {
   readonly sweepLeaseMs: number;
   /** In-process mode only: the app and its database. */
   readonly paydesk: PaydeskApp | undefined;
+  /** In-process mode only: the test kit's stack (its clock, `sweepOnce()`). */
+  readonly kit: Stack | undefined;
   readonly db: Kysely<DB> | undefined;
   /**
    * Child mode: kills the server with SIGKILL (no-op in-process). `holding` names the attempts whose Antom
@@ -148,18 +156,27 @@ export function stackSettings(partial: Partial<StackSettings> & { dialect: Diale
 /** Starts the sandbox on an ephemeral port, with the reliability keys and the settings' catalog. */
 export async function startStackGateway(settings: StackSettings): Promise<StackGateway> {
   const keys = reliabilityKeys();
-  const sandbox = await createSandbox({
+  const { sandbox, sandboxUrl } = await startSandbox({
     clientId: CLIENT_ID,
-    merchantPublicKey: keys.merchant.publicKeyPem,
-    gatewayPrivateKey: keys.gateway.privateKeyPem,
+    keys,
+    ...sandboxOptions(settings),
+  });
+  return { sandbox, sandboxUrl, keys, catalog: catalogOf(settings) };
+}
+
+/** The sandbox's options for a stack's settings. */
+function sandboxOptions(settings: StackSettings) {
+  return {
     timeScale: settings.notifyTimeScale,
     asyncRefundDelayMs: settings.asyncRefundDelayMs,
     notifyTimeoutMs: 5_000,
-  });
-  const sandboxUrl = await sandbox.listen({ port: 0, host: '127.0.0.1' });
+  };
+}
+
+/** The catalog the server is given: every method with the settings' code lifetime. */
+function catalogOf(settings: StackSettings): CatalogMethod[] {
   const base = DEFAULT_CATALOG.map((m) => ({ ...m, timeoutSeconds: settings.methodTimeoutSeconds }));
-  const catalog = settings.catalog ? settings.catalog(base) : base;
-  return { sandbox, sandboxUrl, keys, catalog };
+  return settings.catalog ? settings.catalog(base) : base;
 }
 
 /**
@@ -168,24 +185,22 @@ export async function startStackGateway(settings: StackSettings): Promise<StackG
  */
 export function childServerEnv(
   settings: StackSettings,
-  gateway: StackGateway,
+  gateway: Pick<StackGateway, 'keys' | 'catalog'>,
   at: { port: number; publicUrl: string; databaseUrl: string; gatewayUrl: string },
 ): Record<string, string> {
+  return serverEnv(
+    { ...at, clientId: CLIENT_ID, apiKey: MERCHANT_API_KEY, keys: gateway.keys },
+    childEnvExtra(settings, gateway.catalog),
+  );
+}
+
+/** What a reliability server's environment sets beyond the kit's (serverEnv). */
+function childEnvExtra(settings: StackSettings, catalog: CatalogMethod[]): Record<string, string> {
   return {
-    PORT: String(at.port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: at.publicUrl,
-    DATABASE_URL: at.databaseUrl,
-    ANTOM_GATEWAY_URL: at.gatewayUrl,
-    ANTOM_CLIENT_ID: CLIENT_ID,
-    ANTOM_PRIVATE_KEY: gateway.keys.merchant.privateKeyPem,
-    ANTOM_PUBLIC_KEY: gateway.keys.gateway.publicKeyPem,
-    ANTOM_SANDBOX: 'true',
-    MERCHANT_API_KEY,
     SWEEP_INTERVAL_MS: String(settings.sweepIntervalMs),
     ANTOM_TIMEOUT_MS: String(settings.antomTimeoutMs),
     GATEWAY_EXPIRY_GRACE_SECONDS: String(settings.gatewayExpiryGraceSeconds),
-    PAYMENT_METHODS: JSON.stringify(gateway.catalog),
+    PAYMENT_METHODS: JSON.stringify(catalog),
     LOG_LEVEL: settings.logLevel,
     RATE_LIMIT_BUYER_WRITES: String(settings.rateLimit.buyerWritesPerMinute),
     RATE_LIMIT_CHECKOUT_READS: String(settings.rateLimit.checkoutReadsPerMinute),
@@ -196,6 +211,7 @@ export function childServerEnv(
     ...(settings.webhookUrl
       ? { MERCHANT_WEBHOOK_URL: settings.webhookUrl, MERCHANT_WEBHOOK_SECRET: WEBHOOK_SECRET }
       : {}),
+    ...settings.serverEnv,
   };
 }
 
@@ -208,7 +224,7 @@ export function stackBasics(
   gateway: StackGateway,
   serverUrl: string,
   retryForMs: number,
-): Omit<ReliabilityStack, 'paydesk' | 'db' | 'crash' | 'restart' | 'up' | 'crashes' | 'close'> {
+): Omit<ReliabilityStack, 'paydesk' | 'db' | 'kit' | 'crash' | 'restart' | 'up' | 'crashes' | 'close'> {
   return {
     settings,
     sandbox: gateway.sandbox,
@@ -233,35 +249,37 @@ export async function startReliabilityStack(
   partial: Partial<StackSettings> & { dialect: Dialect },
 ): Promise<ReliabilityStack> {
   const settings = stackSettings(partial);
-  const database: TestDatabase = await createTestDatabase(settings.dialect);
-  const gateway = await startStackGateway(settings);
-  const { sandbox, sandboxUrl, keys, catalog } = gateway;
-  const port = settings.mode === 'in-process' ? await freePort() : await childServerPort();
-  const serverUrl = `http://127.0.0.1:${port}`;
-
-  let running: RunningServer | undefined;
-  let child: ServerProcess | undefined;
+  const keys = reliabilityKeys();
+  const catalog = catalogOf(settings);
+  const common = {
+    dialect: settings.dialect,
+    clientId: CLIENT_ID,
+    apiKey: MERCHANT_API_KEY,
+    keys,
+    sandbox: sandboxOptions(settings),
+  };
+  let running: Stack | undefined;
+  let child: ChildStack | undefined;
   if (settings.mode === 'in-process') {
-    const config = loadConfig(
-      {},
-      {
-        port,
-        host: '127.0.0.1',
-        publicUrl: serverUrl,
-        databaseUrl: database.url,
-        merchantApiKey: MERCHANT_API_KEY,
-        logLevel: settings.logLevel === 'silent' ? 'silent' : settings.logLevel,
-        cashierDist: null,
-        antom: {
-          gatewayUrl: sandboxUrl,
-          clientId: CLIENT_ID,
-          privateKey: keys.merchant.privateKeyPem,
-          publicKey: keys.gateway.publicKeyPem,
-          isSandbox: true,
-          timeoutMs: settings.antomTimeoutMs,
-        },
+    const sink = settings.onLog
+      ? new Writable({
+          write(chunk, _encoding, done) {
+            settings.onLog?.(String(chunk));
+            done();
+          },
+        })
+      : undefined;
+    running = await startStack({
+      ...common,
+      sweeper: settings.sweeper,
+      ...(settings.clock ? { clock: settings.clock } : {}),
+      ...(settings.workers ? { workers: settings.workers } : {}),
+      logger: settings.logLevel === 'silent' || !sink ? false : { stream: sink },
+      config: {
+        logLevel: settings.logLevel,
+        antom: { timeoutMs: settings.antomTimeoutMs },
         checkout: { gatewayExpiryGraceSeconds: settings.gatewayExpiryGraceSeconds, paymentMethods: catalog },
-        sweeper: { intervalMs: settings.sweepIntervalMs, enabled: settings.sweeper },
+        sweeper: { intervalMs: settings.sweepIntervalMs },
         webhooks: { intervalMs: 200 },
         rateLimit: settings.rateLimit,
         limits: {
@@ -274,58 +292,43 @@ export async function startReliabilityStack(
         trustProxy: true,
         ...(settings.webhookUrl ? { webhook: { url: settings.webhookUrl, secret: WEBHOOK_SECRET } } : {}),
       },
-    );
-    const sink = settings.onLog
-      ? new Writable({
-          write(chunk, _encoding, done) {
-            settings.onLog?.(String(chunk));
-            done();
-          },
-        })
-      : undefined;
-    running = await startServer(config, {
-      logger: settings.logLevel === 'silent' || !sink ? false : { stream: sink },
     });
   } else {
-    child = new ServerProcess({
-      url: serverUrl,
-      onOutput: settings.onLog,
-      env: childServerEnv(settings, gateway, {
-        port,
-        publicUrl: serverUrl,
-        databaseUrl: database.url,
-        gatewayUrl: sandboxUrl,
-      }),
+    const onLog = settings.onLog;
+    child = await startStack({
+      ...common,
+      mode: 'child',
+      env: childEnvExtra(settings, catalog),
+      ...(onLog ? { onOutput: (text: string) => onLog(text) } : {}),
     });
-    await child.start();
   }
+  const kit = (running ?? child)!;
+  const serverProcess = child?.processes[0];
+  const gateway: StackGateway = { sandbox: kit.sandbox, sandboxUrl: kit.sandboxUrl, keys, catalog };
 
   const stack: ReliabilityStack = {
-    ...stackBasics(settings, gateway, serverUrl, settings.mode === 'child' ? 90_000 : 0),
-    paydesk: running?.paydesk,
-    db: running?.paydesk.database.db,
+    ...stackBasics(settings, gateway, kit.url, settings.mode === 'child' ? 90_000 : 0),
+    paydesk: running?.server.paydesk,
+    db: running?.server.paydesk.database.db,
+    kit: running,
     async crash() {
-      await child?.kill();
+      await serverProcess?.kill();
       return undefined;
     },
     async restart() {
-      await child?.start();
+      await serverProcess?.start();
     },
     get up() {
-      return running !== undefined || child?.running === true;
+      return running !== undefined || serverProcess?.running === true;
     },
     get crashes() {
-      return child?.kills ?? 0;
+      return serverProcess?.kills ?? 0;
     },
-    async close() {
-      await running?.stop();
-      await child?.stop();
-      await sandbox.close();
-      await database.drop();
-    },
+    close: () => kit.close(),
   };
   return stack;
 }
 
 /** The path Antom signs notifications over. */
 export { NOTIFY_PATH };
+export type { DB };

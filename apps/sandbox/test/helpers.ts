@@ -17,7 +17,6 @@ import {
   type PayRequest,
   signMessage,
 } from '@paydesk/antom';
-import { pollUntil } from '../../../scripts/test-support.ts';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../src/index.ts';
 
 let cachedKeys: { merchant: KeyPairForms; gateway: KeyPairForms } | undefined;
@@ -184,10 +183,8 @@ export class NotifyReceiver {
   }
 }
 
-/** Polls `probe` until it returns a truthy value; fails with `what` after the deadline. */
-export function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 5000) {
-  return pollUntil(probe, what, timeoutMs, 15);
-}
+/** The one test kit's wait (polls a condition; says what it waited for and what it last saw). */
+export { waitFor } from '@paydesk/testkit/wait-for';
 
 /** Creates a PROCESSING payment and returns its paymentId and the pay answer. */
 export async function createPayment(client: AntomClient, request: PayRequest = payRequest()) {

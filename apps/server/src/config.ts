@@ -52,6 +52,11 @@ export interface Config {
   sweeper: { intervalMs: number; enabled: boolean };
   /** Comment lines on the live status stream keep proxies from closing it (ms). */
   sseHeartbeatMs: number;
+  /**
+   * PostgreSQL: how often each instance re-publishes recent changes in case a NOTIFY was missed (ms). The
+   * push itself is LISTEN/NOTIFY; a test sets this long to prove that the push alone arrives.
+   */
+  changeFeedSafetyPassMs: number;
   webhooks: { intervalMs: number };
   rateLimit: { buyerWritesPerMinute: number; checkoutReadsPerMinute: number; notFoundPerMinute: number };
   /**
@@ -383,6 +388,8 @@ export function loadConfig(env: Env, overrides: DeepPartial<Config> = {}): Reado
       enabled: overrides.sweeper?.enabled ?? true,
     },
     sseHeartbeatMs: overrides.sseHeartbeatMs ?? int('SSE_HEARTBEAT_MS', 15_000, 100, 120_000),
+    changeFeedSafetyPassMs:
+      overrides.changeFeedSafetyPassMs ?? int('CHANGE_FEED_SAFETY_PASS_MS', 5_000, 500, 3_600_000),
     webhooks: { intervalMs: overrides.webhooks?.intervalMs ?? int('WEBHOOK_INTERVAL_MS', 1000, 50, 60_000) },
     rateLimit: {
       buyerWritesPerMinute:

@@ -10,7 +10,20 @@ export {
   type Profile,
 } from './config.ts';
 export { loadStartupConfig, storedMerchantApiKey } from './startup-config.ts';
-export { startServer, stopOnSignals, type RunningServer } from './server.ts';
+export { startServer, stopOnSignals, type RunningServer, type StartOptions } from './server.ts';
 export { DEFAULT_CATALOG, type CatalogMethod } from './methods/catalog.ts';
 export { signWebhook } from './webhooks/webhook.deliverer.ts';
 export { ManualClock, systemClock, type Clock } from './domain/clock.ts';
+// What test harnesses outside the server read (reliability's database snapshots and invariant checks):
+// the schema's types, the state machines as data, and the path Antom notifies.
+export type { DB } from './db/schema.ts';
+export {
+  ATTEMPT_TRANSITIONS,
+  FINAL_ATTEMPT_STATUSES,
+  ORDER_TRANSITIONS,
+  REFUND_TRANSITIONS,
+  type AttemptStatus,
+  type OrderStatus,
+  type RefundStatus,
+} from './domain/state-machine.ts';
+export { NOTIFY_PATH } from './notifications/notification.routes.ts';

@@ -13,10 +13,20 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+export interface StartOptions extends AppOptions {
+  /**
+   * False: no background worker starts (sweeper, webhook delivery, retention, change feed); a test runs
+   * their passes itself on a manual clock (docs/style.md point 11). Default true.
+   */
+  startWorkers?: boolean;
+  /** How `stop()` waits out SHUTDOWN_DELAY_MS (default a timer; a test ends the wait when it chooses). */
+  shutdownWait?: (ms: number) => Promise<void>;
+}
+
 /** Builds the app, listens on config.port (0 = any free port), starts the workers. */
 export async function startServer(
   config: Readonly<Config>,
-  options: AppOptions = {},
+  options: StartOptions = {},
 ): Promise<RunningServer> {
   const paydesk = await buildApp(config, options);
   // While draining, every answer closes its connection: Node's server.close() reaps only the connections
@@ -36,18 +46,23 @@ export async function startServer(
     done(null, payload);
   });
   const address = await paydesk.app.listen({ port: config.port, host: config.host });
-  paydesk.startWorkers();
+  if (options.startWorkers !== false) paydesk.startWorkers();
   const port = new URL(address).port;
+  let stopping: Promise<void> | undefined;
   return {
     paydesk,
     url: `http://127.0.0.1:${port}`,
-    stop: async () => {
-      draining = true;
-      leaving = true;
-      if (config.shutdownDelayMs > 0)
-        await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
-      await paydesk.close();
-    },
+    // Drains once: a second stop (a signal, then the test's or launcher's own) waits for the first.
+    stop: () =>
+      (stopping ??= (async () => {
+        draining = true;
+        leaving = true;
+        if (config.shutdownDelayMs > 0)
+          await (options.shutdownWait ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))))(
+            config.shutdownDelayMs,
+          );
+        await paydesk.close();
+      })()),
   };
 }
 

@@ -20,8 +20,7 @@ import { ManualClock } from '../src/domain/clock.ts';
 import { DEFAULT_CATALOG } from '../src/methods/catalog.ts';
 import { MethodService } from '../src/methods/method.service.ts';
 import { loadSamples, shapeProblems } from '../../../packages/antom/test/helpers/samples.helper.ts';
-import { DIALECTS } from './helpers/database.ts';
-import { CLIENT_ID, startStack, testKeys, waitFor, type Stack } from './helpers/stack.ts';
+import { CLIENT_ID, DIALECTS, startStack, testKeys, waitFor, type Stack } from '@paydesk/testkit';
 
 const context = { orderId: 'ord_test' };
 let sandbox: Sandbox;
@@ -386,7 +385,7 @@ describe('notifications (D13.4 and D13.5)', () => {
     await control('POST', '/sandbox/api/codes/pay', {
       codeValue: created.kind === 'created' ? created.code!.value : '',
     });
-    await waitFor(async () => verified.length > 0, 5_000, 'the PAYMENT_RESULT');
+    await waitFor(async () => verified.length > 0, 'the PAYMENT_RESULT', 5_000);
     expect(verified[0]).toMatchObject({
       ok: true,
       notification: { type: 'payment', succeeded: true, paymentRequestId: input.paymentRequestId },
@@ -425,7 +424,7 @@ describe('notifications (D13.4 and D13.5)', () => {
 describe.each(DIALECTS)('through the app, on %s', (dialect) => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ dialect, workers: false });
+    stack = await startStack({ dialect, sweeper: false });
   }, 60_000);
   afterAll(() => stack?.close());
 
@@ -516,7 +515,7 @@ describe('a client id Antom does not know (CLIENT_INVALID)', () => {
   beforeAll(async () => {
     stack = await startStack({
       dialect: 'sqlite',
-      workers: false,
+      sweeper: false,
       config: { antom: { clientId: 'SANDBOX_NOT_REGISTERED' } },
     });
   }, 60_000);

@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contrastWithWhite, normaliseHex, readBranding } from '../src/checkout/branding.ts';
 import { pickLanguage } from '../src/checkout/checkout.service.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
-import { DIALECTS } from './helpers/database.ts';
-import { startStack, testKeys, type Stack } from './helpers/stack.ts';
+import { DIALECTS, startStack, testKeys, type Stack } from '@paydesk/testkit';
 
 describe('branding settings', () => {
   it('measures contrast against white text as WCAG 2.1 does', () => {

@@ -2,8 +2,7 @@
 import { CheckoutStatus } from '@paydesk/api';
 import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from './helpers/database.ts';
-import { startStack, waitFor, type Stack } from './helpers/stack.ts';
+import { DIALECTS, startStack, waitFor, type Stack } from '@paydesk/testkit';
 
 describe.each(DIALECTS)('Buyer API on %s', (dialect) => {
   let stack: Stack;
@@ -90,7 +89,7 @@ describe.each(DIALECTS)('Buyer API on %s', (dialect) => {
       const order = await stack.createOrder();
       const first = await stack.confirm(order.checkoutToken);
       await payCode(first.body.code.value);
-      await waitFor(async () => (await statusOf(order.checkoutToken)).orderStatus === 'PAID', 10_000, 'PAID');
+      await waitFor(async () => (await statusOf(order.checkoutToken)).orderStatus === 'PAID', 'PAID');
       const again = await stack.confirm(order.checkoutToken);
       expect(again.status).toBe(409);
       expect(again.body.error.code).toBe('ORDER_ALREADY_PAID');
@@ -114,7 +113,6 @@ describe.each(DIALECTS)('Buyer API on %s', (dialect) => {
       expect(onExpired.body.error.code).toBe('ORDER_EXPIRED');
       await waitFor(
         async () => (await statusOf(expiring.checkoutToken)).orderStatus === 'EXPIRED',
-        10_000,
         'EXPIRED',
       );
     });

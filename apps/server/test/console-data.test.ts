@@ -4,8 +4,7 @@
 // FAQ), and the integration's health has a documented shape.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { catalogProblems, DEFAULT_CATALOG } from '../src/methods/catalog.ts';
-import { DIALECTS } from './helpers/database.ts';
-import { startStack, waitFor, type Stack } from './helpers/stack.ts';
+import { DIALECTS, startStack, waitFor, type Stack } from '@paydesk/testkit';
 
 describe('the wallet flag of the catalog', () => {
   it('is optional, must be a boolean when given, and marks the default wallets only', () => {
@@ -81,7 +80,6 @@ describe.each(DIALECTS)('what the ops console reads on %s', (dialect) => {
       async () =>
         (await stack.control('GET', `/sandbox/api/requests?api=cancel&paymentRequestId=${confirm.body.id}`))
           .body.requests.length > 0,
-      10_000,
       'the cancel at Antom',
     );
     await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: confirm.body.code.value });
@@ -91,8 +89,8 @@ describe.each(DIALECTS)('what the ops console reads on %s', (dialect) => {
         const v = await order(o.id);
         return v.payments[0]?.state === 'REVERSED' ? v : undefined;
       },
-      20_000,
       'REVERSED',
+      20_000,
     );
     const notice = {
       paymentId: confirm.body.id,
@@ -112,7 +110,7 @@ describe.each(DIALECTS)('what the ops console reads on %s', (dialect) => {
     await stack.call('POST', `/api/v1/checkout/${o.checkoutToken}/payments/${left.body.id}/cancel`);
     const kept = await stack.confirm(o.checkoutToken, 'QRIS');
     await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: kept.body.code.value });
-    await waitFor(async () => (await order(o.id)).status === 'PAID', 10_000, 'PAID');
+    await waitFor(async () => (await order(o.id)).status === 'PAID', 'PAID');
     expect((await listed(o.id)).notices).toEqual([]);
     // Antom cannot cancel QRIS: the code the buyer left is still payable, and paying it is a surplus.
     await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: left.body.code.value });
@@ -121,8 +119,8 @@ describe.each(DIALECTS)('what the ops console reads on %s', (dialect) => {
         const s = await listed(o.id);
         return s.notices[0]?.outcome === 'REFUNDED' ? s : undefined;
       },
-      20_000,
       'surplus refunded',
+      20_000,
     );
     expect(summary.notices).toEqual([
       expect.objectContaining({

@@ -1,7 +1,6 @@
 // The whole backend flow against the real sandbox over HTTP (issue 4 "Done when"), on both dialects.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from './helpers/database.ts';
-import { startStack, waitFor, type Stack } from './helpers/stack.ts';
+import { DIALECTS, startStack, waitFor, type Stack } from '@paydesk/testkit';
 
 describe.each(DIALECTS)('order to refund on %s', (dialect) => {
   let stack: Stack;
@@ -33,14 +32,10 @@ describe.each(DIALECTS)('order to refund on %s', (dialect) => {
     });
     expect(paid.status).toBe(200);
 
-    const status = await waitFor(
-      async () => {
-        const s = await stack.call('GET', `/api/v1/checkout/${order.checkoutToken}/status`);
-        return s.body.orderStatus === 'PAID' ? s.body : undefined;
-      },
-      10_000,
-      'order PAID',
-    );
+    const status = await waitFor(async () => {
+      const s = await stack.call('GET', `/api/v1/checkout/${order.checkoutToken}/status`);
+      return s.body.orderStatus === 'PAID' ? s.body : undefined;
+    }, 'order PAID');
     expect(status.payment.status).toBe('SUCCESS');
 
     const refund = await stack.merchant('POST', `/api/v1/orders/${order.id}/refunds`, {

@@ -10,8 +10,13 @@ import type {
   InquiryResult,
   PaymentGateway,
 } from '../src/gateway/payment-gateway.ts';
-import { createTestDatabase, DIALECTS, type TestDatabase } from './helpers/database.ts';
-import { fastCatalog, testKeys } from './helpers/stack.ts';
+import {
+  catalogWithTimeout,
+  createTestDatabase,
+  DIALECTS,
+  testKeys,
+  type TestDatabase,
+} from '@paydesk/testkit';
 
 /** A gateway whose answers the test sets, recording every call. */
 class ScriptedGateway implements PaymentGateway {
@@ -77,7 +82,7 @@ describe.each(DIALECTS)('answers only a real Antom gives, on %s', (dialect) => {
           privateKey: testKeys().merchant.privateKeyPem,
           publicKey: testKeys().gateway.publicKeyPem,
         },
-        checkout: { paymentMethods: fastCatalog(), useConsult: false },
+        checkout: { paymentMethods: catalogWithTimeout(30), useConsult: false },
         sweeper: { enabled: false },
       },
     );

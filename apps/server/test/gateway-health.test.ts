@@ -4,7 +4,7 @@
 import { generateKeyPair } from '@paydesk/antom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayHealth } from '../src/gateway/gateway-health.ts';
-import { startStack, type Stack } from './helpers/stack.ts';
+import { startStack, type Stack } from '@paydesk/testkit';
 
 describe('GatewayHealth', () => {
   it('raises a fault on configuration codes and failed signatures, and clears on a normal answer', () => {

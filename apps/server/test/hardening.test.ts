@@ -23,8 +23,16 @@ import {
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { ManualClock } from '../src/domain/clock.ts';
-import { createTestDatabase, DIALECTS } from './helpers/database.ts';
-import { API_KEY, CLIENT_ID, startStack, testKeys, waitFor, type Stack } from './helpers/stack.ts';
+import {
+  API_KEY,
+  CLIENT_ID,
+  createTestDatabase,
+  DIALECTS,
+  startStack,
+  testKeys,
+  waitFor,
+  type Stack,
+} from '@paydesk/testkit';
 
 const NOTIFY = '/api/v1/antom/notify';
 
@@ -80,7 +88,7 @@ describe.each(DIALECTS)('hardening on %s', (dialect) => {
     const clock = new ManualClock();
     beforeAll(async () => {
       clock.set(Date.now());
-      stack = await startStack({ dialect, workers: false, clock });
+      stack = await startStack({ dialect, sweeper: false, clock });
     });
     afterAll(async () => {
       await stack?.close();
@@ -109,7 +117,7 @@ describe.each(DIALECTS)('hardening on %s', (dialect) => {
       const grown = (await databaseBytes(stack)) - before;
       console.log(`${dialect}: 2,000 junk notifications grew the database by ${grown} bytes`);
       expect(grown).toBeLessThan(1_000_000);
-    });
+    }, 120_000); // 500 MB sent through loopback: seconds when quiet, far longer on a loaded machine
 
     it('records a refused notification as its headers, size, hash and first bytes, never its body', async () => {
       const body = Buffer.concat([
@@ -141,7 +149,7 @@ describe.each(DIALECTS)('hardening on %s', (dialect) => {
       const confirm = await stack.confirm(order.checkoutToken);
       await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: confirm.body.code.value });
       // No sweeper runs in this stack: only the sandbox's notification can have settled it.
-      await waitFor(() => paid(order.id), 10_000, 'the notification to settle the order');
+      await waitFor(() => paid(order.id), 'the notification to settle the order');
     });
 
     it('takes the largest notification Antom documents, far below the body limit', async () => {
@@ -229,7 +237,7 @@ describe.each(DIALECTS)('hardening on %s', (dialect) => {
     beforeAll(async () => {
       stack = await startStack({
         dialect,
-        workers: false,
+        sweeper: false,
         config: { rateLimit: { notFoundPerMinute: 5, checkoutReadsPerMinute: 20, buyerWritesPerMinute: 3 } },
       });
     });
@@ -344,11 +352,11 @@ describe.each(DIALECTS)('hardening on %s', (dialect) => {
       expect(await full.ended).toContain('TOO_MANY_STREAMS');
       // Closing gives the places back.
       for (const stream of held.filter((s) => s.status === 200)) stream.close();
-      await waitFor(async () => (await openStreams()) === 0, 10_000, 'streams to close');
+      await waitFor(async () => (await openStreams()) === 0, 'streams to close');
       const reopened = await open(tokens[0]!, '127.0.0.6');
       expect(reopened.status).toBe(200);
       reopened.close();
-      await waitFor(async () => (await openStreams()) === 0, 10_000, 'streams to close');
+      await waitFor(async () => (await openStreams()) === 0, 'streams to close');
     });
 
     it('keeps no stream for a settled checkout: it ends after the last status, and a reconnect gets 204', async () => {
@@ -356,7 +364,7 @@ describe.each(DIALECTS)('hardening on %s', (dialect) => {
       // Closed without a payment: settled at once.
       const closed = await stack.createOrder();
       const before = await open(closed.checkoutToken, '127.0.0.20');
-      await waitFor(async () => before.text.includes('event: status'), 5_000, 'the first status');
+      await waitFor(async () => before.text.includes('event: status'), 'the first status', 5_000);
       expect((await stack.merchant('POST', `/api/v1/orders/${closed.id}/close`)).status).toBe(200);
       const last = await before.ended;
       expect(last).toMatch(/"orderStatus":"CLOSED".*"settled":true/);
@@ -376,7 +384,7 @@ describe.each(DIALECTS)('hardening on %s', (dialect) => {
       const story = await paying.ended;
       expect(story).toContain('"status":"PROCESSING"');
       expect(story).toMatch(/"orderStatus":"PAID"[^\n]*"settled":true/);
-      await waitFor(async () => (await openStreams()) === 0, 10_000, 'no stream left');
+      await waitFor(async () => (await openStreams()) === 0, 'no stream left');
     });
   });
 
@@ -387,7 +395,7 @@ describe.each(DIALECTS)('hardening on %s', (dialect) => {
       clock.set(Date.now());
       stack = await startStack({
         dialect,
-        workers: false,
+        sweeper: false,
         clock,
         config: { sseHeartbeatMs: 100, limits: { streams: { maxLifetimeMs: 60_000 } } },
       });
@@ -400,10 +408,10 @@ describe.each(DIALECTS)('hardening on %s', (dialect) => {
       const order = await stack.createOrder();
       const stream = await holdStream(`${stack.url}/api/v1/checkout/${order.checkoutToken}/events`);
       expect(stream.status).toBe(200);
-      await waitFor(async () => stream.text.includes('event: status'), 5_000, 'the first status');
+      await waitFor(async () => stream.text.includes('event: status'), 'the first status', 5_000);
       clock.advance(59_000);
       const seen = stream.text.length;
-      await waitFor(async () => stream.text.slice(seen).includes(': ping'), 5_000, 'a heartbeat');
+      await waitFor(async () => stream.text.slice(seen).includes(': ping'), 'a heartbeat', 5_000);
       clock.advance(1_000);
       const text = await stream.ended;
       expect(text.slice(seen)).toMatch(/retry: \d+\n\n$/);
@@ -419,7 +427,7 @@ describe.each(DIALECTS)('hardening on %s', (dialect) => {
     beforeAll(async () => {
       stack = await startStack({
         dialect,
-        workers: false,
+        sweeper: false,
         config: {
           limits: {
             http: {
@@ -459,7 +467,7 @@ describe.each(DIALECTS)('hardening on %s', (dialect) => {
       const silentEnds = await Promise.all(silent.map((client) => client.closed));
       expect(slowEnds.every((end) => end.status === 408)).toBe(true);
       expect(silentEnds.every((end) => end.status === 408)).toBe(true);
-      await waitFor(async () => processUsage().fileHandles <= before + 5, 10_000, 'the handles to be freed');
+      await waitFor(async () => processUsage().fileHandles <= before + 5, 'the handles to be freed');
     });
 
     it('drops connections past the cap per address, leaving other addresses alone', async () => {
@@ -487,7 +495,7 @@ describe.each(DIALECTS)('hardening on %s', (dialect) => {
         call.end();
       });
       expect(closed).toBe(false);
-      await waitFor(async () => closed, 10_000, 'the idle connection to close');
+      await waitFor(async () => closed, 'the idle connection to close');
       agent.destroy();
     });
   });
@@ -496,7 +504,7 @@ describe.each(DIALECTS)('hardening on %s', (dialect) => {
     let stack: Stack;
     const METRICS_TOKEN = 'metrics_token_0123456789abcdef';
     beforeAll(async () => {
-      stack = await startStack({ dialect, workers: false, config: { metricsToken: METRICS_TOKEN } });
+      stack = await startStack({ dialect, sweeper: false, config: { metricsToken: METRICS_TOKEN } });
     });
     afterAll(async () => {
       await stack?.close();

@@ -5,10 +5,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database.ts';
 import { inTransaction } from '../src/db/transaction.ts';
-import { createTestDatabase } from './helpers/database.ts';
+import {
+  API_KEY,
+  createTestDatabase,
+  startReceiver,
+  startStack,
+  waitFor,
+  type Receiver,
+  type Stack,
+} from '@paydesk/testkit';
 import { claimNext } from '../src/sweeper/claim.repository.ts';
-import { startReceiver, type Receiver } from './helpers/receiver.ts';
-import { API_KEY, startStack, waitFor, type Stack } from './helpers/stack.ts';
 
 describe('two instances on one PostgreSQL', () => {
   let stack: Stack;
@@ -19,7 +25,7 @@ describe('two instances on one PostgreSQL', () => {
     // Sweepers off: the test runs their passes itself, side by side.
     stack = await startStack({
       dialect: 'postgres',
-      workers: false,
+      sweeper: false,
       config: { webhook: { url: receiver.url, secret: 'whsec_instances_0123456789abcdef' } },
     });
     peer = await stack.startPeer();
@@ -46,7 +52,7 @@ describe('two instances on one PostgreSQL', () => {
       }
     })();
     // The first status (sent on connect) shows the stream is live before anything changes.
-    await waitFor(async () => /event: status/.test(text), 5_000, 'the first status');
+    await waitFor(async () => /event: status/.test(text), 'the first status', 5_000);
     return { arrived };
   }
 
@@ -87,7 +93,7 @@ describe('two instances on one PostgreSQL', () => {
     await inTransaction(database.db, async (tx) => {
       // Instance A holds the most overdue row (as its claim's subquery would, mid-statement).
       await tx.trx.selectFrom('payments').select('id').where('id', '=', attempts[0]!).forUpdate().execute();
-      const other = peer.server.paydesk.database;
+      const other = peer.paydesk.database;
       const claim = await claimNext(other, 'payments', ['PROCESSING'], Date.now(), Date.now() + 60_000);
       expect(claim?.id).toBe(attempts[1]);
     });
@@ -111,7 +117,7 @@ describe('two instances on one PostgreSQL', () => {
     const before = await inquiries(attempts);
     const [a, b] = await Promise.all([
       stack.server.paydesk.sweeper.sweepOnce(),
-      peer.server.paydesk.sweeper.sweepOnce(),
+      peer.paydesk.sweeper.sweepOnce(),
     ]);
     expect(a.errors + b.errors).toBe(0);
     expect(a.attempts + b.attempts).toBeGreaterThanOrEqual(attempts.length);
@@ -135,21 +141,14 @@ describe('two instances on one PostgreSQL', () => {
       ),
     );
     const deliver = () =>
-      Promise.all([
-        stack.server.paydesk.deliverer!.deliverOnce(),
-        peer.server.paydesk.deliverer!.deliverOnce(),
-      ]);
-    await waitFor(
-      async () => {
-        await deliver();
-        const created = receiver.received.filter(
-          (r) => r.json?.type === 'order.closed' && ids.has(r.json.data.order.id),
-        );
-        return created.length >= ids.size;
-      },
-      10_000,
-      'every order.closed',
-    );
+      Promise.all([stack.server.paydesk.deliverer!.deliverOnce(), peer.paydesk.deliverer!.deliverOnce()]);
+    await waitFor(async () => {
+      await deliver();
+      const created = receiver.received.filter(
+        (r) => r.json?.type === 'order.closed' && ids.has(r.json.data.order.id),
+      );
+      return created.length >= ids.size;
+    }, 'every order.closed');
     await deliver();
     const eventIds = receiver.received.map((r) => r.json?.id);
     expect(new Set(eventIds).size).toBe(eventIds.length);

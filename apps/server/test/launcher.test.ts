@@ -8,8 +8,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launch, type Launched } from '../../../scripts/launch.ts';
-import { createTestDatabase, DIALECTS, type TestDatabase } from './helpers/database.ts';
-import { API_KEY, freePort, testKeys } from './helpers/stack.ts';
+import {
+  API_KEY,
+  createTestDatabase,
+  DIALECTS,
+  freePort,
+  testKeys,
+  type TestDatabase,
+} from '@paydesk/testkit';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 

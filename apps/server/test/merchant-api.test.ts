@@ -1,8 +1,7 @@
 // The Merchant API (issue 4 points 3, 13, 17) on both dialects: orders, validation, auth, listing,
 // idempotency, refunds (partial, several, never above the paid amount, even under concurrency).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from './helpers/database.ts';
-import { startStack, waitFor, type Stack } from './helpers/stack.ts';
+import { DIALECTS, startStack, waitFor, type Stack } from '@paydesk/testkit';
 
 describe.each(DIALECTS)('Merchant API on %s', (dialect) => {
   let stack: Stack;
@@ -19,7 +18,6 @@ describe.each(DIALECTS)('Merchant API on %s', (dialect) => {
     await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: confirm.body.code.value });
     await waitFor(
       async () => (await stack.merchant('GET', `/api/v1/orders/${order.id}`)).body.status === 'PAID',
-      10_000,
       'PAID',
     );
     return order;
@@ -231,8 +229,8 @@ describe.each(DIALECTS)('Merchant API on %s', (dialect) => {
             const view = (await stack.merchant('GET', `/api/v1/orders/${order.id}`)).body;
             return view.refunds[0].status === 'SUCCEEDED' ? view : undefined;
           },
-          20_000,
           'refund settled by inquiry',
+          20_000,
         );
         expect(settled.refundedAmount.value).toBe('1000');
       } finally {

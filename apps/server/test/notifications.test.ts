@@ -2,8 +2,7 @@
 // paymentRequestId, amount and currency; idempotent; acknowledged only after the result is committed.
 import { loadPrivateKey, NOTIFICATION_ACK, signNotification, generateKeyPair } from '@paydesk/antom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from './helpers/database.ts';
-import { CLIENT_ID, startStack, testKeys, waitFor, type Stack } from './helpers/stack.ts';
+import { CLIENT_ID, DIALECTS, startStack, testKeys, waitFor, type Stack } from '@paydesk/testkit';
 
 const PATH = '/api/v1/antom/notify';
 
@@ -252,8 +251,8 @@ describe.each(DIALECTS)('POST /api/v1/antom/notify on %s', (dialect) => {
         const v = (await stack.merchant('GET', `/api/v1/orders/${order.id}`)).body;
         return v.refunds[0].status === 'SUCCEEDED' ? v : undefined;
       },
-      5_000,
       'refund succeeded',
+      5_000,
     );
     expect(view.refundedAmount.value).toBe('2000');
     expect((await send(body)).status).toBe(200);

@@ -3,8 +3,7 @@
 // of Antom's day (UTC+8) and move by hand to expire an order.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { antomDay, dayWindow } from '../src/reconciliation/antom-day.ts';
-import { DIALECTS } from './helpers/database.ts';
-import { startStack, waitFor, type Stack } from './helpers/stack.ts';
+import { DIALECTS, startStack, waitFor, type Stack } from '@paydesk/testkit';
 
 interface Payment {
   paymentMethodType: string;
@@ -44,7 +43,6 @@ describe.each(DIALECTS)('GET /api/v1/reports/overview on %s', (dialect) => {
     await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: confirmed.body.code.value });
     await waitFor(
       async () => (await stack.merchant('GET', `/api/v1/orders/${order.id}`)).body.status === 'PAID',
-      10_000,
       'PAID',
     );
     return order.id as string;
@@ -69,7 +67,6 @@ describe.each(DIALECTS)('GET /api/v1/reports/overview on %s', (dialect) => {
     offset += 70_000;
     await waitFor(
       async () => (await stack.merchant('GET', `/api/v1/orders/${expiring.id}`)).body.status === 'EXPIRED',
-      10_000,
       'EXPIRED',
     );
 

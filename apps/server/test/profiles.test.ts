@@ -10,8 +10,15 @@ import { ConfigError, loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { readSetting } from '../src/settings/settings.repository.ts';
 import { loadStartupConfig } from '../src/startup-config.ts';
-import { createTestDatabase, DIALECTS, type TestDatabase } from './helpers/database.ts';
-import { API_KEY, startStack, testKeys, type Stack } from './helpers/stack.ts';
+import {
+  API_KEY,
+  createTestDatabase,
+  DIALECTS,
+  startStack,
+  testKeys,
+  type Stack,
+  type TestDatabase,
+} from '@paydesk/testkit';
 
 /** What a real deployment sets (the keys are fresh test pairs). */
 function productionEnv(databaseUrl: string): Record<string, string> {

@@ -9,10 +9,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/domain/clock.ts';
 import { dayWindow, antomDay } from '../src/reconciliation/antom-day.ts';
 import { ReportFetcher } from '../src/reconciliation/report.fetcher.ts';
-import { DIALECTS } from './helpers/database.ts';
+import {
+  API_KEY,
+  CLIENT_ID,
+  DIALECTS,
+  startReceiver,
+  startStack,
+  testKeys,
+  waitFor,
+  type Receiver,
+  type Stack,
+} from '@paydesk/testkit';
 import { reconcileSandboxDay } from './helpers/reconcile.ts';
-import { startReceiver, type Receiver } from './helpers/receiver.ts';
-import { API_KEY, CLIENT_ID, startStack, testKeys, waitFor, type Stack } from './helpers/stack.ts';
 
 const CUSTOMER = '2188400000004242';
 
@@ -77,14 +85,10 @@ describe.each(DIALECTS)('reconciliation on %s', (dialect) => {
       (await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: confirmed.body.code.value }))
         .status,
     ).toBe(200);
-    const paid = await waitFor(
-      async () => {
-        const view = await stack.merchant('GET', `/api/v1/orders/${order.id}`);
-        return view.body.status === 'PAID' ? view.body : undefined;
-      },
-      10_000,
-      'PAID',
-    );
+    const paid = await waitFor(async () => {
+      const view = await stack.merchant('GET', `/api/v1/orders/${order.id}`);
+      return view.body.status === 'PAID' ? view.body : undefined;
+    }, 'PAID');
     const payment = paid.payments.find((p: { kept: boolean }) => p.kept);
     return {
       orderId: order.id as string,
@@ -318,16 +322,12 @@ describe.each(DIALECTS)('reconciliation on %s', (dialect) => {
     const state = mine.find((d) => d.kind === 'STATE_MISMATCH')!;
     expect(state.reason).toMatch(/we hold it as SUCCESS/);
 
-    const events = await waitFor(
-      async () => {
-        const got = receiver.received.filter(
-          (r) => r.json?.type === 'reconciliation.discrepancy' && r.json.data.discrepancy.id === state.id,
-        );
-        return got.length > 0 ? got : undefined;
-      },
-      10_000,
-      'the discrepancy webhook',
-    );
+    const events = await waitFor(async () => {
+      const got = receiver.received.filter(
+        (r) => r.json?.type === 'reconciliation.discrepancy' && r.json.data.discrepancy.id === state.id,
+      );
+      return got.length > 0 ? got : undefined;
+    }, 'the discrepancy webhook');
     expect(events[0]!.json.data.discrepancy).toMatchObject({
       kind: 'STATE_MISMATCH',
       orderId: cancelled.orderId,
@@ -378,7 +378,6 @@ describe.each(DIALECTS)('reconciliation on %s', (dialect) => {
       async () =>
         (await stack.control('GET', `/sandbox/api/requests?api=cancel&paymentRequestId=${confirm.body.id}`))
           .body.requests.length > 0,
-      10_000,
       'the cancel at Antom',
     );
     await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: confirm.body.code.value });
@@ -387,7 +386,6 @@ describe.each(DIALECTS)('reconciliation on %s', (dialect) => {
     await waitFor(
       async () =>
         (await stack.merchant('GET', `/api/v1/orders/${order.id}`)).body.payments[0].state === 'REVERSED',
-      10_000,
       'REVERSED',
     );
     const { name, content } = await report();
@@ -425,8 +423,8 @@ describe.each(DIALECTS)('reconciliation on %s', (dialect) => {
         const view = (await stack.merchant('GET', `/api/v1/orders/${order.id}`)).body;
         return view.refunds.find((r: { status: string }) => r.status === 'SUCCEEDED');
       },
-      15_000,
       'the give-back refund',
+      15_000,
     );
     const { name, content } = await report();
     expect(content).toContain(`,${refund.id},`);

@@ -7,8 +7,18 @@ import { resolve } from 'node:path';
 import { createSandbox, type Sandbox } from '@paydesk/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database.ts';
-import { createTestDatabase, DIALECTS, type TestDatabase } from './helpers/database.ts';
-import { API_KEY, CLIENT_ID, fastCatalog, freePort, startStack, testKeys, waitFor } from './helpers/stack.ts';
+import {
+  API_KEY,
+  catalogWithTimeout,
+  CLIENT_ID,
+  createTestDatabase,
+  DIALECTS,
+  freePort,
+  startStack,
+  testKeys,
+  waitFor,
+  type TestDatabase,
+} from '@paydesk/testkit';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const PAY_DELAY_MS = 2_000;
@@ -56,7 +66,7 @@ describe.each(DIALECTS)('SIGTERM mid-confirm on %s', (dialect) => {
         ANTOM_CONSULT: 'false',
         ANTOM_TIMEOUT_MS: String(PAY_DELAY_MS * 3),
         MERCHANT_API_KEY: API_KEY,
-        PAYMENT_METHODS: JSON.stringify(fastCatalog(300)),
+        PAYMENT_METHODS: JSON.stringify(catalogWithTimeout(300)),
         SWEEP_INTERVAL_MS: '100',
         LOG_LEVEL: 'warn',
       },
@@ -67,8 +77,8 @@ describe.each(DIALECTS)('SIGTERM mid-confirm on %s', (dialect) => {
     const exited = new Promise<number | null>((done) => child!.once('exit', (code) => done(code)));
     await waitFor(
       async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200,
-      60_000,
       'the server to start',
+      60_000,
     );
 
     const created = await fetch(`${url}/api/v1/orders`, {
@@ -95,7 +105,7 @@ describe.each(DIALECTS)('SIGTERM mid-confirm on %s', (dialect) => {
         streamed += Buffer.from(value).toString();
       }
     })();
-    await waitFor(async () => streamed.includes('event: status'), 10_000, 'the first status event');
+    await waitFor(async () => streamed.includes('event: status'), 'the first status event');
 
     // Antom answers pay after PAY_DELAY_MS; SIGTERM lands while the confirm waits for it.
     const faults = await fetch(`${sandboxUrl}/sandbox/api/faults`, {
@@ -118,7 +128,7 @@ describe.each(DIALECTS)('SIGTERM mid-confirm on %s', (dialect) => {
       (await check.db.selectFrom('payments').select('status').where('order_id', '=', order.id).execute()).map(
         (row) => row.status,
       );
-    await waitFor(async () => (await statuses()).includes('PENDING'), 10_000, 'the attempt to be written');
+    await waitFor(async () => (await statuses()).includes('PENDING'), 'the attempt to be written');
     const signalledAt = Date.now();
     child.kill('SIGTERM');
 
@@ -131,8 +141,8 @@ describe.each(DIALECTS)('SIGTERM mid-confirm on %s', (dialect) => {
         );
         return probe === 'refused' || probe === 503;
       },
-      PAY_DELAY_MS,
       'new requests to be turned away',
+      PAY_DELAY_MS,
     );
     expect(Date.now() - signalledAt).toBeLessThan(PAY_DELAY_MS);
 
@@ -158,13 +168,25 @@ describe.each(DIALECTS)('SIGTERM mid-confirm on %s', (dialect) => {
 // Not a database behaviour: one dialect is enough.
 describe('SHUTDOWN_DELAY_MS', () => {
   it('keeps serving but says it is not ready, so a balancer takes the instance out first', async () => {
-    const stack = await startStack({ dialect: 'sqlite', config: { shutdownDelayMs: 5_000 } });
+    // The delay ends when the test has seen what a balancer sees during it, not after 5 s of wall clock.
+    let endDelay = () => {};
+    const delays: number[] = [];
+    const stack = await startStack({
+      dialect: 'sqlite',
+      config: { shutdownDelayMs: 5_000 },
+      shutdownWait: (ms) => {
+        delays.push(ms);
+        return new Promise((resolve) => (endDelay = resolve));
+      },
+    });
     const stopping = stack.server.stop();
     for (const path of ['/readyz', '/readyz?check=database'])
       expect((await stack.call('GET', path)).status, path).toBe(503);
     expect((await stack.call('GET', '/healthz')).status).toBe(200);
     const order = await stack.createOrder();
     expect((await stack.call('GET', `/api/v1/checkout/${order.checkoutToken}/status`)).status).toBe(200);
+    expect(delays).toEqual([5_000]);
+    endDelay();
     await stopping;
     await expect(fetch(`${stack.url}/healthz`)).rejects.toThrow();
     await stack.close();

@@ -3,6 +3,7 @@
 // times, sleeping by exponential backoff with jitter. Sleep, randomness and the clock are injected.
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { waitFor } from '@paydesk/testkit/wait-for';
 import {
   AntomClient,
   AntomSignatureError,
@@ -202,7 +203,7 @@ describe('answers that are never retried', () => {
     const controller = new AbortController();
     const { client } = makeClient();
     const pending = client.pay(payRequest(), { signal: controller.signal });
-    await waitFor(() => gateway.requests.length === 1);
+    await waitFor(() => gateway.requests.length === 1, 'the pay to reach the gateway', { intervalMs: 5 });
     controller.abort();
     const error = await pending.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AntomTransportError);
@@ -348,14 +349,6 @@ describe('the onCall audit hook', () => {
     expect(await client.cancel(cancelRequest)).toMatchObject({ kind: 'cancelled' });
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 /** A port that was free a moment ago and has nothing listening on it. */
 async function closedPort(): Promise<number> {

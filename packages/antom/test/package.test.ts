@@ -18,7 +18,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPair } from '../src/index.ts';
-import { freePort, pollUntil } from '../../../scripts/test-support.ts';
+import { freePort } from '@paydesk/testkit/net';
+import { waitFor } from '@paydesk/testkit/wait-for';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const PACKAGE = join(ROOT, 'packages/antom');
@@ -177,7 +178,7 @@ export const wrong: Parameters<AntomClient['refund']>[0]['refundAmount'] = { cur
         },
         stdio: 'ignore',
       });
-      await pollUntil(
+      await waitFor(
         async () => (await fetch(`${sandboxUrl}/sandbox/api/faults`).catch(() => undefined))?.ok,
         'the sandbox to start',
         60_000,
@@ -212,7 +213,7 @@ export const wrong: Parameters<AntomClient['refund']>[0]['refundAmount'] = { cur
       const exited = new Promise<number | null>((done) => child.once('exit', done));
 
       // The buyer's wallet pays the code the script shows.
-      const code = await pollUntil(() => /^code: (\S+)$/m.exec(output)?.[1], 'the code', 30_000);
+      const code = await waitFor(() => /^code: (\S+)$/m.exec(output)?.[1], 'the code', 30_000);
       const paid = await fetch(`${sandboxUrl}/sandbox/api/codes/pay`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

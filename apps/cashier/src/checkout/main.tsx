@@ -7,6 +7,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { checkoutApi } from '../api.ts';
 import { asLang, pickLanguage, type Lang } from '../lib/i18n.ts';
+import { leaveOnce } from '../lib/leave-once.ts';
 import { safeReturnUrl } from '../lib/safe-url.ts';
 import { detectTerminal, osTypeOf } from '../lib/terminal.ts';
 import { CheckoutApp, type Route } from './checkout-app.tsx';
@@ -20,8 +21,11 @@ const terminal = detectTerminal(navigator.userAgent, params.get('terminal'));
 const osType = osTypeOf(navigator.userAgent, terminal);
 
 const pathOf = (to: Route) => `/checkout/${token}${to === 'select' ? '' : `/${to}`}${location.search}`;
-const navigate = (to: Route, replace = false) =>
-  replace ? location.replace(pathOf(to)) : location.assign(pathOf(to));
+const leave = leaveOnce((path, replace) => (replace ? location.replace(path) : location.assign(path)));
+addEventListener('pageshow', (event) => {
+  if (event.persisted) leave.reset();
+});
+const navigate = (to: Route, replace = false) => void leave.go(pathOf(to), replace);
 
 function Hosted() {
   const [lang, setLang] = useState<Lang>(asLang(params.get('lang')) ?? pickLanguage(navigator.languages));
@@ -45,7 +49,7 @@ function Hosted() {
       osType={osType}
       route={route}
       navigate={navigate}
-      finish={(returnUrl) => location.assign(safeReturnUrl(returnUrl) ?? pathOf('result'))}
+      finish={(returnUrl) => void leave.go(safeReturnUrl(returnUrl) ?? pathOf('result'))}
     />
   );
 }

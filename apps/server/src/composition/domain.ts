@@ -94,7 +94,14 @@ export function buildDomain(infra: Infrastructure): Domain {
   });
   // Several instances on one PostgreSQL: changes made on one reach the others' streams and caches.
   const feed = database.signals
-    ? new ChangeFeed({ db, signals: database.signals, bus, clock, log })
+    ? new ChangeFeed({
+        db,
+        signals: database.signals,
+        bus,
+        clock,
+        log,
+        safetyPassMs: config.changeFeedSafetyPassMs,
+      })
     : undefined;
   const statusCache = new StatusCache<PreparedStatus>({
     ttlMs: 60_000,

@@ -4,6 +4,7 @@ import { amountProblems, currencyExponent } from '@paydesk/antom';
 import type { CreateOrderBody, OrderEventView, OrderListQuery } from '@paydesk/api';
 import type { Kysely } from 'kysely';
 import type { DB, OrderRow } from '../db/schema.ts';
+import type { Reader } from '../db/repository.ts';
 import { inSnapshot, inTransaction } from '../db/transaction.ts';
 import { iso, type Clock } from '../domain/clock.ts';
 import { DomainError, type ErrorDetail } from '../domain/errors.ts';
@@ -103,29 +104,26 @@ export class OrderService {
 
   async get(id: string, options: { history: boolean }) {
     const { db, publicUrl } = this.#d;
-    // One snapshot: the order's totals agree with the payments and refunds listed beside them.
-    const { order, payments, refunds } = await inSnapshot(db, async (trx) => {
+    // One snapshot: the order's status and totals agree with the payments, refunds and history beside them
+    // (read apart, an order could be OPEN beside a history that already ends at EXPIRED).
+    const { order, payments, refunds, history } = await inSnapshot(db, async (trx) => {
       const order = await findOrder(trx, id);
       if (!order) throw new DomainError('ORDER_NOT_FOUND', `no order ${id}`);
-      return { order, payments: await listPayments(trx, id), refunds: await listRefunds(trx, id) };
+      return {
+        order,
+        payments: await listPayments(trx, id),
+        refunds: await listRefunds(trx, id),
+        history: options.history ? await this.history(id, trx) : undefined,
+      };
     });
-    return orderView(
-      order,
-      payments,
-      refunds,
-      options.history ? await this.history(id) : undefined,
-      publicUrl,
-    );
+    return orderView(order, payments, refunds, history, publicUrl);
   }
 
   /** Every state change, gateway call and raw notification of an order, oldest first. */
-  async history(orderId: string): Promise<OrderEventView[]> {
-    const { db } = this.#d;
-    const [events, calls, notifications] = await Promise.all([
-      listOrderEvents(db, orderId),
-      listGatewayCalls(db, orderId),
-      listNotifications(db, orderId),
-    ]);
+  async history(orderId: string, reader: Reader = this.#d.db): Promise<OrderEventView[]> {
+    const events = await listOrderEvents(reader, orderId);
+    const calls = await listGatewayCalls(reader, orderId);
+    const notifications = await listNotifications(reader, orderId);
     const merged: (OrderEventView & { sort: number; rank: number })[] = [
       ...events.map((e) => ({
         id: e.id,

@@ -1,7 +1,7 @@
 // For harnesses that run Paydesk and the sandbox as separate processes (the reliability campaign): hand
 // the sandbox's transaction report of a day to Paydesk over HTTP and get the open discrepancies back —
 // an empty list when Antom's books and Paydesk's agree (D16).
-import { jsonRequest } from '../../../../scripts/test-support.ts';
+import { jsonRequest } from '@paydesk/testkit';
 
 export interface ReconcileDayOptions {
   serverUrl: string;

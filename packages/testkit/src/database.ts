@@ -1,5 +1,6 @@
-// Every database test runs on every dialect (STYLE point 4): SQLite in a temp file, PostgreSQL as a fresh
-// database on the server the vitest global setup started (or DATABASE_URL).
+// Every database test runs on every dialect (docs/style.md point 4): SQLite in a temporary folder,
+// PostgreSQL as a fresh database on the server the vitest global setup started (or DATABASE_URL), named
+// by PAYDESK_TEST_DATABASE_URL.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,14 +11,18 @@ export const DIALECTS = ['sqlite', 'postgres'] as const;
 export type Dialect = (typeof DIALECTS)[number];
 
 export interface TestDatabase {
+  dialect: Dialect;
   url: string;
+  /** Deletes the database (the SQLite folder, or `drop database … with (force)`). */
   drop(): Promise<void>;
 }
 
+/** A fresh, empty database of `dialect`; the server migrates it when it starts. */
 export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'paydesk-sqlite-'));
     return {
+      dialect,
       url: `sqlite:${join(dir, 'test.db')}`,
       drop: async () => rmSync(dir, { recursive: true, force: true }),
     };
@@ -28,19 +33,22 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
       'PAYDESK_TEST_DATABASE_URL is not set: the vitest global setup should have started PostgreSQL',
     );
   const name = `paydesk_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
+  await administer(base, `create database ${name}`);
   const url = new URL(base);
   url.pathname = `/${name}`;
   return {
+    dialect,
     url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: base });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    },
+    drop: () => administer(base, `drop database if exists ${name} with (force)`),
   };
+}
+
+async function administer(base: string, statement: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  try {
+    await admin.query(statement);
+  } finally {
+    await admin.end();
+  }
 }
