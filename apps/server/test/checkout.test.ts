@@ -331,10 +331,10 @@ describe.each(DIALECTS)('Buyer API on %s', (dialect) => {
     it('sends a joining tab the state of now, and the tabs already open nothing again (issue 17)', async () => {
       const order = await stack.createOrder();
       const first = await hold(order.checkoutToken);
-      await waitFor(async () => first.events.length === 1);
+      await waitFor(() => first.events.length === 1, 'the first tab’s first status');
       await new Promise((resolve) => setTimeout(resolve, 5));
       const second = await hold(order.checkoutToken);
-      await waitFor(async () => second.events.length === 1);
+      await waitFor(() => second.events.length === 1, 'the second tab’s first status');
       // The second tab's first status is the one the first tab has, at a later server time.
       expect(second.events[0]!.id).toBe(first.events[0]!.id);
       expect({ ...second.events[0]!.data, serverTime: '' }).toEqual({
@@ -347,14 +347,14 @@ describe.each(DIALECTS)('Buyer API on %s', (dialect) => {
       // A change reaches both; before it, the first tab was sent nothing again.
       await stack.confirm(order.checkoutToken);
       for (const tab of [first, second]) {
-        await waitFor(async () => tab.events.some((event) => event.data.payment?.hasCode));
+        await waitFor(() => tab.events.some((event) => event.data.payment?.hasCode), 'the code on each tab');
         const ids = tab.events.map((event) => event.id);
         expect(ids.filter((id) => id === ids[0])).toHaveLength(1);
         expect([...new Set(ids)].sort((a, b) => a - b)).toEqual(ids);
       }
       // A third tab joins after the change: it gets the new state at once.
       const third = await hold(order.checkoutToken);
-      await waitFor(async () => third.events.length === 1);
+      await waitFor(() => third.events.length === 1, 'the third tab’s first status');
       expect(third.events[0]!.id).toBe(first.events.at(-1)!.id);
       expect(third.events[0]!.data.payment).toMatchObject({ status: 'PROCESSING', hasCode: true });
       for (const tab of [first, second, third]) tab.close();
@@ -404,7 +404,10 @@ describe.each(DIALECTS)('Buyer API on %s', (dialect) => {
       });
       // A change is seen by the next poll, never hidden by what was prepared before it.
       await payCode(payment.body.code.value);
-      await waitFor(async () => (await statusOf(order.checkoutToken)).orderStatus === 'PAID');
+      await waitFor(
+        async () => (await statusOf(order.checkoutToken)).orderStatus === 'PAID',
+        'the poll showing PAID',
+      );
       const paid = await statusOf(order.checkoutToken);
       expect(paid.payment).toMatchObject({ id: payment.body.id, status: 'SUCCESS', hasCode: false });
       expect(paid.paidPayment).toMatchObject({ id: payment.body.id });
