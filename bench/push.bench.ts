@@ -15,7 +15,7 @@ import { startBenchStack, type BenchStack, type Dialect, type ServerInstance } f
 import { ms, summarize } from './support/stats.ts';
 
 const LANES = 8;
-const SAMPLES_PER_LANE = 12;
+const SAMPLES_PER_LANE = 10;
 const TARGET_P99_MS = 100;
 
 interface Setup {

@@ -1,7 +1,8 @@
-// `npm run bench`: runs every bench/*.bench.ts module in name order (`npm run bench -- NAME` runs those whose
-// file name contains NAME). Each exports `async function run(): Promise<void>` that prints its own table
-// and sets process.exitCode when a figure is under target. A bench that throws is reported and the others
-// still run. The embedded PostgreSQL some benches share is stopped at the end.
+// `npm run bench` (5–6 minutes on two shared cores): runs every bench/*.bench.ts module in name order
+// (`npm run bench -- NAME` runs those whose file name contains NAME). Each exports `async function run():
+// Promise<void>` that prints its own table and sets process.exitCode when a figure is under target. A
+// bench that throws is reported and the others still run. The embedded PostgreSQL some benches share is
+// stopped at the end.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';

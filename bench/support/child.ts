@@ -6,13 +6,22 @@
 // BENCH_CPU_PROF=<dir> adds `--cpu-prof` to every child: each writes .cpuprofile files (one per thread; the
 // main thread's is the largest) to <dir>/<child name>/ when it stops — open them in Chrome DevTools or
 // speedscope.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sleep } from './stats.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The unit of /proc/<pid>/stat's CPU times (USER_HZ, 100 on Linux unless built otherwise). */
+const CLOCK_TICKS_PER_SECOND = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
 
 export interface ChildOptions {
   /** What the process is, for error messages. */
@@ -102,6 +111,19 @@ export class NodeChild {
     }
   }
 
+  /**
+   * CPU time the process has used so far, user + system, all its threads (fields 14 and 15 of
+   * /proc/<pid>/stat), in seconds. Its resolution is one clock tick (10 ms): read it over a window of
+   * seconds.
+   */
+  cpuSeconds(): number {
+    const pid = this.#child.pid;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may hold spaces: count fields after its end.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  }
+
   /** Resident memory (VmRSS from /proc/<pid>/status), bytes. */
   residentBytes(): number {
     const pid = this.#child.pid;
@@ -122,7 +144,10 @@ export class NodeChild {
     // The server's own start and shutdown banners are not news.
     const logged = this.#logged
       .split('\n')
-      .filter((line) => line.trim() && !/^(Paydesk listening on |SIG[A-Z]+: shutting down)/.test(line))
+      .filter(
+        (line) =>
+          line.trim() && !/^(Paydesk listening on |SIG[A-Z]+: (shutting down|draining)|stopped$)/.test(line),
+      )
       .join('\n');
     this.#logged = '';
     if (logged) console.warn(`  ${this.name} logged while running:\n${logged.replace(/^/gm, '    ')}`);

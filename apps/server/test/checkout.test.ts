@@ -1,4 +1,6 @@
 // The Buyer API (issue 4 points 3, 4, 6, 8, 17; S5, S6, S9, S11, S15, S20) over real HTTP on both dialects.
+import { CheckoutStatus } from '@paydesk/api';
+import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, startStack, waitFor, type Stack } from '@paydesk/testkit';
 
@@ -163,6 +165,53 @@ describe.each(DIALECTS)('Buyer API on %s', (dialect) => {
       expect(other.body.error.code).toBe('PAYMENT_IN_PROGRESS');
     });
 
+    it('records the attempt and each change with its event, in one statement where the database allows (issue 17)', async () => {
+      const order = await stack.createOrder();
+      const payment = await stack.confirm(order.checkoutToken);
+      expect(payment.status).toBe(201);
+      const view = (await stack.merchant('GET', `/api/v1/orders/${order.id}`)).body;
+      const events = view.events.filter((e: { type: string }) => e.type.startsWith('payment.'));
+      expect(events.map((e: { type: string }) => e.type)).toEqual(['payment.created', 'payment.processing']);
+      expect(events[0].data).toEqual({
+        paymentId: payment.body.id,
+        method: 'PROMPTPAY',
+        terminalType: 'WEB',
+        expiresAt: Date.parse(payment.body.expiresAt),
+      });
+      expect(events[1].data).toEqual({
+        paymentId: payment.body.id,
+        from: 'PENDING',
+        to: 'PROCESSING',
+        reason: null,
+      });
+      // The order row was taken (its lock is an update of updated_at) and it stays OPEN.
+      expect(view.status).toBe('OPEN');
+    });
+
+    it('refuses a confirm that a close overtook, naming why, and leaves no attempt (S9)', async () => {
+      for (let n = 0; n < 5; n += 1) {
+        const order = await stack.createOrder();
+        const [closed, confirmed] = await Promise.all([
+          stack.merchant('POST', `/api/v1/orders/${order.id}/close`),
+          stack.call('POST', `/api/v1/checkout/${order.checkoutToken}/payments`, {
+            paymentMethodType: 'PROMPTPAY',
+            terminalType: 'WEB',
+          }),
+        ]);
+        const view = (await stack.merchant('GET', `/api/v1/orders/${order.id}`)).body;
+        if (closed.status === 200) {
+          // Closed first: the confirm is refused as closed, or its code was stopped by the close.
+          expect(view.status).toBe('CLOSED');
+          if (confirmed.status !== 201) expect(confirmed.body.error.code).toBe('ORDER_CLOSED');
+          expect(
+            view.payments.filter((p: { status: string }) => ['PENDING', 'PROCESSING'].includes(p.status)),
+          ).toEqual([]);
+        } else {
+          expect(confirmed.status).toBe(201);
+        }
+      }
+    });
+
     it('makes one payable code out of fifty concurrent confirms (S11)', async () => {
       const order = await stack.createOrder();
       const answers = await Promise.all(Array.from({ length: 50 }, () => stack.confirm(order.checkoutToken)));
@@ -252,6 +301,66 @@ describe.each(DIALECTS)('Buyer API on %s', (dialect) => {
     });
   });
 
+  describe('GET /api/v1/checkout/:token/events', () => {
+    /** Holds a stream and collects its `status` events ({ id, data }), in order. */
+    async function hold(token: string) {
+      const controller = new AbortController();
+      const response = await fetch(`${stack.url}/api/v1/checkout/${token}/events`, {
+        signal: controller.signal,
+      });
+      expect(response.status).toBe(200);
+      const events: { id: number; data: CheckoutStatus }[] = [];
+      let buffer = '';
+      void (async () => {
+        const decoder = new TextDecoder();
+        for await (const chunk of response.body!) {
+          buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const id = /^id: (\d+)$/m.exec(block)?.[1];
+            const data = /^data: (.*)$/m.exec(block)?.[1];
+            if (id && data) events.push({ id: Number(id), data: JSON.parse(data) as CheckoutStatus });
+          }
+        }
+      })().catch(() => {});
+      return { events, close: () => controller.abort() };
+    }
+
+    it('sends a joining tab the state of now, and the tabs already open nothing again (issue 17)', async () => {
+      const order = await stack.createOrder();
+      const first = await hold(order.checkoutToken);
+      await waitFor(() => first.events.length === 1, 'the first tab’s first status');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const second = await hold(order.checkoutToken);
+      await waitFor(() => second.events.length === 1, 'the second tab’s first status');
+      // The second tab's first status is the one the first tab has, at a later server time.
+      expect(second.events[0]!.id).toBe(first.events[0]!.id);
+      expect({ ...second.events[0]!.data, serverTime: '' }).toEqual({
+        ...first.events[0]!.data,
+        serverTime: '',
+      });
+      expect(Date.parse(second.events[0]!.data.serverTime)).toBeGreaterThan(
+        Date.parse(first.events[0]!.data.serverTime),
+      );
+      // A change reaches both; before it, the first tab was sent nothing again.
+      await stack.confirm(order.checkoutToken);
+      for (const tab of [first, second]) {
+        await waitFor(() => tab.events.some((event) => event.data.payment?.hasCode), 'the code on each tab');
+        const ids = tab.events.map((event) => event.id);
+        expect(ids.filter((id) => id === ids[0])).toHaveLength(1);
+        expect([...new Set(ids)].sort((a, b) => a - b)).toEqual(ids);
+      }
+      // A third tab joins after the change: it gets the new state at once.
+      const third = await hold(order.checkoutToken);
+      await waitFor(() => third.events.length === 1, 'the third tab’s first status');
+      expect(third.events[0]!.id).toBe(first.events.at(-1)!.id);
+      expect(third.events[0]!.data.payment).toMatchObject({ status: 'PROCESSING', hasCode: true });
+      for (const tab of [first, second, third]) tab.close();
+    });
+  });
+
   describe('GET /api/v1/checkout/:token/status', () => {
     it('answers from the database: fifty polls add no gateway call (issue 4 point 8)', async () => {
       const order = await stack.createOrder();
@@ -266,6 +375,42 @@ describe.each(DIALECTS)('Buyer API on %s', (dialect) => {
       const elapsed = Date.now() - started;
       // The sweeper may ask on its own schedule (3 s, then 5 s …), never per poll.
       expect((await count()) - before).toBeLessThanOrEqual(Math.ceil(elapsed / 3_000) + 1);
+    });
+
+    it('answers a repeated poll from prepared bytes: the schema exactly, the server time of now (issue 17)', async () => {
+      const order = await stack.createOrder();
+      const payment = await stack.confirm(order.checkoutToken);
+      const answers = [];
+      for (let i = 0; i < 3; i += 1) {
+        const answer = await fetch(`${stack.url}/api/v1/checkout/${order.checkoutToken}/status`);
+        expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
+        expect(answer.headers.get('cache-control')).toBe('no-store');
+        answers.push((await answer.json()) as CheckoutStatus);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      for (const body of answers) {
+        expect(Value.Check(CheckoutStatus, body)).toBe(true);
+        // Nothing beyond the schema's fields (the serializer the bytes stand in for would drop them).
+        expect(Value.Clean(CheckoutStatus, structuredClone(body))).toEqual(body);
+        expect({ ...body, serverTime: '' }).toEqual({ ...answers[0]!, serverTime: '' });
+        expect(Math.abs(Date.parse(body.serverTime) - Date.now())).toBeLessThan(5_000);
+      }
+      expect(new Set(answers.map((body) => body.serverTime)).size).toBe(3);
+      expect(answers[0]!.payment).toEqual({
+        id: payment.body.id,
+        status: 'PROCESSING',
+        reason: null,
+        hasCode: true,
+      });
+      // A change is seen by the next poll, never hidden by what was prepared before it.
+      await payCode(payment.body.code.value);
+      await waitFor(
+        async () => (await statusOf(order.checkoutToken)).orderStatus === 'PAID',
+        'the poll showing PAID',
+      );
+      const paid = await statusOf(order.checkoutToken);
+      expect(paid.payment).toMatchObject({ id: payment.body.id, status: 'SUCCESS', hasCode: false });
+      expect(paid.paidPayment).toMatchObject({ id: payment.body.id });
     });
   });
 });

@@ -179,6 +179,20 @@ describe.each(DIALECTS)('operations on %s', (dialect) => {
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    // The embed's cross-origin confirm: the preflight says what may be sent, and for how long.
+    const preflight = await fetch(`${stack.url}/api/v1/checkout/${order.checkoutToken}/payments`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://shop.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, idempotency-key',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('idempotency-key');
+    expect(preflight.headers.get('access-control-max-age')).toBe('600');
     const internal = await stack.call('GET', '/api/v1/orders/ord_x', undefined, {
       authorization: `Bearer ${API_KEY}`,
     });

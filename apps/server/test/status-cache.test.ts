@@ -2,7 +2,7 @@
 // have heard of: a read racing a change is not stored, and nothing is trusted while changes may be missed.
 import type { CheckoutStatus } from '@paydesk/api';
 import { describe, expect, it } from 'vitest';
-import { StatusCache } from '../src/checkout/status.cache.ts';
+import { PreparedStatus, StatusCache } from '../src/checkout/status.cache.ts';
 
 const status = (orderStatus: string): CheckoutStatus =>
   ({
@@ -76,5 +76,28 @@ describe('status cache', () => {
     expect(c.get('k', 31)).toBeUndefined();
     c.set('k', 'ord_1', status('OPEN'), c.epoch, 31);
     expect(c.get('k', 32)?.orderStatus).toBe('OPEN');
+  });
+});
+
+describe('prepared status', () => {
+  const full = {
+    orderStatus: 'OPEN',
+    expiresAt: '2030-01-01T00:30:00.000Z',
+    payment: { id: 'pay_1', status: 'FAIL', reason: 'say "no" \\ \u2028 ไม่', hasCode: false },
+    serverTime: '2030-01-01T00:00:00.000Z',
+    returnUrl: 'https://shop.example/thanks?a=1&b="2"',
+    paidPayment: null,
+    notices: [],
+    settled: false,
+  } as unknown as CheckoutStatus;
+
+  it('is the status as JSON with only the server time written anew', () => {
+    const prepared = new PreparedStatus(full);
+    expect(JSON.parse(prepared.json('2030-01-01T00:00:01.234Z'))).toEqual({
+      ...full,
+      serverTime: '2030-01-01T00:00:01.234Z',
+    });
+    expect(prepared.json(full.serverTime)).toBe(JSON.stringify(full));
+    expect(prepared.status).toBe(full);
   });
 });

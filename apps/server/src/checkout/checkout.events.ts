@@ -13,13 +13,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Limits } from '../config.ts';
 import type { DB, OrderRow } from '../db/schema.ts';
-import type { Clock } from '../domain/clock.ts';
+import { iso, type Clock } from '../domain/clock.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { latestEventSeq } from '../events/order-event.repository.ts';
 import { BUYER_EVENT_TYPES } from '../events/order-events.ts';
 import { findOrder } from '../orders/order.repository.ts';
+import { listPayments } from '../payments/payment.repository.ts';
 import type { CheckoutService } from './checkout.service.ts';
+import { PreparedStatus } from './status.cache.ts';
 
 const BUYER_EVENT_TYPES_LIST = [...BUYER_EVENT_TYPES];
 
@@ -34,7 +36,22 @@ export interface CheckoutStreamsDeps {
   clock: Clock;
   limits: Limits['streams'];
   log: { warn(obj: object, msg: string): void };
+  /**
+   * Since when every change to any order has been heard (0 on one instance), or undefined while the
+   * cross-instance feed is down: an order's last sent status is given to a new stream only if read since.
+   */
+  heardSince?: () => number | undefined;
 }
+
+/**
+ * How long after its last word a settled checkout's stream is ended (ms). Ending a stream (its socket torn
+ * down, here and at the browser) costs more than the push itself: in a burst of settlements (100 orders
+ * closed at once, 10,000 tabs) the pushes go out first and the streams end together a moment later.
+ */
+const SETTLED_END_DELAY_MS = 1_000;
+
+/** How long an order's last read status may be given to new streams without reading again (ms). */
+const LATEST_TTL_MS = 60_000;
 
 /** How long a browser waits before reconnecting a stream we ended (ms), spread so they do not return at once. */
 export function retryHintMs(random: () => number = Math.random): number {
@@ -42,13 +59,16 @@ export function retryHintMs(random: () => number = Math.random): number {
 }
 
 interface Stream {
-  write(chunk: string): void;
+  write(chunk: string | Buffer): void;
   /** Ends the stream with a retry hint (the browser reconnects after `retryMs`). */
   end(retryMs: number): void;
   openedAt: number;
   /** The id of the last event sent (or the browser's Last-Event-ID); -1 before the first. */
   lastSent: number;
-  /** The last status sent on this stream, to send a change whose event id is not newer. */
+  /**
+   * The last status sent on this stream, as JSON without its server time, to send a change whose event
+   * id is not newer (another tab's join re-reads the same state: that is no news).
+   */
   lastData: string | undefined;
 }
 
@@ -60,6 +80,25 @@ interface OrderStreams {
   chain: Promise<void>;
   /** A refresh is queued behind the running one: later changes fold into it. */
   queued: boolean;
+  /** Counts the order's changes heard here. */
+  version: number;
+  /**
+   * What the last refresh read and sent, and at which version: while no change has come since, a stream
+   * that joins gets it without a database read (10,000 tabs of 100 orders opened at once, issue 17).
+   */
+  latest: Latest | undefined;
+}
+
+interface Latest {
+  version: number;
+  readAt: number;
+  seq: number;
+  status: PreparedStatus;
+  /** The status without its server time: what tells one state from another. */
+  content: string;
+  /** The event as read, encoded once for all the order's streams. */
+  message: Buffer;
+  settled: boolean;
 }
 
 export class CheckoutStreams {
@@ -67,6 +106,9 @@ export class CheckoutStreams {
   readonly #orders = new Map<string, OrderStreams>();
   readonly #perAddress = new Map<string, number>();
   #heartbeat: NodeJS.Timeout | undefined;
+  /** Streams of settled checkouts waiting to be ended, and the timer that ends them. */
+  readonly #settledEnds = new Set<Stream>();
+  #settledTimer: NodeJS.Timeout | undefined;
   #count = 0;
   #closing = false;
 
@@ -141,7 +183,50 @@ export class CheckoutStreams {
     };
     request.raw.on('close', close);
     res.on('close', close);
-    this.#refresh(group);
+    const latest = this.#current(group);
+    // The status as last read, with the server time of now (the page sets its countdown by it, S6).
+    if (latest)
+      this.#send(stream, latest, () => eventOf(latest.seq, latest.status, iso(this.#d.clock.now())));
+    else this.#refresh(group);
+  }
+
+  /** The group's last status if no change has come since it was read and every change was heard. */
+  #current(group: OrderStreams): Latest | undefined {
+    const latest = group.latest;
+    if (!latest || latest.version !== group.version) return undefined;
+    const since = this.#d.heardSince ? this.#d.heardSince() : 0;
+    if (since === undefined || latest.readAt < since) return undefined;
+    return this.#d.clock.now() - latest.readAt <= LATEST_TTL_MS ? latest : undefined;
+  }
+
+  /** Sends `latest` to `stream` unless it has had it; a settled checkout's stream then ends. */
+  #send(stream: Stream, latest: Latest, message: () => string | Buffer = () => latest.message): void {
+    // New to this stream: a newer event, or (with an event committed out of order) other content.
+    const news = !(
+      stream.lastSent >= latest.seq &&
+      (stream.lastData === undefined || stream.lastData === latest.content)
+    );
+    if (news) {
+      stream.lastSent = Math.max(stream.lastSent, latest.seq);
+      stream.lastData = latest.content;
+      stream.write(message());
+    }
+    // Settled: the last word is said. The browser's reconnect (with this id) is answered 204.
+    if (latest.settled) this.#endSoon(stream);
+  }
+
+  /** Ends a settled checkout's stream with the others that settled about now (SETTLED_END_DELAY_MS). */
+  #endSoon(stream: Stream): void {
+    this.#settledEnds.add(stream);
+    this.#settledTimer ??= setTimeout(() => this.#endSettled(), SETTLED_END_DELAY_MS).unref();
+  }
+
+  #endSettled(): void {
+    clearTimeout(this.#settledTimer);
+    this.#settledTimer = undefined;
+    const streams = [...this.#settledEnds];
+    this.#settledEnds.clear();
+    for (const stream of streams) stream.end(retryHintMs());
   }
 
   /** Refuses a stream past any cap, with a Retry-After long enough for others to end. */
@@ -168,6 +253,7 @@ export class CheckoutStreams {
   close(): void {
     this.#closing = true;
     this.stop();
+    this.#endSettled();
     for (const group of [...this.#orders.values()])
       for (const stream of [...group.streams]) stream.end(CLOSE_RETRY_MS);
   }
@@ -187,8 +273,13 @@ export class CheckoutStreams {
         unsubscribe: () => {},
         chain: Promise.resolve(),
         queued: false,
+        version: 0,
+        latest: undefined,
       };
-      created.unsubscribe = this.#d.bus.subscribe(orderId, () => this.#refresh(created));
+      created.unsubscribe = this.#d.bus.subscribe(orderId, () => {
+        created.version += 1;
+        this.#refresh(created);
+      });
       this.#orders.set(orderId, created);
       group = created;
     }
@@ -202,6 +293,8 @@ export class CheckoutStreams {
   }
 
   #leave(group: OrderStreams, stream: Stream): void {
+    // A stream the browser closed first is not ended again (its socket is gone).
+    this.#settledEnds.delete(stream);
     if (!group.streams.delete(stream)) return;
     this.#count -= 1;
     if (group.streams.size === 0 && this.#orders.get(group.orderId) === group) {
@@ -229,30 +322,30 @@ export class CheckoutStreams {
       .then(async () => {
         group.queued = false;
         if (group.streams.size === 0) return;
-        // Side by side (two pool connections on PostgreSQL): the newest event id, and the order.
-        const [seq, fresh] = await Promise.all([
+        const version = group.version;
+        const readAt = this.#d.clock.now();
+        // Side by side (three pool connections on PostgreSQL, one round trip): the newest event id, the
+        // order, its payments. A change committed between them is announced after its commit and read
+        // again; a stream that got its id with older content gets the newer content then (`#send`).
+        const [seq, fresh, payments] = await Promise.all([
           this.#latestSeq(group.orderId),
           findOrder(this.#d.db, group.orderId),
+          listPayments(this.#d.db, group.orderId),
         ]);
         if (!fresh) return;
-        const status = await this.#d.checkout.status(fresh);
-        const data = JSON.stringify(status);
-        const message = `id: ${seq}\nevent: status\ndata: ${data}\n\n`;
-        const settled = status.settled;
-        for (const stream of [...group.streams]) {
-          // New to this stream: a newer event, or (with an event committed out of order) other content.
-          const news = !(
-            stream.lastSent >= seq &&
-            (stream.lastData === undefined || stream.lastData === data)
-          );
-          if (news) {
-            stream.lastSent = Math.max(stream.lastSent, seq);
-            stream.lastData = data;
-            stream.write(message);
-          }
-          // Settled: the last word is said. The browser's reconnect (with this id) is answered 204.
-          if (settled) stream.end(retryHintMs());
-        }
+        const status = new PreparedStatus(this.#d.checkout.statusOf(fresh, payments));
+        const latest: Latest = {
+          version,
+          readAt,
+          seq,
+          status,
+          content: status.json(''),
+          // Encoded once for all the order's streams, not once per stream.
+          message: Buffer.from(eventOf(seq, status, status.status.serverTime)),
+          settled: status.status.settled,
+        };
+        group.latest = latest;
+        for (const stream of [...group.streams]) this.#send(stream, latest);
       })
       .catch((error) => this.#d.log.warn({ err: error, orderId: group.orderId }, 'sse push failed'));
   }
@@ -260,4 +353,9 @@ export class CheckoutStreams {
   #latestSeq(orderId: string): Promise<number> {
     return latestEventSeq(this.#d.db, orderId, BUYER_EVENT_TYPES_LIST);
   }
+}
+
+/** One `status` event: the order event id, and the status with the server time `serverTime`. */
+function eventOf(seq: number, status: PreparedStatus, serverTime: string): string {
+  return `id: ${seq}\nevent: status\ndata: ${status.json(serverTime)}\n\n`;
 }

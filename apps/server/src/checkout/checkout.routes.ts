@@ -25,6 +25,11 @@ import type { PaymentService } from '../payments/payment.service.ts';
 import { pickLanguage, type CheckoutService } from './checkout.service.ts';
 import type { CheckoutStreams } from './checkout.events.ts';
 
+/** Sends text that is already the answer's JSON: Fastify sends such a string as it is. */
+function sendJson(reply: FastifyReply, json: string): void {
+  void reply.type('application/json; charset=utf-8').send(json);
+}
+
 const errors = {
   400: ErrorBody,
   404: ErrorBody,
@@ -46,26 +51,35 @@ export interface CheckoutRouteDeps {
 export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRouteDeps> = async (app, deps) => {
   const { checkout, payments, limiter, limits, clock } = deps;
 
-  /** Resolves the token (to its order, or with `find`), limiting the checkout and throttling guessers. */
+  /**
+   * Resolves the token (to its order, or with `find`), limiting the checkout and throttling guessers. The
+   * token is hashed once: the look-up and the limiter's key both use that hash.
+   */
   async function load<T = OrderRow>(
     request: FastifyRequest,
     reply: FastifyReply,
     token: string,
     kind: 'read' | 'write',
-    find: (token: string) => Promise<T> = (t) => checkout.orderByToken(t) as Promise<T>,
+    find: (tokenHash: string) => Promise<T> = (hash) => checkout.orderByTokenHash(hash) as Promise<T>,
   ): Promise<T> {
+    const tokenHash = hashToken(token);
     let found: T;
     try {
-      found = await find(token);
+      found = await find(tokenHash);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'CHECKOUT_NOT_FOUND')
         limiter.hit(`nf:${request.ip}`, limits.notFoundPerMinute, reply);
       throw error;
     }
-    const checkoutKey = hashToken(token).slice(0, 24);
+    limit(request, reply, tokenHash, kind);
+    return found;
+  }
+
+  /** Counts a read or a write of the checkout whose token hashes to `tokenHash` (429 past its limit). */
+  function limit(request: FastifyRequest, reply: FastifyReply, tokenHash: string, kind: 'read' | 'write') {
+    const checkoutKey = tokenHash.slice(0, 24);
     if (kind === 'read') limiter.hit(`read:${checkoutKey}`, limits.checkoutReadsPerMinute, reply);
     else limiter.hit(`write:${checkoutKey}`, limits.buyerWritesPerMinute, reply);
-    return found;
   }
 
   const tokenScope = (request: FastifyRequest) =>
@@ -134,8 +148,18 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRouteDeps> = asyn
         response: { 200: CheckoutStatus, ...errors },
       },
     },
-    async (request, reply) => {
-      return load(request, reply, request.params.token, 'read', (token) => checkout.statusByToken(token));
+    (request, reply) => {
+      // Already JSON (prepared by the status cache, issue 17 point 2): a string sent with a JSON content
+      // type is not serialized again; its shape is the schema's (checkout.test.ts checks it). A cache hit
+      // is answered at once, with no promise and no closure made; a miss reads the database.
+      const tokenHash = hashToken(request.params.token);
+      const cached = checkout.cachedStatusJson(tokenHash);
+      if (cached === undefined)
+        return load(request, reply, request.params.token, 'read', () =>
+          checkout.statusJsonByTokenHash(tokenHash),
+        ).then((json) => sendJson(reply, json));
+      limit(request, reply, tokenHash, 'read');
+      sendJson(reply, cached);
     },
   );
 

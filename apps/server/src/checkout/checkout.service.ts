@@ -26,7 +26,7 @@ import { findOrderByTokenHash } from '../orders/order.repository.ts';
 import { listPayments } from '../payments/payment.repository.ts';
 import { noticeOf, paymentReason } from '../orders/order.views.ts';
 import { NO_BRANDING, type Branding } from './branding.ts';
-import type { StatusCache } from './status.cache.ts';
+import { PreparedStatus, type StatusCache } from './status.cache.ts';
 
 /** The cashier's languages (D15), as apps/cashier/src/lib/lang.ts names them. */
 export const LANGUAGES = ['en', 'zh', 'zh-TW', 'th', 'id', 'ms', 'vi', 'fil', 'ja', 'ko'] as const;
@@ -75,7 +75,7 @@ export interface CheckoutServiceDeps {
   isSandbox: boolean;
   successRedirectSeconds: number;
   /** Answers repeated polls from memory (issue #7 point 4); every read goes to the database without. */
-  statusCache?: StatusCache;
+  statusCache?: StatusCache<PreparedStatus>;
 }
 
 export class CheckoutService {
@@ -86,8 +86,13 @@ export class CheckoutService {
   }
 
   /** The order behind a checkout token, found by the token's hash (no timing signal about other tokens). */
-  async orderByToken(token: string): Promise<OrderRow> {
-    const order = await findOrderByTokenHash(this.#d.db, hashToken(token));
+  orderByToken(token: string): Promise<OrderRow> {
+    return this.orderByTokenHash(hashToken(token));
+  }
+
+  /** The order behind a checkout token whose hash (`hashToken`) the caller already took. */
+  async orderByTokenHash(tokenHash: string): Promise<OrderRow> {
+    const order = await findOrderByTokenHash(this.#d.db, tokenHash);
     if (!order) throw new DomainError('CHECKOUT_NOT_FOUND', 'no such checkout');
     return order;
   }
@@ -168,22 +173,35 @@ export class CheckoutService {
     };
   }
 
-  /** The poll's answer for a token: from the status cache when it holds the order's latest state. */
-  async statusByToken(token: string): Promise<CheckoutStatus> {
+  /** The poll's answer from the status cache alone, at once (no promise): undefined unless it holds it. */
+  cachedStatusJson(tokenHash: string, now = this.#d.clock.now()): string | undefined {
+    return this.#d.statusCache?.get(tokenHash, now)?.json(isoNow(now));
+  }
+
+  /**
+   * The poll's answer, as JSON, for the token with hash `tokenHash`: from the status cache when it holds
+   * the order's latest state (then nothing but the server time is written), else read and prepared.
+   */
+  async statusJsonByTokenHash(tokenHash: string): Promise<string> {
     const { clock, statusCache: cache } = this.#d;
-    const key = hashToken(token);
     const startedAt = clock.now();
-    const cached = cache?.get(key, startedAt);
-    if (cached) return { ...cached, serverTime: iso(startedAt) };
+    const cached = this.cachedStatusJson(tokenHash, startedAt);
+    if (cached !== undefined) return cached;
     const epoch = cache?.epoch ?? 0;
-    const order = await this.orderByToken(token);
+    const order = await this.orderByTokenHash(tokenHash);
     const status = await this.status(order);
-    cache?.set(key, order.id, status, epoch, startedAt);
-    return status;
+    const prepared = new PreparedStatus(status);
+    cache?.set(tokenHash, order.id, prepared, epoch, startedAt);
+    return prepared.json(status.serverTime);
   }
 
   async status(order: OrderRow): Promise<CheckoutStatus> {
-    const truth = buyerTruth(order, await listPayments(this.#d.db, order.id));
+    return this.statusOf(order, await listPayments(this.#d.db, order.id));
+  }
+
+  /** The status of `order` whose payments (listPayments) the caller has read. */
+  statusOf(order: OrderRow, payments: readonly PaymentRow[]): CheckoutStatus {
+    const truth = buyerTruth(order, payments);
     const payment = truth.current;
     return {
       orderStatus: order.status,
@@ -204,6 +222,17 @@ export class CheckoutService {
       settled: truth.settled,
     };
   }
+}
+
+let lastMs = NaN;
+let lastIso = '';
+/** `iso(ms)`, kept for the millisecond: thousands of polls a second mostly ask for the same one. */
+function isoNow(ms: number): string {
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = iso(ms);
+  }
+  return lastIso;
 }
 
 /**

@@ -3,7 +3,7 @@
 // workers (sweeper, webhook delivery, the cross-instance change feed).
 import { CheckoutService } from '../checkout/checkout.service.ts';
 import { CheckoutStreams } from '../checkout/checkout.events.ts';
-import { StatusCache } from '../checkout/status.cache.ts';
+import { StatusCache, type PreparedStatus } from '../checkout/status.cache.ts';
 import { ChangeFeed } from '../events/change-feed.ts';
 import { MethodService } from '../methods/method.service.ts';
 import { RejectionGuard } from '../notifications/notification.guard.ts';
@@ -71,6 +71,7 @@ export function buildDomain(infra: Infrastructure): Domain {
     payLeaseMs,
     callLeaseMs: gateway.maxCallDurationMs(),
     wake: () => workers.sweeper?.wake(),
+    oneStatementWrites: database.oneStatementWrites,
   });
   const refunds = new RefundService({
     db,
@@ -102,7 +103,7 @@ export function buildDomain(infra: Infrastructure): Domain {
         safetyPassMs: config.changeFeedSafetyPassMs,
       })
     : undefined;
-  const statusCache = new StatusCache({
+  const statusCache = new StatusCache<PreparedStatus>({
     ttlMs: 60_000,
     maxEntries: 50_000,
     heardSince: feed ? () => feed.heardSince() : () => 0,
@@ -127,6 +128,7 @@ export function buildDomain(infra: Infrastructure): Domain {
     clock,
     limits: config.limits.streams,
     log,
+    heardSince: feed ? () => feed.heardSince() : () => 0,
   });
   const notifications = new NotificationService({
     db,

@@ -63,24 +63,23 @@ export async function registerHttp(infra: Infrastructure, domain: Domain): Promi
 
   installErrorHandler(app);
   installInputGuard(app);
+  // The Buyer API may be called from the merchant's own pages (the embed), so it answers any origin; it
+  // uses no cookies, only the token in the path. The header rides on the security hook's one pass.
   installSecurityHeaders(app, {
     sandboxOrigin: gateway.isSandbox ? new URL(config.antom.gatewayUrl).origin : null,
+    anyOriginPrefix: '/api/v1/checkout/',
   });
   installIdempotency(app, { db: database.db, clock });
 
-  // The Buyer API may be called from the merchant's own pages (the embed), so it answers any origin;
-  // it uses no cookies, only the token in the path.
-  app.addHook('onRequest', (request, reply, done) => {
-    if (request.url.startsWith('/api/v1/checkout/')) {
-      reply.header('access-control-allow-origin', '*');
-      reply.header('access-control-allow-headers', 'content-type, idempotency-key, last-event-id');
-      reply.header('access-control-allow-methods', 'GET, POST, OPTIONS');
-      reply.header('access-control-max-age', '600');
-    }
-    done();
-  });
+  // What a cross-origin browser may send (headers, methods, how long to remember) matters only to the
+  // preflight, so only the OPTIONS answer says it: every poll carries one CORS header, not four (issue 17).
   app.options('/api/v1/checkout/*', { schema: { hide: true } }, async (_request, reply) =>
-    reply.status(204).send(),
+    reply
+      .header('access-control-allow-headers', 'content-type, idempotency-key, last-event-id')
+      .header('access-control-allow-methods', 'GET, POST, OPTIONS')
+      .header('access-control-max-age', '600')
+      .status(204)
+      .send(),
   );
 
   // The demo shop calls the Merchant API in-process with a key of its own, made for this process and

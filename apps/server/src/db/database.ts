@@ -27,6 +27,12 @@ export interface Database {
   skipLocked<Q extends SelectQueryBuilder<DB, keyof DB, object>>(query: Q): Q;
   /** Signals between instances sharing the database (PostgreSQL LISTEN/NOTIFY); null on SQLite. */
   signals: Signals | null;
+  /**
+   * True when one statement may write several tables (PostgreSQL's data-modifying WITH): a change and
+   * its event then cost one round trip instead of a transaction's four or more (issue 17 point 3). On
+   * SQLite, in-process, a transaction costs no round trips.
+   */
+  oneStatementWrites: boolean;
   destroy(): Promise<void>;
 }
 
@@ -172,6 +178,7 @@ function wrap(db: Kysely<DB>, types: MigrationTypes, signals: Signals | null): D
     db,
     dialect,
     signals,
+    oneStatementWrites: dialect === 'postgres',
     skipLocked: (query) =>
       dialect === 'postgres' ? (query.forUpdate().skipLocked() as typeof query) : query,
     migrate: () => migrate(db, types),

@@ -6,8 +6,9 @@ import type { FastifyInstance } from 'fastify';
 
 export function installSecurityHeaders(
   app: FastifyInstance,
-  options: { sandboxOrigin: string | null },
+  options: { sandboxOrigin: string | null; anyOriginPrefix: string },
 ): void {
+  const { anyOriginPrefix } = options;
   // Images may come from any https origin: Antom sends image-only payment codes and wallet logos from
   // its own hosts (global.alipay.com, cdn.marmot-cloud.com in its samples, more by region —
   // docs/antom-notes.md), and MERCHANT_LOGO_URL may be the merchant's CDN. An image cannot run script;
@@ -30,6 +31,7 @@ export function installSecurityHeaders(
     const url = request.url;
     if (url.startsWith('/api/') || url.startsWith('/shop/api/')) {
       reply.header('cache-control', 'no-store');
+      if (url.startsWith(anyOriginPrefix)) reply.header('access-control-allow-origin', '*');
     } else if (url.startsWith('/docs')) {
       reply.header('content-security-policy', docs);
       reply.header('x-frame-options', 'DENY');

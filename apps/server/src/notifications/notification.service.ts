@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { GatewayNotification, PaymentGateway } from '../gateway/payment-gateway.ts';
-import { findPayment } from '../payments/payment.repository.ts';
+import { findPayment, findPaymentAndOrderStatus } from '../payments/payment.repository.ts';
 import { findRefund } from '../refunds/refund.repository.ts';
 import type { RejectionGuard } from './notification.guard.ts';
 import { insertNotification } from './notification.repository.ts';
@@ -137,8 +137,10 @@ export class NotificationService {
   }
 
   async #payment(n: Extract<GatewayNotification, { type: 'payment' }>) {
-    const attempt = await findPayment(this.#d.db, n.paymentRequestId);
-    if (!attempt) return { outcome: 'UNKNOWN_PAYMENT' as const, error: `no payment ${n.paymentRequestId}` };
+    // Read with its order's status, so the lifecycle decides on this read (one round trip, issue 17).
+    const found = await findPaymentAndOrderStatus(this.#d.db, n.paymentRequestId);
+    if (!found) return { outcome: 'UNKNOWN_PAYMENT' as const, error: `no payment ${n.paymentRequestId}` };
+    const attempt = found.payment;
     const ids = { orderId: attempt.order_id, paymentId: attempt.id };
     if (n.amount.currency !== attempt.currency || compareMinor(n.amount.value, attempt.amount) !== 0) {
       return {
@@ -156,13 +158,17 @@ export class NotificationService {
     }
     // The lifecycle decides (payments/lifecycle.ts): a success is settled, kept as evidence while our
     // cancel is out, or checked against a reversal; never dropped (issue 11).
-    const after = await this.#d.payments.notified(attempt.id, {
-      type: 'notified',
-      outcome: !n.final ? 'PENDING' : n.succeeded ? 'SUCCESS' : 'FAIL',
-      resultCode: n.resultCode,
-      gatewayPaymentId: n.gatewayPaymentId,
-      paidAt: n.paidAt,
-    });
+    const after = await this.#d.payments.notified(
+      attempt.id,
+      {
+        type: 'notified',
+        outcome: !n.final ? 'PENDING' : n.succeeded ? 'SUCCESS' : 'FAIL',
+        resultCode: n.resultCode,
+        gatewayPaymentId: n.gatewayPaymentId,
+        paidAt: n.paidAt,
+      },
+      found,
+    );
     const changed = after.status !== attempt.status || after.paid_at !== attempt.paid_at || !n.final;
     return { ...ids, outcome: changed ? ('APPLIED' as const) : ('DUPLICATE' as const) };
   }

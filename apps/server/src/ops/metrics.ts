@@ -39,8 +39,17 @@ export class Metrics {
 
   counter(name: string, help: string): (labels?: Labels, by?: number) => void {
     const series = this.#get(name, help, 'counter');
+    // Counted on every HTTP answer (issue 17 point 2: sorting and escaping the labels each time showed in
+    // the poll's profile): each label set is rendered once and found again by its plain values.
+    const rendered = new Map<string, string>();
     return (labels = {}, by = 1) => {
-      const k = key(labels);
+      let plain = '';
+      for (const label in labels) plain += `${label}\u0000${labels[label]}\u0001`;
+      let k = rendered.get(plain);
+      if (k === undefined) {
+        k = key(labels);
+        if (rendered.size < 10_000) rendered.set(plain, k);
+      }
       series.values.set(k, (series.values.get(k) ?? 0) + by);
     };
   }

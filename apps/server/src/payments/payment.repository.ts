@@ -1,7 +1,7 @@
 // The payments table (one row per payment attempt): reads, the insert, and the few writes that are not a
 // status change. Status changes are compare-and-sets through payment.state.ts.
-import type { Insertable } from 'kysely';
-import type { Reader } from '../db/repository.ts';
+import { sql, type Insertable, type Kysely } from 'kysely';
+import { typedParameter, type EventInStatement, type Reader } from '../db/repository.ts';
 import type { AttemptStatus, DB, OrderStatus, PaymentRow } from '../db/schema.ts';
 import { LIVE_ATTEMPT_STATUSES } from '../domain/state-machine.ts';
 
@@ -67,6 +67,49 @@ export async function currentPayment(db: Reader, orderId: string): Promise<Payme
 /** Commits a new attempt; a second live attempt for the order fails on the unique index (S11). */
 export function insertPayment(db: Reader, row: Insertable<DB['payments']>): Promise<PaymentRow> {
   return db.insertInto('payments').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/**
+ * PostgreSQL only (`oneStatementWrites`), confirm's look-lock-check-insert in one statement (issue 17
+ * point 3): the order's live attempt if it has one (S11: `created` false, nothing written); else takes the
+ * order's row lock as lockOrder does, inserts the attempt only if the order is still OPEN and unexpired at
+ * `now` (assertPayable's rule), and records its event. Undefined when there was no live attempt and the
+ * order was not payable (the caller reads why). A live attempt inserted meanwhile by another confirm fails
+ * this insert on the unique index, as insertPayment does.
+ */
+export async function insertAttemptIfPayable(
+  db: Kysely<DB>,
+  row: Insertable<DB['payments']>,
+  event: EventInStatement & { data: string },
+  now: number,
+): Promise<{ payment: PaymentRow; created: boolean } | undefined> {
+  const columns = Object.entries(row).filter(([, value]) => value !== undefined);
+  const result = await sql<PaymentRow & { created: boolean }>`
+    with live as (
+      select * from payments
+      where order_id = ${row.order_id} and status in (${sql.join([...LIVE_ATTEMPT_STATUSES])})
+    ), locked as (
+      update orders set updated_at = ${now}
+      where id = ${row.order_id} and status = 'OPEN' and expires_at > ${now}
+        and not exists (select 1 from live)
+      returning id
+    ), attempt as (
+      insert into payments (${sql.join(columns.map(([column]) => sql.id(column)))})
+      select ${sql.join(columns.map(([column, value]) => typedParameter(column, value)))} from locked
+      returning *
+    ), event as (
+      insert into order_events (id, order_id, type, data, created_at)
+      select ${event.id}::text, attempt.order_id, ${event.type}::text, ${event.data}::text,
+        ${event.createdAt}::bigint
+      from attempt
+    )
+    select attempt.*, true as created from attempt
+    union all
+    select live.*, false as created from live`.execute(db);
+  const found = result.rows[0];
+  if (!found) return undefined;
+  const { created, ...payment } = found;
+  return { payment, created };
 }
 
 /**

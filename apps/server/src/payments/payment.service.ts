@@ -4,7 +4,7 @@
 // its order's settlement, settlement.ts), then make the gateway call it asks for and feed the answer back.
 // No transaction is held open across a gateway call (STYLE point 5); the attempt and its paymentRequestId
 // are committed before `pay` is sent (STYLE point 6).
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import { isUniqueViolation } from '../db/database.ts';
 import type { DB, OrderRow, PaymentRow } from '../db/schema.ts';
 import { inTransaction, type Tx } from '../db/transaction.ts';
@@ -15,7 +15,7 @@ import { recordEvent } from '../events/order-events.ts';
 import type { PaymentGateway } from '../gateway/payment-gateway.ts';
 import type { CatalogMethod } from '../methods/catalog.ts';
 import type { MethodService } from '../methods/method.service.ts';
-import { lockOrder } from '../orders/order.repository.ts';
+import { findOrder, lockOrder } from '../orders/order.repository.ts';
 import type { Outbox } from '../webhooks/outbox.ts';
 import {
   decide,
@@ -30,6 +30,7 @@ import {
   findLivePayment,
   findPayment,
   findPaymentAndOrderStatus,
+  insertAttemptIfPayable,
   insertPayment,
 } from './payment.repository.ts';
 import type { StateStore } from './payment.state.ts';
@@ -52,6 +53,11 @@ export interface PaymentServiceDeps {
   callLeaseMs: number;
   /** Wakes the sweeper (a give-back to send, another live code to stop). */
   wake: () => void;
+  /**
+   * The database writes a change and its event in one statement (PostgreSQL, db/database.ts): confirm's
+   * lock-check-insert and a plain status change then cost one round trip each (issue 17 point 3).
+   */
+  oneStatementWrites?: boolean;
 }
 
 /** The status an order must have for a new payment (S9), as a domain error. */
@@ -102,8 +108,12 @@ export class PaymentService {
       order.region,
     );
     const method = available.find((m) => m.type === input.paymentMethodType);
-    const existing = await findLivePayment(db, order.id);
-    if (existing) return { payment: sameOrRefuse(existing, input.paymentMethodType), created: false };
+    // Where one statement may write several tables, it also finds a live attempt (S11); else it is
+    // looked for first. A method no longer offered still gets its live attempt back.
+    if (!method || !this.#d.oneStatementWrites) {
+      const existing = await findLivePayment(db, order.id);
+      if (existing) return { payment: sameOrRefuse(existing, input.paymentMethodType), created: false };
+    }
     if (!method) {
       throw new DomainError(
         'PAYMENT_METHOD_UNAVAILABLE',
@@ -119,14 +129,10 @@ export class PaymentService {
 
     let attempt: PaymentRow;
     try {
-      attempt = await inTransaction(db, async (tx) => {
-        // Taking the order row first serialises this insert with close, expiry and settlement, which
-        // also start from the order row: an order that stopped being OPEN gets no new code.
-        const fresh = await lockOrder(tx, order.id, clock.now());
-        if (!fresh) throw new DomainError('CHECKOUT_NOT_FOUND', 'no such checkout');
-        assertPayable(fresh, clock.now());
-        return this.#insertAttempt(tx, fresh, method, input.terminalType);
-      });
+      const committed = await this.#commitAttempt(order, method, input.terminalType);
+      if (!committed.created)
+        return { payment: sameOrRefuse(committed.payment, input.paymentMethodType), created: false };
+      attempt = committed.payment;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // Another confirm won the race for this order's one live attempt: answer with that one.
@@ -176,9 +182,17 @@ export class PaymentService {
 
   // ---------------------------------------------------------------- Antom and the clock
 
-  /** A verified payment notification (PAYMENT_RESULT, PAYMENT_PENDING). */
-  notified(attemptId: string, event: Extract<LifecycleEvent, { type: 'notified' }>): Promise<PaymentRow> {
-    return this.#handle(attemptId, event);
+  /**
+   * A verified payment notification (PAYMENT_RESULT, PAYMENT_PENDING). `justRead`: the attempt with its
+   * order's status as the caller has just read them (findPaymentAndOrderStatus), to decide on without
+   * reading again.
+   */
+  notified(
+    attemptId: string,
+    event: Extract<LifecycleEvent, { type: 'notified' }>,
+    justRead?: { payment: PaymentRow; orderStatus: OrderRow['status'] },
+  ): Promise<PaymentRow> {
+    return this.#handle(attemptId, event, justRead);
   }
 
   /** One step for an attempt whose next look is due (the sweeper, under a lease). */
@@ -228,11 +242,59 @@ export class PaymentService {
     return this.#mustFind(attemptId);
   }
 
+  /**
+   * Commits a new attempt for `order` with its event, if the order is still payable (S9): the order row
+   * first, which serialises this insert with close, expiry and settlement, which also start from it, so an
+   * order that stopped being OPEN gets no new code. One statement where the database allows it, which
+   * answers with the order's live attempt instead (`created` false) if it has one.
+   */
+  async #commitAttempt(
+    order: OrderRow,
+    method: CatalogMethod,
+    terminalType: string,
+  ): Promise<{ payment: PaymentRow; created: boolean }> {
+    const { db, clock } = this.#d;
+    if (!this.#d.oneStatementWrites) {
+      const payment = await inTransaction(db, async (tx) => {
+        const fresh = await lockOrder(tx, order.id, clock.now());
+        if (!fresh) throw new DomainError('CHECKOUT_NOT_FOUND', 'no such checkout');
+        assertPayable(fresh, clock.now());
+        const { row, event } = this.#newAttempt(fresh, method, terminalType);
+        const inserted = await insertPayment(tx.trx, row);
+        await recordEvent(tx, this.#d.state.bus, order.id, event.type, event.data, event.createdAt);
+        return inserted;
+      });
+      return { payment, created: true };
+    }
+    const now = clock.now();
+    const { row, event } = this.#newAttempt(order, method, terminalType);
+    const inserted = await insertAttemptIfPayable(
+      db,
+      row,
+      { id: newId('evt', now), type: event.type, data: JSON.stringify(event.data), createdAt: now },
+      now,
+    );
+    if (inserted) {
+      if (inserted.created) this.#d.state.bus.publish(order.id);
+      return inserted;
+    }
+    // Not payable any more: say why, as the locked read would have.
+    const fresh = await findOrder(db, order.id);
+    if (!fresh) throw new DomainError('CHECKOUT_NOT_FOUND', 'no such checkout');
+    assertPayable(fresh, now);
+    throw new DomainError('CONFLICT', 'the order changed while the payment was being created; try again');
+  }
+
   /** Writes a decision as one compare-and-set on the attempt's status; undefined when it lost. */
   #write(payment: PaymentRow, decision: Decision): Promise<PaymentRow | undefined> {
     const { db, state } = this.#d;
     if (decision.to === 'SUCCESS') return this.#settlement.settle(payment, decision.patch, decision.flag);
     if (decision.to === 'REVERSED') return this.#settlement.reverse(payment, decision.patch, decision.flag);
+    // A single compare-and-set needs no transaction around it; with its event, one statement where the
+    // database allows it (issue 17 point 3). A flag goes with its webhook, in a transaction.
+    if (!decision.flag && !decision.to) return state.patchAttempt(db, payment, decision.patch);
+    if (!decision.flag && decision.to && this.#d.oneStatementWrites)
+      return state.moveAttemptAtOnce(db, payment, decision.to, decision.patch);
     return inTransaction(db, async (tx) => {
       const row = decision.to
         ? await state.moveAttempt(tx, payment, decision.to, decision.patch)
@@ -281,12 +343,15 @@ export class PaymentService {
     return payment;
   }
 
-  async #insertAttempt(
-    tx: Tx,
+  /** A new PENDING attempt of `order` for `method`, and its `payment.created` event. */
+  #newAttempt(
     order: OrderRow,
     method: CatalogMethod,
     terminalType: string,
-  ): Promise<PaymentRow> {
+  ): {
+    row: Insertable<DB['payments']>;
+    event: { type: string; data: Record<string, unknown>; createdAt: number };
+  } {
     const now = this.#d.clock.now();
     const { expiresAt, gatewayExpiresAt } = attemptDeadlines({
       now,
@@ -295,10 +360,10 @@ export class PaymentService {
       orderExpiresAt: order.expires_at,
       graceMs: this.#d.gatewayExpiryGraceMs,
     });
-    const row = await insertPayment(tx.trx, {
+    const row = {
       id: newId('pay', now),
       order_id: order.id,
-      status: 'PENDING',
+      status: 'PENDING' as const,
       reason: null,
       method_type: method.type,
       terminal_type: terminalType,
@@ -319,16 +384,15 @@ export class PaymentService {
       next_check_at: now + this.#d.payLeaseMs,
       lease_until: null,
       cancel_reason: null,
-    });
-    await recordEvent(
-      tx,
-      this.#d.state.bus,
-      order.id,
-      'payment.created',
-      { paymentId: row.id, method: method.type, terminalType, expiresAt },
-      now,
-    );
-    return row;
+    };
+    return {
+      row,
+      event: {
+        type: 'payment.created',
+        data: { paymentId: row.id, method: method.type, terminalType, expiresAt },
+        createdAt: now,
+      },
+    };
   }
 }
 

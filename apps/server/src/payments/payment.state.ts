@@ -10,7 +10,10 @@ import type {
   RefundRow,
   RefundStatus,
 } from '../db/schema.ts';
-import { compareAndSet } from '../db/repository.ts';
+import type { Kysely } from 'kysely';
+import { compareAndSet, compareAndSetAttemptWithEvent } from '../db/repository.ts';
+import type { DB } from '../db/schema.ts';
+import { newId } from '../domain/ids.ts';
 import type { Tx } from '../db/transaction.ts';
 import type { Clock } from '../domain/clock.ts';
 import {
@@ -20,7 +23,7 @@ import {
   REFUND_TRANSITIONS,
 } from '../domain/state-machine.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import { recordEvent } from '../events/order-events.ts';
+import { BUYER_EVENT_TYPES, recordEvent } from '../events/order-events.ts';
 import type { OrderPatch, RefundPatch } from '../db/schema.ts';
 
 export class IllegalTransitionError extends Error {}
@@ -75,9 +78,48 @@ export class StateStore {
     return row;
   }
 
-  /** Updates fields of an attempt without changing its status, only if its status is still `status`. */
-  async patchAttempt(tx: Tx, attempt: PaymentRow, patch: PaymentPatch): Promise<PaymentRow | undefined> {
-    return compareAndSet(tx.trx, 'payments', attempt.id, attempt.status, {
+  /**
+   * moveAttempt in one statement, outside any transaction (PostgreSQL, `oneStatementWrites`): the same
+   * check, compare-and-set and event (`{ paymentId, from, to, reason }`), one round trip (issue 17).
+   */
+  async moveAttemptAtOnce(
+    db: Kysely<DB>,
+    attempt: PaymentRow,
+    to: AttemptStatus,
+    patch: PaymentPatch = {},
+  ): Promise<PaymentRow | undefined> {
+    if (!ATTEMPT_TRANSITIONS[attempt.status].includes(to)) {
+      throw new IllegalTransitionError(`payment ${attempt.id}: ${attempt.status} → ${to} is not allowed`);
+    }
+    const now = this.#clock.now();
+    const final = FINAL_ATTEMPT_STATUSES.includes(to);
+    const row = await compareAndSetAttemptWithEvent(
+      db,
+      attempt.id,
+      attempt.status,
+      {
+        ...(final ? { final_at: now, next_check_at: null, lease_until: null } : {}),
+        ...patch,
+        status: to,
+        updated_at: now,
+      },
+      { id: newId('evt', now), type: `payment.${to.toLowerCase()}`, createdAt: now },
+    );
+    // Committed with the statement: listeners hear of it now (recordEvent's after-commit, BUYER_EVENT_TYPES).
+    if (row && BUYER_EVENT_TYPES.has(`payment.${to.toLowerCase()}`)) this.#bus.publish(row.order_id);
+    return row;
+  }
+
+  /**
+   * Updates fields of an attempt without changing its status, only if its status is still `status`. One
+   * statement: inside `tx`, or on its own (a database, not a transaction) when nothing goes with it.
+   */
+  async patchAttempt(
+    tx: Tx | Kysely<DB>,
+    attempt: PaymentRow,
+    patch: PaymentPatch,
+  ): Promise<PaymentRow | undefined> {
+    return compareAndSet('trx' in tx ? tx.trx : tx, 'payments', attempt.id, attempt.status, {
       ...patch,
       updated_at: this.#clock.now(),
     });
