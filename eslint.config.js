@@ -111,7 +111,7 @@ export default tseslint.config(
   },
   {
     // The hooks rules read names, not import sources, so they hold for Preact's `preact/hooks` as well
-    // (issue 12 point 5: a hook read `props.finish` with empty dependencies and nothing caught it).
+    // (D12.5: a hook read `props.finish` with empty dependencies and nothing caught it).
     files: ['apps/cashier/src/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     rules: { ...reactHooks.configs['recommended-latest'].rules },

@@ -19,7 +19,7 @@ export default defineConfig({
         },
       },
       {
-        // Issue #6: fault campaigns, crash recovery, forged notifications, fuzzing, races and access
+        // D6: fault campaigns, crash recovery, forged notifications, fuzzing, races and access
         // checks against real servers; one file at a time, as they are heavy.
         test: {
           name: 'reliability',

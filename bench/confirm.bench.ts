@@ -1,4 +1,4 @@
-// Issue #7 figure 5 — confirm payment: the server's own time per POST /api/v1/checkout/:token/payments,
+// D7.5 — confirm payment: the server's own time per POST /api/v1/checkout/:token/payments,
 // i.e. the request's latency minus the time spent in Antom's `pay`, with a zero-latency sandbox.
 // Both come from the server itself: the confirm answer's `Server-Timing` header gives its time on the
 // request (`app`) and its wait on `pay` (`antom`), to the microsecond. Beside it, the baseline: a bare signed `pay` sent to

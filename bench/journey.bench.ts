@@ -1,4 +1,4 @@
-// Issue 17 point 5 — the whole journey under load: a few hundred buyers at once, each placing an order
+// D17.5 — the whole journey under load: a few hundred buyers at once, each placing an order
 // through the Merchant API, opening the checkout's event stream, confirming PromptPay, paying the code at
 // the sandbox (zero latency) and waiting for SUCCESS on the stream. On SQLite with one server process, and
 // on PostgreSQL with three sharing one database, where each buyer's order, stream and confirm go to three

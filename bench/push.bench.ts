@@ -1,4 +1,4 @@
-// Issue #7 figure 6 — push latency: from the moment the sandbox sends Antom's PAYMENT_RESULT notification
+// D7.6 — push latency: from the moment the sandbox sends Antom's PAYMENT_RESULT notification
 // to the moment the buyer's event stream (GET …/events, Server-Sent Events) delivers the SUCCESS status,
 // on one instance and across instances (two server processes on one PostgreSQL: the stream is held on A,
 // the `pay` is sent by B, so Antom notifies B — the notify URL is the sender's PUBLIC_URL).

@@ -1,9 +1,9 @@
-// Issue #7 figure 9 — what a buyer downloads (issue 5 "Done when"): the gzip size of the cashier's
+// D7.9 — what a buyer downloads (D5 "Done when"): the gzip size of the cashier's
 // JavaScript and CSS for the hosted checkout page and for embed.js, beside Adyen Web's smallest QR-capable
 // import (the Drop-in free "core + one QR component", about 52 KB JS + 19 KB CSS gzip = 71 KB, measured by
 // Adyen's own bundle reports; not re-measured here, as it cannot be installed offline).
 // Target: under 25 KB JS + CSS each, in all.
-// Issue 14 point 3 — bytes on the wire: a first visit to /checkout/:token (the page, its scripts, styles,
+// D14.3 — bytes on the wire: a first visit to /checkout/:token (the page, its scripts, styles,
 // fonts, favicon and the method logos it shows) with `Accept-Encoding: br, gzip`, every response counted
 // whole (status line, headers, body) as the server sends it in the production profile; then a repeat
 // visit by a browser that kept what the first visit's Cache-Control allowed. Targets < 25 KB and < 3 KB.

@@ -1,4 +1,4 @@
-// Issue #7 figure 4, issue 17 point 1–2 — the buyer's 2-second poll, GET /api/v1/checkout/:token/status,
+// D7.4, D17.1–D17.2 — the buyer's 2-second poll, GET /api/v1/checkout/:token/status,
 // under load, beside a bare Fastify route that answers a constant JSON of the same shape. Both run in their
 // own child process (same Node flags) and are driven by the same load generator (autocannon, keep-alive,
 // fixed concurrency), one after the other. The figure judged is the server's CPU time per answer read from
@@ -24,7 +24,7 @@ const ROUNDS = 4;
 /** Information: as fast as each answers (closed loop), where throughput swings with the machine. */
 const FLAT_OUT: LoadOptions = { connections: 16, warmupSeconds: 1, durationSeconds: 3 };
 const TARGET = 0.7;
-/** Issue 17's starting point (req/s ratio, one quiet run, 2026-12-03), printed for reference. */
+/** D17's starting point (req/s ratio, one quiet run, 2026-12-03), printed for reference. */
 const ISSUE_17: Record<string, string> = { sqlite: '0.46×', postgres: '0.52×' };
 
 const cpu = (result: LoadResult) => `${result.cpuMicrosPerRequest.toFixed(1)} µs CPU/req`;
@@ -83,7 +83,7 @@ export async function run(): Promise<void> {
           measure: `GET …/status, ${DIALECT_NAME[dialect]}`,
           ours: `${cpu(paced.ours)} (${ratio.toFixed(2)}×)`,
           baseline: `bare Fastify: ${cpu(paced.bare)}`,
-          target: `≥ ${TARGET.toFixed(1)}× (issue 17: ${ISSUE_17[dialect]} by req/s)`,
+          target: `≥ ${TARGET.toFixed(1)}× (D17: ${ISSUE_17[dialect]} by req/s)`,
           pass: ratio >= TARGET,
         });
         const flatRatio = flat.bare.cpuMicrosPerRequest / flat.ours.cpuMicrosPerRequest;

@@ -1,4 +1,4 @@
-// Issue #7 figure 8 — upstream calls: how many gateway calls (inquiryPayment and any other) Antom receives
+// D7.8 — upstream calls: how many gateway calls (inquiryPayment and any other) Antom receives
 // for one payment attempt while 100 buyer tabs poll its checkout's /status every 2 s and each hold its
 // event stream, beside the same attempt watched by one tab. Both attempts are confirmed together on one
 // server (SQLite, production sweeper cadence) and counted from the sandbox's request log over the same

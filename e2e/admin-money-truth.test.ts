@@ -1,4 +1,4 @@
-// The ops console's side of money truth (issue 11), in Chromium against real stacks: a payment a cancel
+// The ops console's side of money truth (D11), in Chromium against real stacks: a payment a cancel
 // reversed (made with the sandbox's fault API, as in the server's lifecycle test) is marked in the order
 // list and told on the order page with both times, the amount and the history's event in words; a surplus
 // payment given back says which payment, how much, how and where it stands; a refund is sent only after

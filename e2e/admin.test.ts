@@ -1,4 +1,4 @@
-// The ops console (issue point 10): sign in with the Merchant API key, find an order by filter and
+// The ops console (D5.10): sign in with the Merchant API key, find an order by filter and
 // search, read its payments and full history (gateway calls and notifications with bodies), refund part
 // of it and see the refund listed; cursor pagination over many orders.
 import { existsSync } from 'node:fs';
@@ -49,7 +49,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops console', () => {
     await checkState(page, '24-admin-sign-in');
     await key.fill(API_KEY);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    // The console opens on the overview (issue 16); the orders are one link away.
+    // The console opens on the overview (D16); the orders are one link away.
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     await page.getByRole('link', { name: 'Orders', exact: true }).click();
     await page.getByRole('heading', { name: 'Orders' }).waitFor();
@@ -86,7 +86,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops console', () => {
 
     await page.getByRole('link', { name: order.id }).click();
     await page.getByRole('heading', { name: order.id }).waitFor();
-    // The payment's state in words (issue 11), not Antom's code.
+    // The payment's state in words (D11), not Antom's code.
     const paymentRow = page.locator('tr[data-state="SUCCESS"]').filter({ hasText: 'TrueMoney Wallet' });
     expect(await paymentRow.textContent()).toContain('Paid');
 
@@ -101,7 +101,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops console', () => {
     await page.getByLabel(/^Amount/).fill('500');
     await page.getByLabel('Reason (optional)').fill('One cup arrived broken');
     await page.getByRole('button', { name: 'Refund', exact: true }).click();
-    // Sent only once confirmed (issue 11; e2e/admin-money-truth.test.ts covers the dialog itself).
+    // Sent only once confirmed (D11; e2e/admin-money-truth.test.ts covers the dialog itself).
     await page
       .getByRole('dialog', { name: 'Refund ฿500.00?' })
       .getByRole('button', { name: 'Refund ฿500.00' })

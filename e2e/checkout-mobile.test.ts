@@ -1,4 +1,4 @@
-// Phones, bank transfers and languages (S1, S3, issue points 5, 8, 9): a 375×740 touch screen in a phone
+// Phones, bank transfers and languages (S1, S3, D5.5, D5.8, D5.9): a 375×740 touch screen in a phone
 // browser pays as WAP, with the app link and a QR it can save; a WebView pays as APP; an IDR order paid
 // by Permata virtual account shows the code to type with a copy button; the cashier speaks Chinese,
 // Thai and Indonesian, with method names localised by the server.
@@ -135,7 +135,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
       await context.close();
     });
 
-    it('speaks the browser language, Chinese here, and switches to Thai and Indonesian (issue point 9)', async () => {
+    it('speaks the browser language, Chinese here, and switches to Thai and Indonesian (D5.9)', async () => {
       const order = await stack.createOrder();
       const context = await desktop(browser, { locale: 'zh-CN' });
       const page = await context.newPage();

@@ -1,4 +1,4 @@
-// The cashier in a real browser against the real server and sandbox (issue 5 point 11), overlay
+// The cashier in a real browser against the real server and sandbox (D5.11), overlay
 // presentation: shop → order → methods → QR overlay → paid → success → redirect (S4–S8, S11–S13, S15–S18),
 // decline and Pay again (S16), cancel and a new code (S20), timeout and Refresh (S19), the double click
 // (S11), orders that can no longer be paid (S9), the refunded duplicate (S10), the server clock (S6), and
@@ -209,7 +209,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the hosted cashier (overlay)', () => {
     expect(await dialog.locator('svg.pd-qr').count()).toBe(1);
   });
 
-  it('says "still working" while the gateway has not answered, then shows the code (issue point 6)', async () => {
+  it('says "still working" while the gateway has not answered, then shows the code (D5.6)', async () => {
     const order = await stack.createOrder();
     const p = await page();
     await p.goto(order.checkoutUrl);
@@ -392,7 +392,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the hosted cashier (overlay)', () => {
     expect(await p.getByTestId('reconnecting').count()).toBe(0);
   });
 
-  it('explains kindly when the server refuses: another payment in progress, too many attempts (issue point 7)', async () => {
+  it('explains kindly when the server refuses: another payment in progress, too many attempts (D5.7)', async () => {
     const order = await stack.createOrder();
     const p = await page();
     await p.route('**/events', (route) => route.abort());

@@ -1,4 +1,4 @@
-// The container without Docker (issue 14 point 4: this machine cannot pull base images). The Dockerfile's
+// The container without Docker (D14.4: this machine cannot pull base images). The Dockerfile's
 // every RUN is a deploy/ script that .ci/run or this spec runs; this spec assembles the runtime tree with
 // the build stage's own script and runs it as the runtime stage says — as an unprivileged user, the
 // HEALTHCHECK command, the CMD, the STOPSIGNAL — and then compose.yaml's shape: two instances on one

@@ -1,4 +1,4 @@
-// The embeddable cashier in a merchant's own page on another origin (issue point 1, STYLE point 13): a
+// The embeddable cashier in a merchant's own page on another origin (D5.1, docs/style.md §13): a
 // plain host page with a strict nonce-based CSP imports embed.js from the Paydesk server and mounts it.
 // The host's styles and globals are left alone, nothing breaks the CSP, and the buyer pays inside it.
 import { createServer, type Server } from 'node:http';

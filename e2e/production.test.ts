@@ -1,4 +1,4 @@
-// The buyer's journey against the built server in the production profile (issue 14 "Done when"): an
+// The buyer's journey against the built server in the production profile (D14 "Done when"): an
 // order from the merchant's backend, the hosted checkout over https, PromptPay's QR, the wallet pays,
 // success, the receipt. Along the way the browser gets the assets as a CDN would serve them (brotli,
 // immutable), a repeat visit fetches only the page (a 304), and the server drains on SIGTERM.

@@ -1,7 +1,7 @@
 // One way to run Paydesk, shared by `npm start` (development, from the TypeScript sources) and
 // `npm run serve` (the built JavaScript, in the profile NODE_ENV names): the checkout server and, when the
 // profile wants it, the embedded sandbox gateway with development keys kept in the data folder.
-// Production (issue 14 point 2) refuses to start without real settings and says everything missing in one
+// Production (D14.2) refuses to start without real settings and says everything missing in one
 // message; it starts no sandbox, mounts no demo shop, generates no keys and prints no secret.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

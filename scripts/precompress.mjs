@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `node scripts/precompress.mjs <dir>`: writes `<file>.br` (brotli, quality 11) and `<file>.gz` (gzip -9)
-// beside every text file of a built folder, as a CDN would keep them (issue 14 point 3). The checkout
+// beside every text file of a built folder, as a CDN would keep them (D14.3). The checkout
 // server picks one by the request's Accept-Encoding and never compresses at run time. A variant that
 // would not be smaller than the file is not written. Run by the cashier's `npm run build`.
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';

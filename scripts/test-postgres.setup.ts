@@ -1,4 +1,4 @@
-// Vitest global setup: every database test runs on SQLite and on PostgreSQL (STYLE.md point 4).
+// Vitest global setup: every database test runs on SQLite and on PostgreSQL (docs/style.md §4).
 // PostgreSQL comes from DATABASE_URL when set, otherwise from a throwaway embedded server started here
 // once per run and shared by the test files through PAYDESK_TEST_DATABASE_URL (each test makes its own DB).
 import { startEmbeddedPostgres } from './embedded-postgres.ts';

@@ -2,7 +2,7 @@
 // `npm test`: the type checks, the linter, the formatter check and every test suite, ending with one line
 // `N passed, N failed, N skipped` that sums them all (each check counts as one).
 //
-// Two cores go further when nothing waits in line (issue 12 point 8): the three vitest projects run as
+// Two cores go further when nothing waits in line (D12.8): the three vitest projects run as
 // three lanes at once — `unit` (its files in parallel), `reliability` and `e2e` (each one file at a time,
 // as they are heavy) — and the checks run beside them at a lower priority, filling the time the lanes
 // spend waiting on browsers, sockets and timers. Each lane's output is printed whole when it ends.
@@ -97,15 +97,17 @@ if (args.length > 0) {
   const checks = onlyVitest
     ? []
     : [
-        ['typecheck (node)', 'tsc', ['-p', 'tsconfig.json']],
-        ['typecheck (cashier)', 'tsc', ['-p', 'apps/cashier/tsconfig.json']],
-        ['lint', 'eslint', ['.', '--max-warnings=0']],
-        ['format', 'prettier', ['--check', '--log-level=warn', '.']],
+        ['typecheck (node)', 'npx', ['tsc', '-p', 'tsconfig.json']],
+        ['typecheck (cashier)', 'npx', ['tsc', '-p', 'apps/cashier/tsconfig.json']],
+        ['lint', 'npx', ['eslint', '.', '--max-warnings=0']],
+        ['format', 'npx', ['prettier', '--check', '--log-level=warn', '.']],
+        // Every S-id, D-id, docs/antom-notes.md § and docs/style.md § a comment cites exists in docs/.
+        ['citations', 'node', ['scripts/check-citations.mjs']],
       ];
   // Checks one after another at a low priority: the lanes come first.
   const checking = (async () => {
     for (const [name, tool, toolArgs] of checks) {
-      const run = await runQuiet('nice', ['-n', '10', 'npx', tool, ...toolArgs]);
+      const run = await runQuiet('nice', ['-n', '10', tool, ...toolArgs]);
       console.log(`${run.ok ? '✔' : '✘'} ${name} (${run.took} s)${run.ok ? '' : `\n${run.output}`}`);
       if (run.ok) results.passed += 1;
       else {

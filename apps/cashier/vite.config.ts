@@ -19,7 +19,7 @@ const shared: UserConfig = {
 
 /**
  * The favicon rides inside each page as a data: URL: on a first visit it would otherwise be a request of
- * its own, half a kilobyte of it headers (issue 14 point 3, bench/size.bench.ts). favicon.svg stays in
+ * its own, half a kilobyte of it headers (D14.3, bench/size.bench.ts). favicon.svg stays in
  * public/ for anything that asks for it by name.
  */
 const inlineFavicon: Plugin = {
@@ -46,7 +46,7 @@ const pages = (names: string[], first: boolean): UserConfig => ({
     target: 'es2022',
     // Every browser we serve supports modulepreload; the polyfill would be dead weight.
     modulePreload: { polyfill: false },
-    // Lists the content-hashed files: the server serves exactly those as immutable (issue 14 point 3).
+    // Lists the content-hashed files: the server serves exactly those as immutable (D14.3).
     manifest: `.vite/manifest-${names.join('-')}.json`,
     rolldownOptions: {
       input: Object.fromEntries(names.map((name) => [name, resolve(here, `src/${name}.html`)])),

@@ -1,4 +1,4 @@
-// The baseline of the status-poll bench (issue #7 figure 4): a bare Fastify route answering a constant
+// The baseline of the status-poll bench (D7.4): a bare Fastify route answering a constant
 // JSON shaped like GET /api/v1/checkout/:token/status, in a process of its own started the same way as the
 // server (`node --import tsx`). Its throughput is what this machine can serve with no database, no token
 // look-up and no rate limiting — the ceiling the status poll is held against.

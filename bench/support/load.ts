@@ -4,7 +4,7 @@
 // taken from each response (autocannon's own histogram keeps whole milliseconds only).
 //
 // Requests per second on two shared cores swing with whatever else runs, the load generator first of all
-// (issue 17 point 1). The steadier figure is the server's own CPU time per answer: user + system time of its
+// (D17.1). The steadier figure is the server's own CPU time per answer: user + system time of its
 // process over the measured window (/proc/<pid>/stat, read from here: the server is a child process),
 // divided by the 2xx answers in that window. A server that does less per request scores better however
 // busy the machine is.

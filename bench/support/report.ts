@@ -1,5 +1,5 @@
 // The compact table every bench prints: each figure beside a baseline measured in the same run on the same
-// machine, the target from issue #7, and PASS / UNDER TARGET. A row under target sets a failing exit code,
+// machine, the target from D7, and PASS / UNDER TARGET. A row under target sets a failing exit code,
 // like the cashier size budget always has. The machine is shared and noisy: compare ratios across runs,
 // not absolute numbers.
 

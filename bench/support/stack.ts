@@ -10,7 +10,7 @@ import { NodeChild } from './child.ts';
 
 /**
  * The server's Node flags, as `npm start` and README.md's production commands use them: a small young
- * generation keeps 10,000 open streams near 240 MB resident instead of 450 (issue #7 point 7).
+ * generation keeps 10,000 open streams near 240 MB resident instead of 450 (D7.7).
  */
 const SERVER_NODE_FLAGS = ['--max-semi-space-size=2'] as const;
 import { ensurePostgres } from './postgres.ts';

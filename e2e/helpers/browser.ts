@@ -1,4 +1,4 @@
-// Debian's Chromium through playwright-core (STYLE point 14), with the checks every spec shares: an
+// Debian's Chromium through playwright-core (docs/style.md §14), with the checks every spec shares: an
 // axe-core accessibility pass (no serious or critical violation) and, when PAYDESK_SCREENS names a
 // folder, screenshots of the state at desktop (1280×800) and phone (375×740) size.
 import { mkdirSync, readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Paydesk as production runs it (issue 14 "Done when"): the build (`npm run build`, kept while its sources
+// Paydesk as production runs it (D14 "Done when"): the build (`npm run build`, kept while its sources
 // are unchanged), started by the very command of `npm run serve` with NODE_ENV=production and real-looking
 // settings, behind a TLS-terminating proxy (PUBLIC_URL must be https), pointed at a sandbox started
 // separately from its own build. No TypeScript and no tsx in either process.

@@ -1,4 +1,4 @@
-// A tiny HTTP forwarder on 127.0.0.1 that records every exchange it carries (issue #7 point 2). In front
+// A tiny HTTP forwarder on 127.0.0.1 that records every exchange it carries (D7.2). In front
 // of several server instances it is the round-robin balancer buyers, the merchant and Antom's
 // notifications go through (an instance that refuses connections is skipped); in front of the sandbox,
 // one per instance, it is the tap that says which instance made each Antom call and whether the answer

@@ -1,4 +1,4 @@
-// What buyers, their wallets and the merchant do to one order (issue #6 point 4). Buyers act only through
+// What buyers, their wallets and the merchant do to one order (D6.4). Buyers act only through
 // the Buyer API over HTTP; wallets through the sandbox control API (scanning a code, declining); the
 // merchant through the Merchant API. Every answer is checked: never a 5xx, and every 4xx names its error.
 import type { Answer, Endpoint } from './http.client.ts';
@@ -31,7 +31,7 @@ export const BEHAVIOUR_WEIGHTS: Record<Behaviour, number> = {
   oldCode: 12,
   payAtExpiry: 10,
   merchantClose: 10,
-  // Issue 11: a stop that comes after the buyer paid (its notification maybe lost) must not reverse it;
+  // D11: a stop that comes after the buyer paid (its notification maybe lost) must not reverse it;
   // a payment landing while the stop is on its way is the one race left, and must be recorded.
   closeAfterPay: 8,
   cancelAfterPay: 8,
@@ -44,11 +44,14 @@ interface Market {
   amount: (rng: SeededRandom) => string;
 }
 
-/** Orders in every currency of the catalog, so every cancel and refund rule of PROTOCOL §5.2–5.3 is met. */
+/**
+ * Orders in every currency of the catalog, so every cancel and refund rule of docs/antom-notes.md §5.2–5.3 is
+ * met.
+ */
 export const MARKETS: readonly Market[] = [
   { currency: 'THB', region: 'TH', amount: (rng) => String(rng.int(100, 4_000) * 100) },
   { currency: 'SGD', region: 'SG', amount: (rng) => String(rng.int(100, 90_000)) },
-  // IDR must be whole rupiah (PROTOCOL §7.2); bank transfers start at 10,000.00 IDR.
+  // IDR must be whole rupiah (docs/antom-notes.md §7.2); bank transfers start at 10,000.00 IDR.
   { currency: 'IDR', region: 'ID', amount: (rng) => String(rng.int(10_000, 500_000) * 100) },
   { currency: 'JPY', region: 'JP', amount: (rng) => String(rng.int(100, 50_000)) },
 ];
@@ -378,7 +381,7 @@ export class OrderActor {
         const got = await this.#codeFor(method);
         if (!got?.code || !(await this.#scan(got.code))) break;
         await this.#think(400);
-        // Antom has the money: the close must be refused and the cancel must end paid (issue 11).
+        // Antom has the money: the close must be refused and the cancel must end paid (D11).
         const answer =
           behaviour === 'closeAfterPay' ? await this.#close() : await this.#cancel(got.payment.id);
         const reversedIt =

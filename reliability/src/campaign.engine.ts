@@ -1,4 +1,4 @@
-// The fault campaign (issue #6 points 4 and 5): many checkouts with random buyer behaviour against random
+// The fault campaign (D6.4 and D6.5): many checkouts with random buyer behaviour against random
 // sandbox faults, optionally with the server killed (SIGKILL) and restarted at random moments, and with
 // replayed and forged notifications thrown in. One seed drives it all. When the workload is done the
 // faults stop (optionally every notification keeps being dropped), the run settles, and every guarantee
@@ -46,7 +46,7 @@ export interface CampaignOptions {
   seed: number;
   /** Orders in flight at once. */
   concurrency: number;
-  /** Run the server as a child process and kill it with SIGKILL at random moments (issue #6 point 5). */
+  /** Run the server as a child process and kill it with SIGKILL at random moments (D6.5). */
   crashes: boolean;
   /** How many kills at most (crash mode). */
   maxCrashes: number;
@@ -54,9 +54,9 @@ export interface CampaignOptions {
   faultIntensity: number;
   /** Notification drop probability while faults are on (undefined: drawn from the seed). */
   notificationDrop?: number;
-  /** After the faults stop, keep dropping every notification: liveness must not need them (point 2). */
+  /** After the faults stop, keep dropping every notification: liveness must not need them (D6.2). */
   dropAllNotificationsAfter: boolean;
-  /** Forge and replay notifications during the run (point 6). */
+  /** Forge and replay notifications during the run (D6.6). */
   forgeries: boolean;
   stack?: Partial<Omit<StackSettings, 'dialect' | 'mode'>>;
   log?: (line: string) => void;
@@ -91,7 +91,7 @@ export interface CampaignReport {
   payResends: number;
   /** The bound used, and the smallest margin any attempt kept to it (ms; negative = late). */
   liveness: LivenessBounds & { tightestMarginMs: number | null };
-  /** Antom's report rows of the run's days that Paydesk imported and matched (issue 16). */
+  /** Antom's report rows of the run's days that Paydesk imported and matched (D16). */
   reconciled: { days: string[]; rows: number };
   violations: Violation[];
   /** Error lines the server logged (in-process and child runs whose log level lets them through). */
@@ -420,7 +420,7 @@ async function campaignOn(
 }
 
 /**
- * Issue 16: Antom's books and ours agree after the run. The sandbox's transaction report of every Antom
+ * D16: Antom's books and ours agree after the run. The sandbox's transaction report of every Antom
  * day the run touched (UTC+8) is imported through the Merchant API, in order (a payment near midnight may
  * sit in the next day's report), and every discrepancy still open afterwards is a violation.
  */

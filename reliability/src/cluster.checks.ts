@@ -1,4 +1,4 @@
-// The multi-instance guarantees of issue #7 point 2, over what the taps (each instance's Antom calls,
+// The multi-instance guarantees of D7.2, over what the taps (each instance's Antom calls,
 // with whether the answer got back) and the balancer (which instance served which request) recorded:
 //  - cancel once: a cancel is sent again for an attempt only when the earlier one settled nothing — its
 //    answer did not reach its instance as a signed S or F (a fault, a timeout, a kill), or it was refused

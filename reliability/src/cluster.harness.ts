@@ -1,4 +1,4 @@
-// Several checkout servers on one PostgreSQL (issue #7 point 2): each instance a child process (killable
+// Several checkout servers on one PostgreSQL (D7.2): each instance a child process (killable
 // with SIGKILL), all behind one round-robin balancer that buyers, the merchant and Antom's notifications
 // go through (it is every instance's PUBLIC_URL), and each calling Antom through its own tap, so every
 // Antom call is known by the instance that made it and whether its answer got back. The stack is a

@@ -1,5 +1,5 @@
 // A snapshot of the business state in the database (orders, attempts, refunds, history, webhooks), to
-// show that a refused request changed nothing (issue #6 points 6 and 7). Scheduling columns (next check,
+// show that a refused request changed nothing (D6.6 and D6.7). Scheduling columns (next check,
 // lease, counters, updated_at) are left out: the sweeper moves them on its own.
 import type { Kysely } from 'kysely';
 import type { DB } from '@paydesk/server';

@@ -1,4 +1,4 @@
-// Random sandbox faults for a campaign (issue #6 point 4), drawn from the run's seed: latency (some of it
+// Random sandbox faults for a campaign (D6.4), drawn from the run's seed: latency (some of it
 // past the client's timeout), 5xx, signed U answers, rate limits, lost replies, bad or missing signatures,
 // and notifications dropped, duplicated, delayed and reordered. The sandbox applies them with its own
 // PRNG seeded from the same draw, so a run is replayed by its seed.
@@ -12,7 +12,7 @@ export interface FaultPlanOptions {
   antomTimeoutMs: number;
   /** Notification drop probability; undefined draws one. */
   notificationDrop?: number;
-  /** Hold `pay` and `cancel` in flight a while, so a crash can land during them (issue #6 point 5). */
+  /** Hold `pay` and `cancel` in flight a while, so a crash can land during them (D6.5). */
   slowCalls?: boolean;
 }
 

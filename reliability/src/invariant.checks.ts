@@ -1,4 +1,4 @@
-// The guarantees of issue #6, as checks over what the server says (the Merchant API, with each order's
+// The guarantees of D6, as checks over what the server says (the Merchant API, with each order's
 // event history) and what Antom holds (the sandbox ledger, payments, refunds and request log). Each check
 // returns violations instead of throwing, so one run reports everything it found.
 import { addMinor, compareMinor, RETRYABLE_UNKNOWN_CODES, subtractMinor } from '@paydesk/antom';
@@ -11,7 +11,7 @@ import {
   REFUND_TRANSITIONS,
 } from '@paydesk/server';
 
-/** `cancel-once` and `one-handler` are the multi-instance checks of cluster.checks.ts (issue #7). */
+/** `cancel-once` and `one-handler` are the multi-instance checks of cluster.checks.ts (D7). */
 export type InvariantName =
   | 'money'
   | 'ledger'
@@ -21,7 +21,7 @@ export type InvariantName =
   | 'api'
   | 'cancel-once'
   | 'one-handler'
-  /** Antom's transaction report of the run's days, imported by Paydesk, leaves a discrepancy (issue 16). */
+  /** Antom's transaction report of the run's days, imported by Paydesk, leaves a discrepancy (D16). */
   | 'reconciliation';
 
 export interface Violation {
@@ -63,7 +63,7 @@ export interface Observation {
 }
 
 /**
- * The liveness bound (issue #6 point 2). An attempt is due at its own timeout (`expiresAt`); one that was
+ * The liveness bound (D6.2). An attempt is due at its own timeout (`expiresAt`); one that was
  * left ABANDONED (Antom would not cancel it) is due when Antom's own expiry passes; one whose `pay` may
  * still have been on its way is due no earlier than the server's pay lease. Once faults stop, it must be
  * final within: max(due, faultsStoppedAt + retryAfterFaultsMs) + one sweep interval + slackMs.
@@ -159,8 +159,8 @@ export function checkMoney(obs: Observation): Violation[] {
         if (payment.kept) pv(`a ${payment.state} payment is kept`);
         if (duplicates.length > 0) pv(`a ${payment.state} payment has a duplicate refund`);
         if (compareMinor(captured, '0') > 0) {
-          // Antom took the money: only a cancel that gave it all back (PROTOCOL §5.2) makes this final,
-          // and then it is recorded as a reversal (issue 11), never as a plain cancel.
+          // Antom took the money: only a cancel that gave it all back (docs/antom-notes.md §5.2) makes this
+          // final, and then it is recorded as a reversal (D11), never as a plain cancel.
           if (payment.state !== 'REVERSED' || at?.cancelled !== captured || at.net !== '0')
             pv(`${payment.state} here, but Antom captured ${captured} and holds ${at?.net}`);
         } else if (payment.state === 'REVERSED') {
@@ -291,7 +291,7 @@ export function checkHistory(obs: Observation): Violation[] {
 }
 
 /**
- * Issue #6 point 5: one `pay` per paymentRequestId, except the documented resend after a *signed*
+ * D6.5: one `pay` per paymentRequestId, except the documented resend after a *signed*
  * UNKNOWN_EXCEPTION / REQUEST_TRAFFIC_EXCEED_LIMIT answer (lost, unsigned or badly signed answers are not
  * trusted, so they are never followed by a second pay).
  */
@@ -416,7 +416,7 @@ export function tightestMargin(obs: Observation, bounds: LivenessBounds): number
 }
 
 /**
- * Issue 11 on the record: per order, what we hold (captured − reversed − refunded) is what Antom's ledger
+ * D11 on the record: per order, what we hold (captured − reversed − refunded) is what Antom's ledger
  * holds; no payment was reversed by a cancel we decided after an inquiry had told us it was paid; and
  * every reversal was announced (its history has payment.reversed, the merchant's webhook follows it).
  */
@@ -460,7 +460,7 @@ export function checkReversals(obs: Observation): Violation[] {
   return out;
 }
 
-/** Every check of issue #6 over one observation. */
+/** Every check of D6 over one observation. */
 export function checkAll(obs: Observation, bounds: LivenessBounds): Violation[] {
   return [
     ...checkMoney(obs),

@@ -1,5 +1,5 @@
 // `npm run chaos -- --orders N --seed S [--dialect sqlite|postgres] [--crashes]`: a long fault campaign
-// (issue #6 point 4), printing its figures and every invariant violation. Exit code 1 when any was found.
+// (D6.4), printing its figures and every invariant violation. Exit code 1 when any was found.
 // PostgreSQL comes from DATABASE_URL, or a throwaway embedded server started here.
 import { parseArgs } from 'node:util';
 import { setup, teardown } from '../../scripts/test-postgres.setup.ts';

@@ -1,4 +1,4 @@
-// Forged and replayed Antom notifications (issue #6 points 3 and 6). The truth comes from the sandbox:
+// Forged and replayed Antom notifications (D6.3 and D6.6). The truth comes from the sandbox:
 // the notifications it really sent. From each, the forger makes either a replay Antom could send (the
 // same body re-signed, now or with an old request-time) or a forgery: a bit flipped in the body, the
 // signature header or the time; another key; another client id; a payment we never made; an amount or a

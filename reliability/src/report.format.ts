@@ -1,5 +1,5 @@
-// The figures of a campaign, as `npm run chaos` prints them (issue #6 point 4), and those of a run on
-// several instances (issue #7 point 2).
+// The figures of a campaign, as `npm run chaos` prints them (D6.4), and those of a run on
+// several instances (D7.2).
 import type { CampaignReport } from './campaign.engine.ts';
 import type { ClusterFigures } from './cluster.checks.ts';
 import type { Violation } from './invariant.checks.ts';

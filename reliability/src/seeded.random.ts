@@ -1,4 +1,4 @@
-// One seed drives a whole run (issue #6 point 4): buyer behaviour, fault plans, crash moments and forgeries
+// One seed drives a whole run (D6.4): buyer behaviour, fault plans, crash moments and forgeries
 // all draw from streams forked off one mulberry32 generator, so a failing run is replayed by its seed.
 import { mulberry32 } from '@paydesk/sandbox';
 

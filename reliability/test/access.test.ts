@@ -1,4 +1,4 @@
-// Issue #6 point 9: access. A checkout token never reads or acts on another order (every Buyer API route,
+// D6.9: access. A checkout token never reads or acts on another order (every Buyer API route,
 // token A with the ids of order B); tokens cannot be enumerated (guessing is throttled with 429, and the
 // response time says nothing about how close a guess was); the Merchant API refuses missing or wrong
 // keys on every route (the ops console reads through it); and no secret reaches the logs during a run

@@ -1,4 +1,4 @@
-// Issue #6 point 7, property-based: fast-check fuzzes the body, params, query and headers of every
+// D6.7, property-based: fast-check fuzzes the body, params, query and headers of every
 // endpoint — Merchant API, Buyer API, the notify endpoint and the demo shop's API — with wild input and
 // with valid requests that have exactly one field spoiled (so the spoiled value reaches the service and
 // the database, not just the schema). Never a 5xx; a 4xx changes no state (a snapshot of the business

@@ -1,4 +1,4 @@
-// Issue #6 points 1–4: a short seeded fault campaign on each dialect — random buyers (pay, decline,
+// D6.1–D6.4: a short seeded fault campaign on each dialect — random buyers (pay, decline,
 // cancel, abandon, double-click, two tabs, old codes, paying at expiry, merchant close and refunds)
 // against random sandbox faults and forged notifications; then, with every notification dropped, the run
 // must settle in time and agree with Antom's ledger payment by payment. `npm run chaos` runs long ones.
@@ -34,7 +34,7 @@ describe.each(DIALECTS)('fault campaign on %s', (dialect) => {
     expect(report.captured).toBeGreaterThan(5);
     expect(report.ordersByStatus.PAID).toBeGreaterThan(3);
     expect(report.attempts).toBeGreaterThan(report.orders);
-    // Antom's report of the run's days was imported and every row matched (issue 16).
+    // Antom's report of the run's days was imported and every row matched (D16).
     expect(report.reconciled.rows).toBeGreaterThanOrEqual(report.captured);
   });
 });

@@ -1,4 +1,4 @@
-// Issue #6 point 8: races. Fifty parallel confirms on one order (with `pay` slowed down); twenty parallel
+// D6.8: races. Fifty parallel confirms on one order (with `pay` slowed down); twenty parallel
 // partial refunds that together exceed what was paid; and, many times over, confirm racing a buyer
 // cancel racing the wallet's payment and its notification (sent, duplicated, replayed), a second tab
 // and a merchant close. Afterwards every guarantee holds against the sandbox ledger.

@@ -1,4 +1,4 @@
-// Issue #6 point 5: the campaign again, with the server a child process killed with SIGKILL — once while
+// D6.5: the campaign again, with the server a child process killed with SIGKILL — once while
 // a `pay` is held in flight at Antom (between the call and its commit), once while a `cancel` is (a step
 // cut in half), then at a random moment — and restarted. After recovery every guarantee holds, and no
 // second `pay` went out for an attempt whose first reply was lost (checked in the sandbox request log).

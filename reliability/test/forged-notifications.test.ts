@@ -1,4 +1,4 @@
-// Issue #6 points 3 and 6, property-based: from every notification the sandbox really sent (a payment
+// D6.3 and D6.6, property-based: from every notification the sandbox really sent (a payment
 // paid, one declined, one paid and then cancelled by us, an asynchronous refund), fast-check draws
 // replays and forgeries — bit flips in the body, the signature, the time or the client id; another key;
 // another client id; a payment we never made; an amount or currency changed under a valid signature; no
@@ -60,7 +60,7 @@ describe.each(DIALECTS)('forged and replayed notifications on %s', (dialect) => 
     await stack.antom.call('POST', `/sandbox/api/payments/${atAntom.body.payments[0].paymentId}/fail`, {});
     await orderUntil(stack, declined.id, (o) => o.payments[0]?.state === 'FAIL', 'declined');
 
-    // Paid while the buyer's cancel was on its way to Antom (issue 11): Antom gives the money back
+    // Paid while the buyer's cancel was on its way to Antom (D11): Antom gives the money back
     // (docs/antom-notes.md §5.2) and we hold it REVERSED; its success notification must never revive it.
     const cancelled = await createOrder(stack, 'THB');
     const cancelledPayment = await confirm(stack, cancelled, 'TRUEMONEY');

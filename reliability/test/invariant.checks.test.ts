@@ -1,4 +1,4 @@
-// The checks themselves must be able to fail: each guarantee of issue #6, planted as a violation in an
+// The checks themselves must be able to fail: each guarantee of D6, planted as a violation in an
 // otherwise clean observation, is reported (and the clean one is not).
 import type { OrderView } from '@paydesk/api';
 import type { LedgerEntry, RequestRecord } from '@paydesk/sandbox';
@@ -172,7 +172,7 @@ describe('the invariant checks', () => {
   });
 
   it('report a reversal recorded as a plain cancel, one never announced, and one decided after a paid inquiry', () => {
-    // Antom captured pay_A and a cancel gave it back: we must hold it as REVERSED (issue 11).
+    // Antom captured pay_A and a cancel gave it back: we must hold it as REVERSED (D11).
     const obs = cleanObservation();
     Object.assign(obs.ledger[0]!, { captured: '1000', cancelled: '1000', net: '0' });
     expect(checkMoney(obs).map((v) => v.message)).toEqual([

@@ -1,10 +1,10 @@
-// Issue #7 point 2: three checkout servers on one PostgreSQL. Buyers, the merchant and Antom's
+// D7.2: three checkout servers on one PostgreSQL. Buyers, the merchant and Antom's
 // notifications go through a round-robin balancer (every instance's PUBLIC_URL), so a payment created
 // on one instance is often settled by a notification on another; each instance calls Antom through its
 // own tap. First, live push: a buyer's event stream on each instance shows a payment settled by a
 // notification that landed on any of them. Then the fault campaign, with an instance killed (SIGKILL)
 // while it holds a `pay`, one while it holds a `cancel`, and one at a moment it does sweeper work, each
-// restarted; every issue #6 guarantee is checked against the ledger, and: no attempt was cancelled twice,
+// restarted; every D6 guarantee is checked against the ledger, and: no attempt was cancelled twice,
 // and no due step was taken by two instances (cluster.checks.ts).
 import { loadPublicKey } from '@paydesk/antom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

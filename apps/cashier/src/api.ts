@@ -1,4 +1,4 @@
-// The one place that talks HTTP (STYLE point 12): the Buyer API for the cashier (base URL configurable
+// The one place that talks HTTP (docs/style.md §12): the Buyer API for the cashier (base URL configurable
 // for the embed), the demo shop's backend, and the Merchant API for the ops console. Components call
 // these functions and never `fetch` directly. Errors become ApiError with the server's stable code.
 import type {
@@ -64,7 +64,7 @@ const json = (body: unknown, headers: Record<string, string> = {}): RequestInit 
   body: JSON.stringify(body),
 });
 
-/** A fresh Idempotency-Key, so a retried write is answered once (PRODUCT.md "HTTP contract"). */
+/** A fresh Idempotency-Key, so a retried write is answered once (docs/product.md "HTTP contract"). */
 function idempotencyKey(): string {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
@@ -153,10 +153,10 @@ export function merchantApi(key: string) {
         `/api/v1/orders/${encodeURIComponent(id)}/refunds`,
         json(body, { ...auth, 'idempotency-key': idempotencyKey() }),
       ),
-    // Issue 11: the integration's health (the fault banner) and the method catalog (names, refund rules).
+    // D11: the integration's health (the fault banner) and the method catalog (names, refund rules).
     health: () => call<OpsHealth>('/api/v1/ops/health', { headers: auth }),
     paymentMethods: () => call<MerchantPaymentMethodList>('/api/v1/payment-methods', { headers: auth }),
-    // Issue 16: the overview and reconciliation with Antom's reports.
+    // D16: the overview and reconciliation with Antom's reports.
     overview: () => call<Overview>('/api/v1/reports/overview', { headers: auth }),
     overviewOrders: (query: OverviewOrdersQuery) => {
       const params = new URLSearchParams(

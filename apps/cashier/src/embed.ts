@@ -1,4 +1,4 @@
-// The embeddable cashier (STYLE point 13): one ES module, one entry. It renders into a shadow root on
+// The embeddable cashier (docs/style.md §13): one ES module, one entry. It renders into a shadow root on
 // the given element, so the host page's styles and globals are left alone: our styles are constructable
 // stylesheets adopted by that root (no <style> or inline <script>, so a strict CSP with nonces is fine),
 // and nothing is put on `window`. The Paydesk origin defaults to the one this module was loaded from.

@@ -1,4 +1,4 @@
-// The ops console's words (issue 11): every reason the server can put on a payment reads as words, a
+// The ops console's words (D11): every reason the server can put on a payment reads as words, a
 // reversal and a surplus say what happened to the money, the refund confirmation says full or partial
 // and what the buyer will see, and the history names each event.
 import { describe, expect, it } from 'vitest';
@@ -39,7 +39,7 @@ const BNI: MerchantPaymentMethod = {
 const BOOK: MethodBook = new Map([TRUEMONEY, QRIS, BNI].map((m) => [m.type, m]));
 const thb = (value: string) => ({ currency: 'THB', value });
 
-// The server's reasons (docs of issue 11's contract) and Antom result codes it passes on.
+// The server's reasons (docs of D11's contract) and Antom result codes it passes on.
 const SERVER_REASONS = [
   'TIMEOUT',
   'BUYER_CANCELLED',

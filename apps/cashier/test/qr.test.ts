@@ -49,7 +49,7 @@ describe('groupCode (S3 bank transfer codes)', () => {
   });
 });
 
-describe('errorMessageKey (issue point 7)', () => {
+describe('errorMessageKey (D5.7)', () => {
   it('has kind words for every error the buyer can meet', () => {
     expect(errorMessageKey({ status: 409, code: 'ORDER_ALREADY_PAID' })).toBe('paidTitle');
     expect(errorMessageKey({ status: 410, code: 'ORDER_EXPIRED' })).toBe('expiredTitle');

@@ -53,7 +53,7 @@ export interface SandboxOptions {
   logger?: FastifyServerOptions['logger'];
   /** Largest accepted request body in bytes (default 1 MiB). */
   bodyLimit?: number;
-  /** Reconciliation reports and their SFTP server (issue 16). */
+  /** Reconciliation reports and their SFTP server (D16). */
   reports?: ReportOptions;
   /**
    * Where consult says a method's logo lives (Antom: its own image hosts). Default, and for any method this

@@ -1,4 +1,4 @@
-// buildApp(config) assembles the checkout server (STYLE point 1) in three tiers, read top to bottom:
+// buildApp(config) assembles the checkout server (docs/style.md §1) in three tiers, read top to bottom:
 // infrastructure (database, clock, HTTP server, metrics, gateway), then the domain (services, streams,
 // workers), then HTTP (hooks and routes). It does not listen; server.ts does. Tests build the app and
 // call inject() or listen on an ephemeral port.
@@ -41,7 +41,7 @@ export interface PaydeskApp {
   deliverer: Domain['deliverer'];
   /** Deletes notifications of no order after their retention (tests call pruneOnce). */
   retention: Domain['retention'];
-  /** Issue 16: report import and matching, the scheduled SFTP fetch, the overview. */
+  /** D16: report import and matching, the scheduled SFTP fetch, the overview. */
   reconciliation: ReconciliationModule;
   metrics: Metrics;
   /** Starts the background workers (sweeper, webhook delivery, change feed). */
@@ -86,7 +86,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
       if (closed) return;
       closed = true;
       // Stop accepting first (requests on open connections get a 503), then let in-flight requests and
-      // the workers' current steps finish while the streams end with a retry hint (issue 14 point 5).
+      // the workers' current steps finish while the streams end with a retry hint (D14.5).
       const closing = infra.http.close();
       await Promise.all([reconciliation.stop(), domain.stop()]);
       await closing;

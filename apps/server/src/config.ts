@@ -1,5 +1,5 @@
-// Configuration is parsed once at start, validated and frozen (STYLE point 10). A bad setting stops the
-// process with one message that lists every problem (PRODUCT.md "Configuration").
+// Configuration is parsed once at start, validated and frozen (docs/style.md §10). A bad setting stops the
+// process with one message that lists every problem (docs/product.md "Configuration").
 import { readFileSync } from 'node:fs';
 import { loadPrivateKey, loadPublicKey, type KeyInput } from '@paydesk/antom';
 import { readBranding, type Branding } from './checkout/branding.ts';
@@ -167,7 +167,7 @@ export function embeddedSandboxWanted(env: Env): boolean {
 }
 
 /**
- * Reads the configuration from environment variables (names as in PRODUCT.md). `overrides` lets the
+ * Reads the configuration from environment variables (names as in docs/product.md). `overrides` lets the
  * launcher and tests supply values that are not strings (keys) or not in the environment.
  */
 export function loadConfig(env: Env, overrides: DeepPartial<Config> = {}): Readonly<Config> {
@@ -343,7 +343,7 @@ export function loadConfig(env: Env, overrides: DeepPartial<Config> = {}): Reado
       'SSE_MAX_STREAMS must be below HTTP_MAX_CONNECTIONS, so streams cannot take every connection',
     );
   const reconciliation = reconciliationConfig(env, overrides.reconciliation, problems, int);
-  // Trusting any host key is for the sandbox on loopback; production pins Antom's (D16, issue 14).
+  // Trusting any host key is for the sandbox on loopback; production pins Antom's (D16, D14).
   if (production && reconciliation.sftp && !reconciliation.sftp.hostKeyFingerprint) {
     problems.push(
       "ANTOM_SFTP_HOST_KEY is required with ANTOM_SFTP_HOST in production (the SHA256:… fingerprint of Antom's SFTP host key)",

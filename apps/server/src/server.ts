@@ -1,4 +1,4 @@
-// Listening, logging and graceful shutdown (STYLE point 1): the only place that binds a port.
+// Listening, logging and graceful shutdown (docs/style.md §1): the only place that binds a port.
 import { buildApp, type AppOptions, type PaydeskApp } from './app.ts';
 import type { Config } from './config.ts';
 
@@ -6,7 +6,7 @@ export interface RunningServer {
   paydesk: PaydeskApp;
   url: string;
   /**
-   * Drains (issue 14 point 5): after SHUTDOWN_DELAY_MS of answering /readyz with 503, stops accepting,
+   * Drains (D14.5): after SHUTDOWN_DELAY_MS of answering /readyz with 503, stops accepting,
    * lets in-flight requests and the sweeper's current step finish, ends the event streams with a retry
    * hint, then closes the database.
    */

@@ -1,6 +1,6 @@
 // The configuration a process starts with: loadConfig, plus what only the database can tell. In
 // production a Merchant API key comes from MERCHANT_API_KEY or from an earlier start that stored one
-// (issue 14 point 2); it is looked up before the server is built, so that one message names every
+// (D14.2); it is looked up before the server is built, so that one message names every
 // missing setting, and the look-up creates nothing (no SQLite file, no table).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';

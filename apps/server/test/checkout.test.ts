@@ -1,4 +1,4 @@
-// The Buyer API (issue 4 points 3, 4, 6, 8, 17; S5, S6, S9, S11, S15, S20) over real HTTP on both dialects.
+// The Buyer API (D4.3, D4.4, D4.6, D4.8, D4.17; S5, S6, S9, S11, S15, S20) over real HTTP on both dialects.
 import { CheckoutStatus } from '@paydesk/api';
 import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -165,7 +165,7 @@ describe.each(DIALECTS)('Buyer API on %s', (dialect) => {
       expect(other.body.error.code).toBe('PAYMENT_IN_PROGRESS');
     });
 
-    it('records the attempt and each change with its event, in one statement where the database allows (issue 17)', async () => {
+    it('records the attempt and each change with its event, in one statement where the database allows (D17)', async () => {
       const order = await stack.createOrder();
       const payment = await stack.confirm(order.checkoutToken);
       expect(payment.status).toBe(201);
@@ -328,7 +328,7 @@ describe.each(DIALECTS)('Buyer API on %s', (dialect) => {
       return { events, close: () => controller.abort() };
     }
 
-    it('sends a joining tab the state of now, and the tabs already open nothing again (issue 17)', async () => {
+    it('sends a joining tab the state of now, and the tabs already open nothing again (D17)', async () => {
       const order = await stack.createOrder();
       const first = await hold(order.checkoutToken);
       await waitFor(() => first.events.length === 1, 'the first tab’s first status');
@@ -362,7 +362,7 @@ describe.each(DIALECTS)('Buyer API on %s', (dialect) => {
   });
 
   describe('GET /api/v1/checkout/:token/status', () => {
-    it('answers from the database: fifty polls add no gateway call (issue 4 point 8)', async () => {
+    it('answers from the database: fifty polls add no gateway call (D4.8)', async () => {
       const order = await stack.createOrder();
       const payment = await stack.confirm(order.checkoutToken);
       const count = async () =>
@@ -377,7 +377,7 @@ describe.each(DIALECTS)('Buyer API on %s', (dialect) => {
       expect((await count()) - before).toBeLessThanOrEqual(Math.ceil(elapsed / 3_000) + 1);
     });
 
-    it('answers a repeated poll from prepared bytes: the schema exactly, the server time of now (issue 17)', async () => {
+    it('answers a repeated poll from prepared bytes: the schema exactly, the server time of now (D17)', async () => {
       const order = await stack.createOrder();
       const payment = await stack.confirm(order.checkoutToken);
       const answers = [];

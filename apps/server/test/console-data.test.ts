@@ -1,4 +1,4 @@
-// What the ops console reads from the Merchant API for issue 11, on both dialects: the order list and view
+// What the ops console reads from the Merchant API for D11, on both dialects: the order list and view
 // name every other payment the buyer was charged for (a capture a cancel reversed, a surplus given back),
 // the method catalog gives display names and whether a refund is back at once (wallets, Antom's refund
 // FAQ), and the integration's health has a documented shape.

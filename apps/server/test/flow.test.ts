@@ -1,4 +1,4 @@
-// The whole backend flow against the real sandbox over HTTP (issue 4 "Done when"), on both dialects.
+// The whole backend flow against the real sandbox over HTTP (D4 "Done when"), on both dialects.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, startStack, waitFor, type Stack } from '@paydesk/testkit';
 

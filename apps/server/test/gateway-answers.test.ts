@@ -1,6 +1,6 @@
-// Antom answers the sandbox cannot produce (PROTOCOL §5.1 PENDING; a payment Antom closed on its own;
-// no answer at all at the deadline), played by a scripted gateway behind the PaymentGateway port. Each
-// pins a finding of the server review (issue #6): the buyer is never let to pay twice.
+// Antom answers the sandbox cannot produce (docs/antom-notes.md §5.1 PENDING; a payment Antom closed on its
+// own; no answer at all at the deadline), played by a scripted gateway behind the PaymentGateway port. Each
+// pins a finding of the server review (D6): the buyer is never let to pay twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type PaydeskApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
@@ -143,7 +143,7 @@ describe.each(DIALECTS)('answers only a real Antom gives, on %s', (dialect) => {
       url: `/api/v1/checkout/${order.checkoutToken}/payments/${payment.id}/cancel`,
     });
     expect(cancel.json()).toMatchObject({ status: 'PROCESSING' });
-    // Asked first (issue 11): Antom says the buyer has completed, so no cancel is sent at all.
+    // Asked first (D11): Antom says the buyer has completed, so no cancel is sent at all.
     expect(await attempt(payment.id)).toMatchObject({
       status: 'PROCESSING',
       cancel_reason: 'BUYER_CANCELLED',

@@ -1,4 +1,4 @@
-// Faults of the integration itself (issue 11): a wrong key or client id is not the buyer's failure. The
+// Faults of the integration itself (D11): a wrong key or client id is not the buyer's failure. The
 // buyer hears "payments are briefly unavailable", /readyz and /metrics report it, the ops console reads
 // it from /api/v1/ops/health, and it clears with the first call Antom answers normally.
 import { generateKeyPair } from '@paydesk/antom';

@@ -1,4 +1,4 @@
-// Several instances on one PostgreSQL (issue #7 point 1): live push reaches a buyer on instance B when
+// Several instances on one PostgreSQL (D7.1): live push reaches a buyer on instance B when
 // the change lands on instance A (LISTEN/NOTIFY), work claims skip rows another instance holds
 // (FOR UPDATE SKIP LOCKED), each due attempt is handled once per cycle, and each webhook leaves once.
 // The three-instance campaign with a SIGKILL is in reliability/test/multi-instance.test.ts.

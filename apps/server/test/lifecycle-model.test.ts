@@ -1,4 +1,4 @@
-// The payment lifecycle against a model of Antom (issue 11, issue 12): thousands of random histories —
+// The payment lifecycle against a model of Antom (D11, D12): thousands of random histories —
 // the buyer paying at the worst moment, stops from the buyer and the merchant, Antom failing or expiring
 // the code, notifications late, repeated or lost, gateway calls without an answer — each decided by
 // payments/lifecycle.ts decide() exactly as the service does. Properties: no state moves backwards or
@@ -127,7 +127,7 @@ function cancel(w: World): CancelResult {
     antom.state = 'CANCELLED';
     result = { kind: 'cancelled' };
   } else if (antom.state === 'PAID' && antom.rule === 'paid') {
-    // The race issue 11 cannot close at Antom: the buyer paid after our last inquiry, or that inquiry got
+    // The race D11 cannot close at Antom: the buyer paid after our last inquiry, or that inquiry got
     // no answer. Anything else is a cancel that an inquiry before it could have prevented.
     const seen = w.lastInquiry;
     const couldNotSee = seen !== null && (seen.step < (w.paidStep ?? 0) || seen.result.kind === 'unknown');

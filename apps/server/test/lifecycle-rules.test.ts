@@ -1,4 +1,4 @@
-// The payment lifecycle's rules, proven without a database or a gateway (issue 12): every (state, event)
+// The payment lifecycle's rules, proven without a database or a gateway (D12): every (state, event)
 // pair of payments/lifecycle.ts decide(), in one table.
 import { describe, expect, it } from 'vitest';
 import type { AttemptStatus } from '../src/domain/state-machine.ts';
@@ -192,7 +192,7 @@ describe('decide(): every state against every event', () => {
   }
 });
 
-describe('decide(): the rules of issue 11', () => {
+describe('decide(): the rules of D11', () => {
   it('asks before it cancels: a stop on a shown code first inquires, and only an unpaid answer cancels', () => {
     const asked = decide(attempt('PROCESSING'), { type: 'stop_requested', reason: 'ORDER_CLOSED' }, ctx());
     expect(asked).toMatchObject({ patch: { cancel_reason: 'ORDER_CLOSED' }, effect: { kind: 'inquire' } });

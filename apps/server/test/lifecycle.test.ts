@@ -1,4 +1,4 @@
-// The payment lifecycle against the real sandbox with its faults (issue 4 points 7, 9, 10, 11; S10, S19,
+// The payment lifecycle against the real sandbox with its faults (D4.7, D4.9, D4.10, D4.11; S10, S19,
 // S20), on both dialects: unknown answers, timeouts, expiry, cancel races, duplicates, closing.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,10 +14,10 @@ import { signWebhook } from '../src/webhooks/webhook.deliverer.ts';
 
 const WEBHOOK_SECRET = 'whsec_test_0123456789abcdef';
 
-// Unknown answers (issue 4 point 7) on the kit's manual clock, swept once a second of it: an attempt
+// Unknown answers (D4.7) on the kit's manual clock, swept once a second of it: an attempt
 // whose `pay` answer is unknown is left alone for the pay lease, then asked about; the lease is read off
 // the clock, so the test neither waits it out (9 s) nor depends on how fast the machine is.
-describe.each(DIALECTS)('unknown answers on %s (issue 4 point 7)', (dialect) => {
+describe.each(DIALECTS)('unknown answers on %s (D4.7)', (dialect) => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack({
@@ -141,7 +141,7 @@ describe.each(DIALECTS)('payment lifecycle on %s', (dialect) => {
       20_000,
     );
 
-  describe('timeouts (S19, issue 4 point 9)', () => {
+  describe('timeouts (S19, D4.9)', () => {
     it('cancels a code nobody paid when its time is up, with reason TIMEOUT, after a last inquiry', async () => {
       const o = await stack.createOrder();
       const paydesk = stack.server.paydesk;
@@ -225,7 +225,7 @@ describe.each(DIALECTS)('payment lifecycle on %s', (dialect) => {
     });
   });
 
-  describe('buyer cancel racing a payment (S20, issue 4 point 10)', () => {
+  describe('buyer cancel racing a payment (S20, D4.10)', () => {
     it('ends on the paid path when Antom refuses the cancel because the buyer just paid', async () => {
       const o = await stack.createOrder({ amount: { currency: 'IDR', value: '25000000' }, region: 'ID' });
       const confirm = await stack.confirm(o.checkoutToken, 'BANKTRANSFER_PERMATA');
@@ -253,7 +253,7 @@ describe.each(DIALECTS)('payment lifecycle on %s', (dialect) => {
       expect(second.status).toBe(201);
     });
 
-    // Issue 11, observation 1: the buyer paid a code Antom can cancel after payment (TrueMoney), its
+    // D11.1: the buyer paid a code Antom can cancel after payment (TrueMoney), its
     // notification was lost; a cancel then would reverse the payment. Asked first, it ends paid.
     it('never reverses a payment the buyer has just made: the buyer’s cancel asks Antom first and ends paid', async () => {
       const o = await stack.createOrder({ amount: { currency: 'THB', value: '150000' } });
@@ -274,7 +274,7 @@ describe.each(DIALECTS)('payment lifecycle on %s', (dialect) => {
     });
   });
 
-  describe('a close racing the buyer (issue 11)', () => {
+  describe('a close racing the buyer (D11)', () => {
     it('answers 409 ORDER_ALREADY_PAID to a close after the buyer paid, and reverses nothing', async () => {
       const o = await stack.createOrder({ amount: { currency: 'THB', value: '150000' } });
       const confirm = await stack.confirm(o.checkoutToken, 'TRUEMONEY');
@@ -290,7 +290,7 @@ describe.each(DIALECTS)('payment lifecycle on %s', (dialect) => {
     });
   });
 
-  describe('a payment made at the worst moment (issue 11)', () => {
+  describe('a payment made at the worst moment (D11)', () => {
     // The one race asking first cannot close: the buyer pays after our inquiry, before our cancel lands.
     // Antom then reverses the capture; we record both and tell everyone, instead of dropping the success.
     it('records a capture its cancel reversed as REVERSED, tells the merchant and the buyer', async () => {
@@ -337,7 +337,7 @@ describe.each(DIALECTS)('payment lifecycle on %s', (dialect) => {
     });
   });
 
-  describe('duplicate payments (S10, issue 4 point 11)', () => {
+  describe('duplicate payments (S10, D4.11)', () => {
     it('refunds a second captured payment exactly once with a stable id, tells the buyer and the merchant', async () => {
       const o = await stack.createOrder({ amount: { currency: 'IDR', value: '25000000' }, region: 'ID' });
       const abandoned = await stack.confirm(o.checkoutToken, 'QRIS');
@@ -373,7 +373,7 @@ describe.each(DIALECTS)('payment lifecycle on %s', (dialect) => {
         reason: 'DUPLICATE_REFUNDED',
       });
       // The buyer's page hears the whole truth: which payment paid, what became of the other, and that
-      // nothing can change any more (issue 11).
+      // nothing can change any more (D11).
       expect(status.paidPayment).toMatchObject({ id: kept.body.id, paymentMethodType: 'QRIS' });
       expect(status.notices).toEqual([
         expect.objectContaining({ paymentId: abandoned.body.id, cause: 'DUPLICATE', outcome: 'REFUNDED' }),

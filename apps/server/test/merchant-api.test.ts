@@ -1,4 +1,4 @@
-// The Merchant API (issue 4 points 3, 13, 17) on both dialects: orders, validation, auth, listing,
+// The Merchant API (D4.3, D4.13, D4.17) on both dialects: orders, validation, auth, listing,
 // idempotency, refunds (partial, several, never above the paid amount, even under concurrency).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, startStack, waitFor, type Stack } from '@paydesk/testkit';

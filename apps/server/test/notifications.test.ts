@@ -1,4 +1,4 @@
-// POST /api/v1/antom/notify (issue 4 point 12): signature over the raw body first, then client id, our
+// POST /api/v1/antom/notify (D4.12): signature over the raw body first, then client id, our
 // paymentRequestId, amount and currency; idempotent; acknowledged only after the result is committed.
 import { loadPrivateKey, NOTIFICATION_ACK, signNotification, generateKeyPair } from '@paydesk/antom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Operations and security (issue 4 points 1–3, 14–17): configuration, health, metrics, OpenAPI, security
+// Operations and security (D4.1–D4.3, D4.14–D4.17): configuration, health, metrics, OpenAPI, security
 // headers, rate limits, live push, webhooks, no secrets in logs, data kept across restarts.
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ import {
   type Stack,
 } from '@paydesk/testkit';
 
-describe('configuration (issue 4 point 1)', () => {
+describe('configuration (D4.1)', () => {
   it('lists every problem at once', () => {
     let error: unknown;
     try {
@@ -332,7 +332,7 @@ describe.each(DIALECTS)('rate limits on %s', (dialect) => {
 });
 
 describe.each(DIALECTS)('restarts on %s', (dialect) => {
-  it('keeps orders and the generated merchant key across a restart (issue 4 point 2)', async () => {
+  it('keeps orders and the generated merchant key across a restart (D4.2)', async () => {
     const db = await createTestDatabase(dialect);
     const keys = testKeys();
     const config = loadConfig(

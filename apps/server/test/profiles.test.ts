@@ -1,4 +1,4 @@
-// The two profiles (issue 14 point 2, D10.3): production refuses to start without real
+// The two profiles (D14.2, D10.3): production refuses to start without real
 // settings and names everything missing in one message, generates no key and mounts no demo shop unless
 // DEMO_SHOP=true; in development the shop's Idempotency-Key scope is the buyer's own session.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';

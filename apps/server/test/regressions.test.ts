@@ -1,4 +1,4 @@
-// Regressions found by the reliability campaign (reliability/, issue #6): each test pins one invariant
+// Regressions found by the reliability campaign (reliability/, D6): each test pins one invariant
 // violation the campaign found, on both dialects, against the real sandbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogWithTimeout, DIALECTS, startStack, waitFor, type Stack } from '@paydesk/testkit';
@@ -22,7 +22,7 @@ describe.each(DIALECTS)('regressions on %s', (dialect) => {
 
   const view = (orderId: string) => stack.merchant('GET', `/api/v1/orders/${orderId}`).then((r) => r.body);
 
-  // Crash recovery (issue #6 point 5): a process killed in the middle of a sweeper step keeps its claim
+  // Crash recovery (D6.5): a process killed in the middle of a sweeper step keeps its claim
   // on the item until the claim runs out. The claim was a fixed 60 s, so an attempt whose cancel was cut
   // by a SIGKILL stayed CANCELLING for a minute after the restart. It now lasts as long as one step's
   // gateway calls may take: three calls with their retries at the configured timeout (1 s here).
@@ -56,7 +56,7 @@ describe.each(DIALECTS)('regressions on %s', (dialect) => {
     await stack.control('DELETE', '/sandbox/api/faults');
   });
 
-  // No 5xx (issue #6 points 4 and 8, found by the campaign): a buyer cancelled a payment whose `pay` was
+  // No 5xx (D6.4 and D6.8, found by the campaign): a buyer cancelled a payment whose `pay` was
   // still on its way, so Antom refused the cancel (no such payment yet) and the server asked what became of
   // it; meanwhile the pay landed and a second cancel (another tab) closed it. The first then tried to move
   // the already CANCELLED attempt to CANCELLED again — a move the transition table forbids — and the buyer
@@ -91,7 +91,7 @@ describe.each(DIALECTS)('regressions on %s', (dialect) => {
     expect((await view(order.id)).payments[0].state).toBe('CANCELLED');
   });
 
-  // Bad input (issue #6 point 7): a NUL character passes JSON and the schemas, but PostgreSQL cannot
+  // Bad input (D6.7): a NUL character passes JSON and the schemas, but PostgreSQL cannot
   // store it — creating an order with one, or searching for one, answered 500 there (and SQLite kept it).
   it('refuses a NUL character in any field with 400 naming the field, on both dialects', async () => {
     const before = (await stack.merchant('GET', '/api/v1/orders?limit=100')).body.data.length;
@@ -142,7 +142,7 @@ describe.each(DIALECTS)('regressions on %s', (dialect) => {
   });
 });
 
-// The ledger check (issue #6 point 1): a duplicate given back by an asynchronous refund stayed PROCESSING
+// The ledger check (D6.1): a duplicate given back by an asynchronous refund stayed PROCESSING
 // for a minute when its REFUND_RESULT was lost, although Antom had settled it, because the sweeper that
 // sent it kept its 60 s lease on the row and the 5 s inquiry could not run before it ended. On the kit's
 // manual clock, shared with the sandbox (its refund settles 1.5 s of that clock after it is asked): the
@@ -234,7 +234,7 @@ describe.each(DIALECTS)('regressions of refunds on %s', (dialect) => {
     await stack.control('DELETE', '/sandbox/api/faults');
   });
 
-  // Found in review of the cashier (issue #5): once an order was paid by an attempt the buyer had left,
+  // Found in review of the cashier (D5): once an order was paid by an attempt the buyer had left,
   // the newer attempt kept its payable code. The sweeper now closes it at once.
   it('closes any other live code as soon as the order is paid', async () => {
     await stack.control('DELETE', '/sandbox/api/faults');
@@ -255,7 +255,7 @@ describe.each(DIALECTS)('regressions of refunds on %s', (dialect) => {
     expect(status.payment.hasCode).toBe(false);
   });
 
-  // Found by the crash campaign (issue #6 point 5): a merchant request cut by SIGKILL left its
+  // Found by the crash campaign (D6.5): a merchant request cut by SIGKILL left its
   // Idempotency-Key "in progress" for ever. A retry now takes a stale key over, and a refund's id comes
   // from the key, so the retry finds the refund the first request made instead of refunding twice.
   it('lets a retry take over a stale Idempotency-Key without refunding twice', async () => {
@@ -293,7 +293,7 @@ describe.each(DIALECTS)('regressions of refunds on %s', (dialect) => {
     expect(after.refundedAmount.value).toBe('40000');
   });
 
-  // Found in review (issue #6): close used to report CLOSED while its cancel had no answer yet, so a
+  // Found in review (D6): close used to report CLOSED while its cancel had no answer yet, so a
   // buyer who had just paid (PromptPay: no refunds) was left to an operator. It now answers a 409 that
   // an Idempotency-Key does not keep, and closes once Antom has answered.
   it('refuses to close while the live payment’s cancel has no answer, then closes on a retry', async () => {
@@ -323,7 +323,7 @@ describe.each(DIALECTS)('regressions of refunds on %s', (dialect) => {
   });
 });
 
-// Liveness (issue #6 point 2): an attempt Antom will not cancel ends when Antom's own expiry passes.
+// Liveness (D6.2): an attempt Antom will not cancel ends when Antom's own expiry passes.
 // It used to be asked again only 30 s after it was abandoned (and, when the sweeper had abandoned it,
 // not before the sweeper's 60 s lease ran out), so it stayed open long after Antom had closed it. On the
 // kit's manual clock, swept every half second of it: the bound is exact and no machine is too slow for it.

@@ -1,4 +1,4 @@
-// Graceful shutdown (issue 14 point 5), on a real server process: SIGTERM while a confirm waits on a slow
+// Graceful shutdown (D14.5), on a real server process: SIGTERM while a confirm waits on a slow
 // `pay` (the sandbox's latency fault). The server stops accepting at once, answers the confirm when
 // Antom does, ends the buyer's event stream with a retry hint, and exits 0 — leaving no attempt PENDING
 // or UNKNOWN for another instance to settle.

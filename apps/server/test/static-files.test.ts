@@ -1,4 +1,4 @@
-// The built cashier served as a CDN would serve it (issue 14 point 3): brotli or gzip made at build time
+// The built cashier served as a CDN would serve it (D14.3): brotli or gzip made at build time
 // and chosen by Accept-Encoding, content-hashed files immutable for a year, pages and embed.js
 // revalidated with ETags, and without the demo shop neither its page nor the files only it loads.
 import { execFileSync } from 'node:child_process';

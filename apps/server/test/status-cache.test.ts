@@ -1,4 +1,4 @@
-// The status cache (issue #7 point 4) never answers with a state older than the last change it could
+// The status cache (D7.4) never answers with a state older than the last change it could
 // have heard of: a read racing a change is not stored, and nothing is trusted while changes may be missed.
 import type { CheckoutStatus } from '@paydesk/api';
 import { describe, expect, it } from 'vitest';

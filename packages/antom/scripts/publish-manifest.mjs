@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm pack` / `npm publish` of @paydesk/antom (issue 14 point 7). In the monorepo `exports` points at the
+// `npm pack` / `npm publish` of @paydesk/antom (D14.7). In the monorepo `exports` points at the
 // TypeScript sources; a published package must point at the build. npm applies `publishConfig` only to its
 // own settings, not to `exports`, `types` or `bin`, so `prepack` writes the published manifest (those
 // fields from `publishConfig`, no workspace condition, no scripts) and `postpack` puts the repository's

@@ -1,4 +1,4 @@
-// @paydesk/antom as a library of its own (issue 14 point 7): `npm pack` on a copy of the package, the
+// @paydesk/antom as a library of its own (D14.7): `npm pack` on a copy of the package, the
 // tarball installed alone into a fresh project (offline: it has no dependencies), a TypeScript consumer
 // type-checked against its declarations, and the README's quick start run unchanged with plain Node —
 // signing, calling the Paydesk sandbox (a process of its own: this package imports nothing of Paydesk, its

@@ -1,4 +1,4 @@
-// Shared pieces of Paydesk's HTTP contract (PRODUCT.md "HTTP contract (v1)").
+// Shared pieces of Paydesk's HTTP contract (docs/product.md "HTTP contract (v1)").
 import Type, { type Static } from 'typebox';
 
 /** Money: ISO-4217 code and an integer string in the currency's minor unit (the Antom convention). */
@@ -85,7 +85,7 @@ export const IdempotencyKeyHeader = Type.Object({
 
 /**
  * A payment the buyer was charged for beyond the one that paid the order, and what became of the money
- * (issue 11): given back (pending, done, or left to the merchant), or reversed by a cancel. The buyer's
+ * (D11): given back (pending, done, or left to the merchant), or reversed by a cancel. The buyer's
  * page and the Merchant API's order list and view share it.
  */
 export const PaymentNotice = Type.Object({

@@ -1,4 +1,4 @@
-// What the ops console reads besides orders (Merchant API key): the integration's health (issue 11) and
+// What the ops console reads besides orders (Merchant API key): the integration's health (D11) and
 // the payment-method catalog, so an operator sees display names and what a refund does for the buyer.
 import Type, { type Static } from 'typebox';
 

@@ -1,7 +1,7 @@
-// The ops console (issue point 10): sign in with the Merchant API key (kept in sessionStorage only),
+// The ops console (D5.10): sign in with the Merchant API key (kept in sessionStorage only),
 // find orders by status, attention flag or id / reference / payment id, read an order's payments,
 // refunds and full event history (gateway calls and notifications with their bodies), and refund. Every
-// signed-in page carries the integration fault banner (issue 11).
+// signed-in page carries the integration fault banner (D11).
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { OrderStatus } from '@paydesk/api';
@@ -73,7 +73,7 @@ export function AdminApp() {
   );
 }
 
-/** The signed-in shell: header, navigation, the integration fault banner (issue 11), then the page. */
+/** The signed-in shell: header, navigation, the integration fault banner (D11), then the page. */
 function Console(props: {
   api: MerchantApi;
   route: AdminRoute;

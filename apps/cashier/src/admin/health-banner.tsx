@@ -1,4 +1,4 @@
-// The integration fault banner (issue 11): while Antom refuses our credentials or its answers do not
+// The integration fault banner (D11): while Antom refuses our credentials or its answers do not
 // verify, every console page says what is wrong, since when, and that buyers are told payments are
 // briefly unavailable. The health is asked every 15 s and whenever the tab comes back into focus; the
 // banner goes once the server reports the gateway ok again (its first normal answer from Antom).

@@ -1,4 +1,4 @@
-// Money a buyer was charged beyond the order (issue 11), as the console shows it: a marker on the order
+// Money a buyer was charged beyond the order (D11), as the console shows it: a marker on the order
 // list's row, and on the order page one card per payment — which payment, how much, when it was charged,
 // and either when a cancel reversed it or how it is being given back and where that stands.
 import type { OrderView, PaymentNotice } from '@paydesk/api';

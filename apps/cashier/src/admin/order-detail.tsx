@@ -1,4 +1,4 @@
-// One order for an operator: its facts, every payment the buyer was charged beyond the order (issue 11:
+// One order for an operator: its facts, every payment the buyer was charged beyond the order (D11:
 // a capture a cancel reversed, a surplus given back), payments and refunds in words, the refund form with
 // its confirmation, and the full event history — each event in words, with every gateway call and
 // notification body expandable.

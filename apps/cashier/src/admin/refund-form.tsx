@@ -1,4 +1,4 @@
-// Refunding a paid order from the console (issue 11): the form checks the amount against what is left,
+// Refunding a paid order from the console (D11): the form checks the amount against what is left,
 // then a dialog says exactly what will happen — the amount, the method, full or partial, and what the
 // buyer will see — before one refund is sent. Escape or Cancel close it without sending; focus stays in
 // the dialog while it is open and returns to the Refund button after.

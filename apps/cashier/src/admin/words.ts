@@ -1,4 +1,4 @@
-// The ops console's words for what the server records (issue 11): payment states and reasons, refunds,
+// The ops console's words for what the server records (D11): payment states and reasons, refunds,
 // the money a buyer was charged beyond the order (a capture a cancel reversed, a surplus given back), the
 // history's events, and what a refund does for the buyer. Operators read English (format.tsx); the raw
 // codes stay beside the words for searching logs, never instead of them.

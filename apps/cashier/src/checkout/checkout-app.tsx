@@ -1,4 +1,4 @@
-// The cashier (S4–S20). It holds no payment truth (S17, STYLE point 12): it renders what the server
+// The cashier (S4–S20). It holds no payment truth (S17, docs/style.md §12): it renders what the server
 // says — the first GET, then the event stream with the 2-second poll as fallback — and routes on the
 // payment status alone (S16). Local state is only what the buyer is doing: the method they picked, an
 // action in flight (Confirm stays disabled from the click until the flow ends, S11), and which finished

@@ -1,4 +1,4 @@
-// API errors (`{ error: { code, message } }`) as words for the buyer (issue point 7): each known code
+// API errors (`{ error: { code, message } }`) as words for the buyer (D5.7): each known code
 // gets its own kind sentence; anything else a calm generic one. Network failures have status 0.
 import type { MessageKey } from './messages.ts';
 

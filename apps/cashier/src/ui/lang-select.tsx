@@ -1,4 +1,4 @@
-// The visible language switcher (issue point 9), a native select so it works with every input method.
+// The visible language switcher (D5.9), a native select so it works with every input method.
 import { LANGUAGE_NAMES, LANGUAGES, type Lang } from '../lib/lang.ts';
 
 export function LangSelect({

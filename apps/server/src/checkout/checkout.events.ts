@@ -1,7 +1,7 @@
-// The live status stream (issue 4 point 15): Server-Sent Events carrying the /status shape after every
+// The live status stream (D4.15): Server-Sent Events carrying the /status shape after every
 // committed change, each with the id of the order event that caused it, so a reconnecting browser
 // (Last-Event-ID) gets what it missed. The streams of one order share one listener on the event bus and
-// one status read per change however many tabs hold them (issue #7 points 7–8); changes made on another
+// one status read per change however many tabs hold them (D7.7–D7.8); changes made on another
 // instance reach the bus through the change feed (events/change-feed.ts). One timer sends the comment
 // line that keeps proxies from idling out, for every stream at once.
 //
@@ -84,7 +84,7 @@ interface OrderStreams {
   version: number;
   /**
    * What the last refresh read and sent, and at which version: while no change has come since, a stream
-   * that joins gets it without a database read (10,000 tabs of 100 orders opened at once, issue 17).
+   * that joins gets it without a database read (10,000 tabs of 100 orders opened at once, D17).
    */
   latest: Latest | undefined;
 }
@@ -247,7 +247,7 @@ export class CheckoutStreams {
 
   /**
    * Ends every stream with a retry hint, and any opened after, so a draining server is not held open by
-   * them (issue 14 point 5): the EventSource reconnects (through the balancer, to another instance) and
+   * them (D14.5): the EventSource reconnects (through the balancer, to another instance) and
    * resumes with Last-Event-ID.
    */
   close(): void {

@@ -1,8 +1,8 @@
-// Buyer API (PRODUCT.md): the unguessable checkout token is the only credential. Reads come from our
+// Buyer API (docs/product.md): the unguessable checkout token is the only credential. Reads come from our
 // database (S17). Throttles are keyed so that failures lock out nothing else (D10.6: 20 bad
 // look-ups from a proxy's address once answered every buyer behind it 429): a checkout's reads and writes
 // are limited per token, and unknown tokens count in a bucket of their own per client address, which
-// turns only further unknown tokens into 429. Guessing stays hopeless (256-bit tokens, issue 4 point 17).
+// turns only further unknown tokens into 429. Guessing stays hopeless (256-bit tokens, D4.17).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
@@ -149,7 +149,7 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRouteDeps> = asyn
       },
     },
     (request, reply) => {
-      // Already JSON (prepared by the status cache, issue 17 point 2): a string sent with a JSON content
+      // Already JSON (prepared by the status cache, D17.2): a string sent with a JSON content
       // type is not serialized again; its shape is the schema's (checkout.test.ts checks it). A cache hit
       // is answered at once, with no promise and no closure made; a miss reads the database.
       const tokenHash = hashToken(request.params.token);

@@ -1,5 +1,5 @@
 // What the buyer's pages are told (S2, S15–S17): everything comes from our database; the gateway is never
-// asked on a buyer's behalf, so polling costs no gateway calls (issue 4 point 8).
+// asked on a buyer's behalf, so polling costs no gateway calls (D4.8).
 import type {
   CheckoutPayment,
   CheckoutStatus,
@@ -74,7 +74,7 @@ export interface CheckoutServiceDeps {
   presentation: 'overlay' | 'page';
   isSandbox: boolean;
   successRedirectSeconds: number;
-  /** Answers repeated polls from memory (issue #7 point 4); every read goes to the database without. */
+  /** Answers repeated polls from memory (D7.4); every read goes to the database without. */
   statusCache?: StatusCache<PreparedStatus>;
 }
 
@@ -236,7 +236,7 @@ function isoNow(ms: number): string {
 }
 
 /**
- * What the buyer is told about an order's payments (S16, issue 11): the payment to show (the live one,
+ * What the buyer is told about an order's payments (S16, D11): the payment to show (the live one,
  * else the one that ended last, so a surplus shows its notice), the one that paid the order, every other
  * payment they were charged for and what became of the money, and whether anything can still change —
  * the page keeps listening until nothing can.

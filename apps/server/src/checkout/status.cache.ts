@@ -1,10 +1,10 @@
-// The buyer's 2-second poll answered from memory (issue #7 point 4). Every buyer-visible change records an
+// The buyer's 2-second poll answered from memory (D7.4). Every buyer-visible change records an
 // order event, and the event bus announces it after the commit (on this instance at once, from other
 // instances over LISTEN/NOTIFY): that is when an order's cached status is dropped. A read that raced with
 // a change is never stored, entries live at most `ttlMs`, and while the change feed is down nothing
 // cached is trusted, so a poll never shows a state older than the last change it could have heard of.
 //
-// What is kept is the answer's bytes, prepared once per change (issue 17 point 2): a hit only writes the
+// What is kept is the answer's bytes, prepared once per change (D17.2): a hit only writes the
 // server time between them, with no object copied and no serializer run.
 import type { CheckoutStatus } from '@paydesk/api';
 

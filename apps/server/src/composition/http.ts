@@ -72,7 +72,7 @@ export async function registerHttp(infra: Infrastructure, domain: Domain): Promi
   installIdempotency(app, { db: database.db, clock });
 
   // What a cross-origin browser may send (headers, methods, how long to remember) matters only to the
-  // preflight, so only the OPTIONS answer says it: every poll carries one CORS header, not four (issue 17).
+  // preflight, so only the OPTIONS answer says it: every poll carries one CORS header, not four (D17).
   app.options('/api/v1/checkout/*', { schema: { hide: true } }, async (_request, reply) =>
     reply
       .header('access-control-allow-headers', 'content-type, idempotency-key, last-event-id')

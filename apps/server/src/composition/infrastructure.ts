@@ -88,7 +88,7 @@ export async function buildInfrastructure(
     refusedReported = connections.refused;
   });
 
-  // Append-only gateway call log (issue 4 point 16), written beside the call, never inside a transaction.
+  // Append-only gateway call log (D4.16), written beside the call, never inside a transaction.
   const gaugeFault = metrics.gauge(
     'paydesk_gateway_configuration_fault',
     '1 while Antom refuses our credentials or its answers do not verify (see /readyz)',
@@ -155,7 +155,7 @@ export async function buildInfrastructure(
   };
 }
 
-/** Strips checkout tokens from logged URLs: they are credentials (issue 4 point 17). */
+/** Strips checkout tokens from logged URLs: they are credentials (D4.17). */
 export function redactUrl(url: string): string {
   return url.replace(/\/checkout\/([A-Za-z0-9_-]{6})[A-Za-z0-9_-]+/g, '/checkout/$1…');
 }
@@ -180,7 +180,7 @@ function createHttpServer(config: Readonly<Config>, options: AppOptions): Fastif
     bodyLimit: 64 * 1024,
     trustProxy: config.trustProxy,
     // The router refuses malformed and over-long URLs before any route or hook runs; they are answered
-    // in the API's error shape like every other 4xx (issue #6 point 7, found by fuzzing).
+    // in the API's error shape like every other 4xx (D6.7, found by fuzzing).
     frameworkErrors: (error, _request, reply: FastifyReply) => {
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
       const bad = error.code === 'FST_ERR_BAD_URL';
@@ -235,7 +235,7 @@ async function loadOrCreateApiKey(database: Database, mayGenerate: boolean): Pro
     await deleteSetting(db, LEGACY_KEY);
     return { key: null, digest, generated: false };
   }
-  // Production generates no secrets (issue 14 point 2); loadStartupConfig says so before we get here.
+  // Production generates no secrets (D14.2); loadStartupConfig says so before we get here.
   if (!mayGenerate) throw new ConfigError(['MERCHANT_API_KEY is required: no key is stored in the database']);
   const key = `pk_${randomBytes(24).toString('base64url')}`;
   // Several instances may start together: the first writer's key is everyone's.

@@ -1,4 +1,4 @@
-// The only file that knows SQLite from PostgreSQL (STYLE point 3). Everything else uses the portable
+// The only file that knows SQLite from PostgreSQL (docs/style.md §3). Everything else uses the portable
 // Kysely builder. SQLite runs in WAL mode through better-sqlite3 on one connection (Kysely serialises
 // transactions on it); PostgreSQL uses a pool, and concurrency is held by compare-and-set updates and
 // unique indexes that both dialects enforce.
@@ -29,7 +29,7 @@ export interface Database {
   signals: Signals | null;
   /**
    * True when one statement may write several tables (PostgreSQL's data-modifying WITH): a change and
-   * its event then cost one round trip instead of a transaction's four or more (issue 17 point 3). On
+   * its event then cost one round trip instead of a transaction's four or more (D17.3). On
    * SQLite, in-process, a transaction costs no round trips.
    */
   oneStatementWrites: boolean;

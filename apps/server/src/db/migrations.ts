@@ -1,4 +1,4 @@
-// Numbered migrations, typed Kysely<any> and shared by SQLite and PostgreSQL (STYLE point 3). Money is
+// Numbered migrations, typed Kysely<any> and shared by SQLite and PostgreSQL (docs/style.md §3). Money is
 // stored as minor-unit strings (up to 16 digits do not fit a double), times as epoch milliseconds.
 import { sql, type Kysely } from 'kysely';
 import type { DialectName } from './database.ts';
@@ -82,7 +82,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
         .addColumn('cancel_reason', 'text')
         .addColumn('kept', 'integer', (c) => c.notNull().defaultTo(0))
         .execute();
-      // S11 / issue point 6: at most one live attempt per order, enforced by the database itself.
+      // S11 / D4.6: at most one live attempt per order, enforced by the database itself.
       await db.schema
         .createIndex('payments_one_live_per_order')
         .on('payments')
@@ -232,7 +232,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
     async (db, types) => {
       if (types.dialect !== 'postgres') return;
       // Every order event is announced to the other instances by the database itself, in the inserting
-      // transaction (delivered on commit, never on rollback), at no extra round trip (issue #7 point 1).
+      // transaction (delivered on commit, never on rollback), at no extra round trip (D7.1).
       // The sender's application_name tells each instance which announcements are its own.
       await sql`
         create or replace function paydesk_announce_order_change() returns trigger language plpgsql as $$
@@ -248,7 +248,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   [
     '0003_payment_reversal',
     async (db) => {
-      // A payment captured and then reversed by a cancel keeps both times (issue 11): paid_at, reversed_at.
+      // A payment captured and then reversed by a cancel keeps both times (D11): paid_at, reversed_at.
       await db.schema.alterTable('payments').addColumn('reversed_at', 'bigint').execute();
     },
   ],
@@ -256,14 +256,14 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
     '0004_payment_links',
     async (db) => {
       // Every link Antom gives a phone (applinkUrl, schemeUrl, normalUrl) as JSON, beside deep_link
-      // (issue 13 point 9): the cashier offers the wallet app on the same device.
+      // (D13.9): the cashier offers the wallet app on the same device.
       await db.schema.alterTable('payments').addColumn('links', 'text').execute();
     },
   ],
   [
     '0005_reconciliation',
     async (db, types) => {
-      // Issue 16: Antom's report files (each imported once, by name and hash), their rows, the settlement
+      // D16: Antom's report files (each imported once, by name and hash), their rows, the settlement
       // batches, the state of each day's fetch, and the discrepancies with both sides' data.
       await db.schema
         .createTable('recon_files')

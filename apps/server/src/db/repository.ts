@@ -1,5 +1,5 @@
 // What every repository shares: the reader type (the database or an open transaction) and the one
-// compare-and-set that every status change is written with (STYLE point 5): `UPDATE … WHERE id = ? AND
+// compare-and-set that every status change is written with (docs/style.md §5): `UPDATE … WHERE id = ? AND
 // status = ?`, returning the row as written, or undefined when someone else changed it first.
 import { sql, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
 import type { AttemptStatus, DB, OrderStatus, RefundStatus } from './schema.ts';

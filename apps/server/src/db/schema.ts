@@ -57,7 +57,7 @@ export interface PaymentsTable {
   updated_at: number;
   /** When Antom captured it; on a CANCELLING or CANCELLED attempt, a capture reported but not settled. */
   paid_at: number | null;
-  /** When a cancel returned a captured payment to the buyer (REVERSED, issue 11). */
+  /** When a cancel returned a captured payment to the buyer (REVERSED, D11). */
   reversed_at: Generated<number | null>;
   final_at: number | null;
   next_check_at: number | null;
@@ -166,7 +166,7 @@ export type ReconFileKind = 'TRANSACTIONS' | 'SETTLEMENT_DETAILS' | 'SETTLEMENT_
 export type ReconDayStatus = 'WAITING' | 'IMPORTED' | 'REFUSED' | 'MISSING';
 export type DiscrepancyKind = 'ANTOM_ONLY' | 'PAYDESK_ONLY' | 'AMOUNT_MISMATCH' | 'STATE_MISMATCH';
 
-/** An Antom report file, imported once by name and hash (issue 16). */
+/** An Antom report file, imported once by name and hash (D16). */
 export interface ReconFilesTable {
   id: string;
   name: string;

@@ -1,5 +1,5 @@
 // One unit of work: a database transaction plus the things to do only once it has committed (push to
-// live listeners, wake a worker). Nothing slow, and never a gateway call, happens inside (STYLE point 5).
+// live listeners, wake a worker). Nothing slow, and never a gateway call, happens inside (docs/style.md §5).
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from './schema.ts';
 

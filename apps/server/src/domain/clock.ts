@@ -1,4 +1,4 @@
-// Time behind an interface so tests and the sweeper can control it (STYLE point 11).
+// Time behind an interface so tests and the sweeper can control it (docs/style.md §11).
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;

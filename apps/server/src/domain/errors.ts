@@ -1,4 +1,5 @@
-// Domain errors carry a stable code and no HTTP (STYLE point 7); http/error-handler.ts maps codes to statuses.
+// Domain errors carry a stable code and no HTTP (docs/style.md §7); http/error-handler.ts maps codes to
+// statuses.
 
 export type DomainErrorCode =
   | 'VALIDATION_FAILED'

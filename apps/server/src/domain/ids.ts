@@ -21,7 +21,7 @@ export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   return `${prefix}_${base32(BigInt(now), 10)}${base32(random, 16)}`;
 }
 
-/** A checkout token: 256 random bits, URL-safe. The only credential a buyer holds (issue 4 point 17). */
+/** A checkout token: 256 random bits, URL-safe. The only credential a buyer holds (D4.17). */
 export function newCheckoutToken(): string {
   return randomBytes(32).toString('base64url');
 }

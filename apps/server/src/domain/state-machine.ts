@@ -1,4 +1,4 @@
-// The state machines as data (STYLE point 5). Every status change goes through `assertTransition` and a
+// The state machines as data (docs/style.md §5). Every status change goes through `assertTransition` and a
 // compare-and-set update (payment.state.ts), so a state never moves backwards, whoever asks: a route, a
 // notification or the sweeper.
 
@@ -25,7 +25,7 @@ export type RefundStatus = 'PENDING' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED' | '
  * cancel it (Indonesian methods), so it may still be paid. SUCCESS, FAIL, CANCELLED and REVERSED are
  * final at Antom; a capture found later still lifts FAIL or CANCELLED to SUCCESS (a late payment, given
  * back or paying the order) or to REVERSED (captured, then returned by the cancel) — never the other way
- * (payments/lifecycle.ts, issue 11).
+ * (payments/lifecycle.ts, D11).
  */
 export const ATTEMPT_TRANSITIONS: Readonly<Record<AttemptStatus, readonly AttemptStatus[]>> = {
   PENDING: ['PROCESSING', 'UNKNOWN', 'SUCCESS', 'FAIL', 'CANCELLING', 'CANCELLED', 'REVERSED'],

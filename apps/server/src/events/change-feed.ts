@@ -1,4 +1,4 @@
-// Live push across instances (issue #7 point 1). Every order event is announced with PostgreSQL NOTIFY by
+// Live push across instances (D7.1). Every order event is announced with PostgreSQL NOTIFY by
 // a trigger, inside the transaction that records it, so it is delivered exactly when (and only if) it
 // commits; each instance LISTENs on one connection of its own and hands what other instances announce to
 // its bus.

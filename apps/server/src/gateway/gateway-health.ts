@@ -1,9 +1,12 @@
-// Faults of the integration itself (issue 11): answers that mean our credentials or signing are broken —
+// Faults of the integration itself (D11): answers that mean our credentials or signing are broken —
 // Antom refusing our signature, key or client id, or answers whose own signature fails — are not a buyer's
 // failure. They are watched here from the gateway-call log: the buyer is told payments are briefly
 // unavailable, /readyz and /metrics report the fault, and the ops console shows it until a call succeeds.
 
-/** Antom result codes that mean the merchant's configuration is wrong, not the payment (PROTOCOL §6.1). */
+/**
+ * Antom result codes that mean the merchant's configuration is wrong, not the payment
+ * (docs/antom-notes.md §6.1).
+ */
 export const CONFIGURATION_FAULT_CODES: ReadonlySet<string> = new Set([
   'INVALID_SIGNATURE',
   'KEY_NOT_FOUND',

@@ -1,4 +1,4 @@
-// The one error handler (STYLE point 7): domain codes map to statuses here, validation failures name the
+// The one error handler (docs/style.md §7): domain codes map to statuses here, validation failures name the
 // field, and a 5xx never carries internal detail (it is logged instead).
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { DomainError, type DomainErrorCode } from '../domain/errors.ts';

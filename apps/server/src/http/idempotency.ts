@@ -1,4 +1,4 @@
-// `Idempotency-Key` on every write (PRODUCT.md): the same key with the same body answers the first
+// `Idempotency-Key` on every write (docs/product.md): the same key with the same body answers the first
 // response again; with another body it is a 422; while the first is still running it is a 409. Keys are
 // scoped (merchant, or one checkout) so two buyers cannot collide. 5xx answers are not kept: retry freely.
 import { createHash } from 'node:crypto';

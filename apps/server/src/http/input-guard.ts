@@ -1,4 +1,4 @@
-// Text that no field may hold (issue #6 point 7, found by fuzzing): a NUL character (U+0000) passes JSON
+// Text that no field may hold (D6.7, found by fuzzing): a NUL character (U+0000) passes JSON
 // and the schemas, but PostgreSQL cannot store it, so it turned a bad request into a 500 there (and was
 // stored silently on SQLite). Refused up front on every route, naming the field, on both dialects.
 import type { FastifyInstance } from 'fastify';

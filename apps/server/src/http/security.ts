@@ -1,4 +1,4 @@
-// Security headers on every answer (issue 4 point 17, D10.7). API answers are never cached;
+// Security headers on every answer (D4.17, D10.7). API answers are never cached;
 // every other answer — the cashier's pages, the ops console, the API reference at /docs — carries a CSP
 // that allows only our own scripts, and frame protection: the ops console and /docs may not be framed at
 // all, the buyer's pages only by themselves (the embed is a script on the merchant's page, not a frame).

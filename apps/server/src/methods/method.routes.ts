@@ -1,6 +1,6 @@
 // The payment-method catalog for the ops console (Merchant API key): display names, and what Antom allows
 // after a payment (cancel, refund, and whether a refund is back at once), so the console can tell an
-// operator what a refund does for the buyer before it is sent (issue 11).
+// operator what a refund does for the buyer before it is sent (D11).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { ErrorBody, MerchantPaymentMethodList } from '@paydesk/api';

@@ -1,4 +1,4 @@
-// Antom notifications (issue 4 point 12): the signature is checked over the raw body before anything in
+// Antom notifications (D4.12): the signature is checked over the raw body before anything in
 // it is read; then the client id, our paymentRequestId, the amount and the currency. Handling is
 // idempotent (replays and reorders never move a state backwards), every raw notification is kept, and
 // the fixed acknowledgement is sent only after the result is committed. A refused notification costs a
@@ -137,7 +137,7 @@ export class NotificationService {
   }
 
   async #payment(n: Extract<GatewayNotification, { type: 'payment' }>) {
-    // Read with its order's status, so the lifecycle decides on this read (one round trip, issue 17).
+    // Read with its order's status, so the lifecycle decides on this read (one round trip, D17).
     const found = await findPaymentAndOrderStatus(this.#d.db, n.paymentRequestId);
     if (!found) return { outcome: 'UNKNOWN_PAYMENT' as const, error: `no payment ${n.paymentRequestId}` };
     const attempt = found.payment;
@@ -157,7 +157,7 @@ export class NotificationService {
       };
     }
     // The lifecycle decides (payments/lifecycle.ts): a success is settled, kept as evidence while our
-    // cancel is out, or checked against a reversal; never dropped (issue 11).
+    // cancel is out, or checked against a reversal; never dropped (D11).
     const after = await this.#d.payments.notified(
       attempt.id,
       {
@@ -233,7 +233,7 @@ export class NotificationService {
       notify_type: fields.notifyType ?? null,
       headers: JSON.stringify(kept),
       // Kept as text; a NUL byte (only ever in garbage) cannot be stored by PostgreSQL, so it is
-      // replaced, rather than turning a refused notification into a 500 (found by fuzzing, issue #6).
+      // replaced, rather than turning a refused notification into a 500 (found by fuzzing, D6).
       body: rawBody.toString('utf8').slice(0, 65_536).replaceAll('\u0000', '\ufffd'),
       body_bytes: rawBody.length,
       body_sha256: createHash('sha256').update(rawBody).digest('hex'),

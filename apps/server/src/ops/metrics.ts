@@ -39,7 +39,7 @@ export class Metrics {
 
   counter(name: string, help: string): (labels?: Labels, by?: number) => void {
     const series = this.#get(name, help, 'counter');
-    // Counted on every HTTP answer (issue 17 point 2: sorting and escaping the labels each time showed in
+    // Counted on every HTTP answer (D17.2: sorting and escaping the labels each time showed in
     // the poll's profile): each label set is rendered once and found again by its plain values.
     const rendered = new Map<string, string>();
     return (labels = {}, by = 1) => {

@@ -1,5 +1,5 @@
-// Liveness, readiness and metrics (PRODUCT.md "Pages"): /healthz says the process runs, /readyz that the
-// database answers and migrations ran and that Antom accepts our credentials (issue 11), /metrics exposes
+// Liveness, readiness and metrics (docs/product.md "Pages"): /healthz says the process runs, /readyz that the
+// database answers and migrations ran and that Antom accepts our credentials (D11), /metrics exposes
 // Prometheus series. The ops console reads the same health through the Merchant API. /metrics needs a
 // bearer token (Prometheus' `bearer_token`): it told anyone the business volume (D10.7).
 import type {} from '@fastify/swagger';

@@ -69,7 +69,7 @@ export function listOrders(
 }
 
 /**
- * Open orders past their time with no live attempt (issue 4 point 9): those wait for their attempt's own
+ * Open orders past their time with no live attempt (D4.9): those wait for their attempt's own
  * timeout, and leaving them out keeps them from filling the batch and starving the others.
  */
 export async function findExpiringOrderIds(db: Reader, now: number, limit: number): Promise<string[]> {

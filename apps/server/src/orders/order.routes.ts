@@ -1,4 +1,4 @@
-// Merchant API routes (PRODUCT.md): server to server, Bearer key, Idempotency-Key on every write.
+// Merchant API routes (docs/product.md): server to server, Bearer key, Idempotency-Key on every write.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';

@@ -1,4 +1,4 @@
-// Orders for the Merchant API: create (S4), read with full history (issue 4 point 16), list with cursor
+// Orders for the Merchant API: create (S4), read with full history (D4.16), list with cursor
 // pagination, and close (cancelling a live payment at Antom first).
 import { amountProblems, currencyExponent } from '@paydesk/antom';
 import type { CreateOrderBody, OrderEventView, OrderListQuery } from '@paydesk/api';

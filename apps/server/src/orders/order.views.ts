@@ -18,7 +18,7 @@ export function checkoutUrl(publicUrl: string, token: string): string {
 
 /**
  * An order as lists and webhooks show it; given its payments (or those of them that may be notices), it
- * also names every other payment the buyer was charged for (the order list's markers, issue 11).
+ * also names every other payment the buyer was charged for (the order list's markers, D11).
  */
 export function orderSummary(
   order: OrderRow,

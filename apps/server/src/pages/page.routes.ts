@@ -17,7 +17,7 @@ const SHOP_PAGE = 'shop.html';
 
 /**
  * Scripts, styles and logos are not documents: browsers apply a page's CSP and opener policy to documents
- * only, and on each of them those headers cost a quarter of a kilobyte of the first visit (issue 14 point
+ * only, and on each of them those headers cost a quarter of a kilobyte of the first visit (D14 point
  * 3). A policy that runs nothing stays, for an SVG opened on its own. Runs after the shared hooks.
  */
 function subresourceHeaders(

@@ -1,4 +1,4 @@
-// The built cashier served as a CDN would serve it (issue 14 point 3): every file is read once at start,
+// The built cashier served as a CDN would serve it (D14.3): every file is read once at start,
 // with the brotli and gzip variants the build made beside it (scripts/precompress.mjs), and answered from
 // memory. The variant follows Accept-Encoding; content-hashed files (those Vite's manifests list) are
 // cached for a year as immutable; everything else is revalidated with a strong ETag, so a repeat visit

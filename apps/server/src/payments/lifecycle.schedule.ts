@@ -1,8 +1,8 @@
-// Every delay of the payment lifecycle, in one place (issue 12): when Antom is asked again, when a cancel
+// Every delay of the payment lifecycle, in one place (D12): when Antom is asked again, when a cancel
 // is resent, how long a code may live. lifecycle.ts decides *what* happens; this says *when*.
 import type { MethodCategory } from '../methods/catalog.ts';
 
-/** Inquiry back-off for a code being shown: soon after it appears, then less and less often (issue 4 point 8). */
+/** Inquiry back-off for a code being shown: soon after it appears, then less and less often (D4.8). */
 export const INQUIRY_SCHEDULE_SECONDS = [3, 5, 10, 15, 30, 60, 120, 300] as const;
 
 export const DELAYS = {
@@ -16,7 +16,7 @@ export const DELAYS = {
   completingMs: 2_000,
   /** Antom reports another amount than ours: never settle on it; look again this late. */
   amountMismatchMs: 60_000,
-  /** After a cancel Antom accepted: one look to see whether it reversed a capture (issue 11). */
+  /** After a cancel Antom accepted: one look to see whether it reversed a capture (D11). */
   verifyAfterCancelMs: 3_000,
   /** How many unanswered looks a cancelled attempt gets before we stop asking. */
   verifyAttempts: 4,
@@ -35,7 +35,7 @@ export function nextInquiryAt(checkCount: number, now: number): number {
 
 /**
  * When to next ask Antom about an ABANDONED attempt (one Antom would not cancel). It can only end by being
- * paid or by Antom's own expiry, so it is asked at that expiry (issue #6 point 2: final within Antom's expiry plus
+ * paid or by Antom's own expiry, so it is asked at that expiry (D6.2: final within Antom's expiry plus
  * one sweep), then every 5 s for a minute in case Antom's clock lags ours, and on a growing back-off
  * (30 s … 30 min) between those moments and afterwards.
  */
@@ -46,7 +46,10 @@ export function abandonedCheckAt(gatewayExpiresAt: number, checkCount: number, n
   return backoff;
 }
 
-/** Antom's limit on a custom `paymentExpiryTime` for QR methods, with a margin for clock skew (PROTOCOL §3). */
+/**
+ * Antom's limit on a custom `paymentExpiryTime` for QR methods, with a margin for clock skew
+ * (docs/antom-notes.md §3).
+ */
 const QR_EXPIRY_LIMIT_MS = 10 * 60_000 - 15_000;
 /** …and under 48 hours for bank transfers. */
 const BANK_TRANSFER_EXPIRY_LIMIT_MS = 48 * 3600_000 - 60_000;

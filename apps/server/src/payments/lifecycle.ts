@@ -1,10 +1,10 @@
-// The payment lifecycle as one pure decision (issue 12): given an attempt as it stands, what just happened
+// The payment lifecycle as one pure decision (D12): given an attempt as it stands, what just happened
 // (an answer from Antom, a notification, a buyer's or merchant's request, the clock) and the time, it
 // says where the attempt goes, what else is written with it, and which gateway call follows. No I/O:
 // payment.service.ts loads, calls decide(), writes the decision as one compare-and-set, then runs the call
 // and feeds its answer back in. Table and property tests cover every (state, event) pair.
 //
-// Rules it keeps (S9–S11, S16–S20, PROTOCOL §5–§6, issue 11):
+// Rules it keeps (S9–S11, S16–S20, docs/antom-notes.md §5–§6, D11):
 //  - an unknown answer is never a failure: it is settled by inquiry, never by a second `pay`;
 //  - ask before you cancel: a code the buyer could have paid is cancelled only after an inquiry says it
 //    is still unpaid, so a close or a buyer's cancel never reverses a payment Antom already had;
@@ -185,7 +185,7 @@ function payAnswered(attempt: AttemptFacts, result: CreatePaymentResult, ctx: De
     case 'failed':
       return attempt.status === 'PENDING' ? { to: 'FAIL', patch: { reason: result.code } } : NOTHING;
     case 'unknown':
-      // Unknown: ask Antom soon; the buyer sees "still working" meanwhile (issue 4 point 7).
+      // Unknown: ask Antom soon; the buyer sees "still working" meanwhile (D4.7).
       return attempt.status === 'PENDING'
         ? {
             to: 'UNKNOWN',
@@ -206,8 +206,9 @@ function inquiryAnswered(
   const { status } = attempt;
   if (result.kind === 'unknown') {
     if (status === 'CANCELLED' || status === 'FAIL') return verifyAgain(attempt, ctx);
-    // No answer while a stop is asked for, or at the deadline, still ends in a cancel (PROTOCOL §5.1):
-    // Antom's answer to it decides, and a capture it reverses is recorded, not lost.
+    // No answer while a stop is asked for, or at the deadline, still ends in a cancel
+    // (docs/antom-notes.md §5.1): Antom's answer to it decides, and a capture it reverses is recorded, not
+    // lost.
     if (status === 'PROCESSING' && (attempt.cancel_reason || now >= attempt.expires_at))
       return cancelNow({ cancel_reason: attempt.cancel_reason ?? 'TIMEOUT' }, ctx);
     return reschedule(attempt, now + DELAYS.inquiryNoAnswerMs, ctx);
@@ -293,7 +294,7 @@ function stillOpen(
       if (!cancelRefused) return reschedule(attempt, now + DELAYS.callOutMs, ctx, withId);
       // Refused while the buyer has completed (Antom PENDING), or by a method that can normally be
       // cancelled: the result is near, so keep the buyer waiting and ask again rather than letting
-      // them pay a second code (PROTOCOL §5.1, §5.2).
+      // them pay a second code (docs/antom-notes.md §5.1, §5.2).
       if (buyerCompleted || ctx.cancelRule !== 'never')
         return reschedule(attempt, now + refusedCancelRetryMs(attempt.check_count), ctx, withId);
       // Antom will not cancel it (e.g. Indonesian methods): the buyer may move on, we keep watching
@@ -315,7 +316,7 @@ function stillOpen(
       return cancelNow({ ...withId, cancel_reason: attempt.cancel_reason ?? 'GATEWAY_ERROR' }, ctx);
     case 'UNKNOWN':
       // The payment exists but its code never reached us (lost reply): close it; the buyer starts again
-      // with a new paymentRequestId rather than a second `pay` under this one (issue 6 point 5).
+      // with a new paymentRequestId rather than a second `pay` under this one (D6.5).
       return cancelNow(
         { ...withId, cancel_reason: attempt.cancel_reason ?? orderStop(ctx) ?? 'GATEWAY_ERROR' },
         ctx,
@@ -355,7 +356,7 @@ function cancelAnswered(attempt: AttemptFacts, result: CancelResult, ctx: Decide
     case 'cancelled':
       // A capture was reported while our cancel was out: Antom's cancel returned it to the buyer.
       if (attempt.paid_at !== null) return reversed(attempt, attempt.paid_at, now, {});
-      // One more look shortly, in case the buyer paid just before the cancel arrived (issue 11).
+      // One more look shortly, in case the buyer paid just before the cancel arrived (D11).
       return {
         to: 'CANCELLED',
         patch: {
@@ -382,7 +383,7 @@ function stopRequested(attempt: AttemptFacts, reason: StopReason, ctx: DecideCon
       // No code has reached the buyer: nobody can have paid it; cancel at once.
       return cancelNow({ cancel_reason: reason }, ctx);
     case 'PROCESSING':
-      // Ask before you cancel (issue 11): the buyer may have paid this very code a moment ago.
+      // Ask before you cancel (D11): the buyer may have paid this very code a moment ago.
       return {
         patch: {
           ...(attempt.cancel_reason ? {} : { cancel_reason: reason }),
@@ -408,7 +409,7 @@ function due(attempt: AttemptFacts, ctx: DecideContext): Decision {
     case 'PENDING':
       if (now < attempt.created_at + ctx.payLeaseMs)
         return reschedule(attempt, attempt.created_at + ctx.payLeaseMs, ctx);
-      // The confirm that sent `pay` is gone (its process died): its answer is unknown (issue 6 point 5).
+      // The confirm that sent `pay` is gone (its process died): its answer is unknown (D6.5).
       return { ...ask, to: 'UNKNOWN', patch: { ...ask.patch, reason: 'GATEWAY_PENDING' } };
     case 'PROCESSING':
       // The order was paid by another code, or closed: this one must stop, asking first.
@@ -428,7 +429,7 @@ function due(attempt: AttemptFacts, ctx: DecideContext): Decision {
       };
     case 'CANCELLED':
     case 'FAIL':
-      // A look after the end (issue 11): did a capture happen that Antom then reversed, or still holds?
+      // A look after the end (D11): did a capture happen that Antom then reversed, or still holds?
       return {
         patch: { next_check_at: now + DELAYS.verifyAfterCancelMs, lease_until: now + ctx.callLeaseMs },
         effect: { kind: 'inquire' },
@@ -464,7 +465,7 @@ function captured(
       if (cancelRefused) return success;
       return { patch: { ...withId, paid_at: attempt.paid_at ?? paidAt, next_check_at: ctx.now } };
     case 'FAIL':
-      // Antom's capture wins over an earlier failure: settled as a late payment (issue 11).
+      // Antom's capture wins over an earlier failure: settled as a late payment (D11).
       return success;
     case 'CANCELLED':
       // Only an inquiry says whether the capture stands (a late payment) or was reversed by the cancel:

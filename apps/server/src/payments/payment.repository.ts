@@ -70,7 +70,7 @@ export function insertPayment(db: Reader, row: Insertable<DB['payments']>): Prom
 }
 
 /**
- * PostgreSQL only (`oneStatementWrites`), confirm's look-lock-check-insert in one statement (issue 17
+ * PostgreSQL only (`oneStatementWrites`), confirm's look-lock-check-insert in one statement (D17
  * point 3): the order's live attempt if it has one (S11: `created` false, nothing written); else takes the
  * order's row lock as lockOrder does, inserts the attempt only if the order is still OPEN and unexpired at
  * `now` (assertPayable's rule), and records its event. Undefined when there was no live attempt and the

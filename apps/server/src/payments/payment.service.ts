@@ -2,8 +2,8 @@
 // answer, a notification, a buyer's or merchant's stop, the sweeper's due look — goes through one loop:
 // load the attempt, decide (lifecycle.ts, pure), write the decision as one compare-and-set (a capture with
 // its order's settlement, settlement.ts), then make the gateway call it asks for and feed the answer back.
-// No transaction is held open across a gateway call (STYLE point 5); the attempt and its paymentRequestId
-// are committed before `pay` is sent (STYLE point 6).
+// No transaction is held open across a gateway call (docs/style.md §5); the attempt and its paymentRequestId
+// are committed before `pay` is sent (docs/style.md §6).
 import type { Insertable, Kysely } from 'kysely';
 import { isUniqueViolation } from '../db/database.ts';
 import type { DB, OrderRow, PaymentRow } from '../db/schema.ts';
@@ -55,7 +55,7 @@ export interface PaymentServiceDeps {
   wake: () => void;
   /**
    * The database writes a change and its event in one statement (PostgreSQL, db/database.ts): confirm's
-   * lock-check-insert and a plain status change then cost one round trip each (issue 17 point 3).
+   * lock-check-insert and a plain status change then cost one round trip each (D17.3).
    */
   oneStatementWrites?: boolean;
 }
@@ -291,7 +291,7 @@ export class PaymentService {
     if (decision.to === 'SUCCESS') return this.#settlement.settle(payment, decision.patch, decision.flag);
     if (decision.to === 'REVERSED') return this.#settlement.reverse(payment, decision.patch, decision.flag);
     // A single compare-and-set needs no transaction around it; with its event, one statement where the
-    // database allows it (issue 17 point 3). A flag goes with its webhook, in a transaction.
+    // database allows it (D17.3). A flag goes with its webhook, in a transaction.
     if (!decision.flag && !decision.to) return state.patchAttempt(db, payment, decision.patch);
     if (!decision.flag && decision.to && this.#d.oneStatementWrites)
       return state.moveAttemptAtOnce(db, payment, decision.to, decision.patch);
@@ -380,7 +380,7 @@ export class PaymentService {
       updated_at: now,
       paid_at: null,
       final_at: null,
-      // If this process dies before `pay` answers, the sweeper takes over after the lease (issue 6 point 5).
+      // If this process dies before `pay` answers, the sweeper takes over after the lease (D6.5).
       next_check_at: now + this.#d.payLeaseMs,
       lease_until: null,
       cancel_reason: null,

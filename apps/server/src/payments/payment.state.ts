@@ -53,7 +53,7 @@ export class StateStore {
     }
     const now = this.#clock.now();
     const final = FINAL_ATTEMPT_STATUSES.includes(to);
-    // A final state needs no more looks, unless the patch asks for one (a look after the end, issue 11).
+    // A final state needs no more looks, unless the patch asks for one (a look after the end, D11).
     const row = await compareAndSet(tx.trx, 'payments', attempt.id, attempt.status, {
       ...(final ? { final_at: now, next_check_at: null, lease_until: null } : {}),
       ...patch,
@@ -80,7 +80,7 @@ export class StateStore {
 
   /**
    * moveAttempt in one statement, outside any transaction (PostgreSQL, `oneStatementWrites`): the same
-   * check, compare-and-set and event (`{ paymentId, from, to, reason }`), one round trip (issue 17).
+   * check, compare-and-set and event (`{ paymentId, from, to, reason }`), one round trip (D17).
    */
   async moveAttemptAtOnce(
     db: Kysely<DB>,

@@ -24,7 +24,7 @@ export type SettlementPlan =
  * The pure rule: an open order is paid by the capture; otherwise it is surplus — a DUPLICATE when the
  * order is paid, a LATE_PAYMENT when it closed or expired — given back by cancel where Antom allows it
  * after payment (Antom then returns it in full), by refund otherwise; where neither is known to work,
- * cancel is still tried once before an operator is asked (PROTOCOL §10.9).
+ * cancel is still tried once before an operator is asked (docs/antom-notes.md §10.9).
  */
 export function settlementPlan(
   order: Pick<OrderRow, 'status'>,

@@ -1,4 +1,4 @@
-// Refunds (issue 4 point 13) and the giving back of duplicate payments (S10). A merchant refund first
+// Refunds (D4.13) and the giving back of duplicate payments (S10). A merchant refund first
 // reserves its amount on the order with a compare-and-set, so parallel refunds can never together exceed
 // what was paid; then it calls Antom with a refundRequestId that never changes, so a resend after a
 // timeout cannot refund twice. Asynchronous refunds settle through REFUND_RESULT or inquiryRefund.
@@ -197,7 +197,7 @@ export class RefundService {
         return this.#succeed(refund, result.gatewayRefundId);
       case 'processing': {
         // The sweeper's lease (if it sent this) ends with this step: the inquiry is due in 5 s, not
-        // once a 60 s lease runs out (a REFUND_RESULT that never comes must not delay it, issue #6).
+        // once a 60 s lease runs out (a REFUND_RESULT that never comes must not delay it, D6).
         const moved = await inTransaction(this.#d.db, (tx) =>
           this.#d.state.moveRefund(tx, refund, 'PROCESSING', {
             gateway_refund_id: result.gatewayRefundId,

@@ -1,7 +1,7 @@
 // Taking one due row of background work (an attempt to check, a refund to send, a webhook to deliver)
 // with a lease, in one statement: `UPDATE … WHERE id = (SELECT … LIMIT 1 FOR UPDATE SKIP LOCKED)`. With
 // several instances on one PostgreSQL each claim takes a row nobody else holds, without waiting on the
-// others (issue #7 point 1); the lease keeps it from every other instance until it runs out, so a row is
+// others (D7.1); the lease keeps it from every other instance until it runs out, so a row is
 // handled once per cycle, and a process killed mid-step gives its rows back when their leases end.
 import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import type { Database } from '../db/database.ts';

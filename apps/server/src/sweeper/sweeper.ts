@@ -1,4 +1,4 @@
-// The sweeper settles what routes and notifications left open (issue 4 points 7–9): attempts whose
+// The sweeper settles what routes and notifications left open (D4.7–D4.9): attempts whose
 // answer was lost, codes being shown (asked on a back-off schedule, one call per attempt however often the
 // buyer polls), timeouts (S19), cancels to resend, refunds to send or ask about, and orders to expire.
 // Each tick does a bounded batch; each item is claimed with a lease (claim.repository.ts), so instances share the work.
@@ -33,7 +33,7 @@ export interface SweeperDeps {
   batchSize: number;
   /**
    * How long a claimed item stays claimed (ms): the longest one step may spend in gateway calls. A process
-   * killed mid-step holds its items this long, so it also bounds recovery after a crash (issue #6 point 5).
+   * killed mid-step holds its items this long, so it also bounds recovery after a crash (D6.5).
    */
   leaseMs: number;
   log: { error(obj: object, msg: string): void };
@@ -102,7 +102,7 @@ export class Sweeper {
   }
 
   /**
-   * An order past its time becomes EXPIRED only once no attempt is live (issue 4 point 9): a live one is
+   * An order past its time becomes EXPIRED only once no attempt is live (D4.9): a live one is
    * timed out first, and if it was paid meanwhile the payment wins and the order is PAID.
    */
   async #expire(orderId: string): Promise<boolean> {

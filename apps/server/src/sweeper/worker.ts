@@ -1,4 +1,4 @@
-// A background loop with a lifecycle (STYLE point 11): runs `tick` every `intervalMs`, never two at once,
+// A background loop with a lifecycle (docs/style.md §11): runs `tick` every `intervalMs`, never two at once,
 // can be woken early, and stops cleanly. Tests call the tick function directly instead of sleeping.
 export class Worker {
   readonly #tick: () => Promise<unknown>;

@@ -1,5 +1,5 @@
 // Merchant webhooks are written to an outbox in the same transaction as the change they report
-// (issue 4 point 14), so an event is never lost nor sent for a change that rolled back.
+// (D4.14), so an event is never lost nor sent for a change that rolled back.
 import type { WebhookEvent } from '@paydesk/api';
 import { iso } from '../domain/clock.ts';
 import { newId } from '../domain/ids.ts';

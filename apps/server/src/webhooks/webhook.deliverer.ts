@@ -1,4 +1,4 @@
-// Delivers the outbox to MERCHANT_WEBHOOK_URL (issue 4 point 14): each event signed with
+// Delivers the outbox to MERCHANT_WEBHOOK_URL (D4.14): each event signed with
 // `Paydesk-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`, retried with back-off for 24 h
 // (then marked DEAD and left for the operator), at least once and in any order: merchants dedupe on `id`.
 import { createHmac } from 'node:crypto';
