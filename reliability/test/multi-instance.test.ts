@@ -8,6 +8,7 @@
 // and no due step was taken by two instances (cluster.checks.ts).
 import { loadPublicKey } from '@paydesk/antom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '@paydesk/testkit';
 import { CAMPAIGN_SERVER, runCampaignOn, serverErrorLog } from '../src/campaign.engine.ts';
 import { startClusterStack, type ClusterStack } from '../src/cluster.harness.ts';
 import {
@@ -193,13 +194,21 @@ async function payWhileStreaming(stack: ClusterStack, round: number) {
       return at - paid;
     }),
   );
+  // Antom's notification lands on some instance; on a loaded machine a sweeper's look may settle the
+  // payment first and the notification come after the streams saw PAID: wait for it.
+  const notified = await waitFor(
+    () =>
+      servedRequests(stack.balancer.exchanges).find(
+        (r) => r.path === NOTIFY_PATH && r.paymentRequestId === paymentId && r.status === 200,
+      ),
+    `Antom's notification of ${paymentId} answered 200`,
+    30_000,
+  );
   const served = servedRequests(stack.balancer.exchanges);
   return {
     paymentId,
     confirmedOn: served.find((r) => r.path === `/api/v1/checkout/${token}/payments`)?.instance,
-    notifiedOn: served.find(
-      (r) => r.path === NOTIFY_PATH && r.paymentRequestId === paymentId && r.status === 200,
-    )?.instance,
+    notifiedOn: notified.instance,
     latencies,
   };
 }
