@@ -17,6 +17,16 @@ export type DiscrepancyRow = Selectable<ReconDiscrepanciesTable>;
 
 const CHUNK = 200;
 
+/**
+ * One query per CHUNK ids, results concatenated: a day's ids can outnumber what one statement may bind
+ * (SQLite and PostgreSQL both cap the parameters of a statement).
+ */
+async function inChunks<T>(ids: readonly string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += CHUNK) out.push(...(await query(ids.slice(i, i + CHUNK))));
+  return out;
+}
+
 export function findFile(db: Reader, name: string, sha256: string): Promise<FileRow | undefined> {
   return db
     .selectFrom('recon_files')
@@ -142,52 +152,31 @@ export async function hasTransactionReport(db: Reader, day: string): Promise<boo
 
 /** `<type>:<requestId>` of the transaction-report rows, in any imported report, naming these ids. */
 export async function reportedKeys(db: Reader, requestIds: readonly string[]): Promise<Set<string>> {
-  const keys = new Set<string>();
-  for (let i = 0; i < requestIds.length; i += CHUNK) {
-    const rows = await db
+  const rows = await inChunks(requestIds, (chunk) =>
+    db
       .selectFrom('recon_rows')
       .innerJoin('recon_files', 'recon_files.id', 'recon_rows.file_id')
       .select(['recon_rows.transaction_type', 'recon_rows.transaction_request_id'])
       .where('recon_rows.kind', '=', 'TRANSACTIONS')
       .where('recon_files.status', '=', 'IMPORTED')
-      .where('recon_rows.transaction_request_id', 'in', requestIds.slice(i, i + CHUNK))
-      .execute();
-    for (const row of rows) keys.add(`${row.transaction_type}:${row.transaction_request_id}`);
-  }
-  return keys;
+      .where('recon_rows.transaction_request_id', 'in', chunk)
+      .execute(),
+  );
+  return new Set(rows.map((row) => `${row.transaction_type}:${row.transaction_request_id}`));
 }
 
-export async function paymentsByIds(db: Reader, ids: readonly string[]): Promise<PaymentRow[]> {
-  const out: PaymentRow[] = [];
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    out.push(
-      ...(await db
-        .selectFrom('payments')
-        .selectAll()
-        .where('id', 'in', ids.slice(i, i + CHUNK))
-        .execute()),
-    );
-  }
-  return out;
+export function paymentsByIds(db: Reader, ids: readonly string[]): Promise<PaymentRow[]> {
+  return inChunks(ids, (chunk) => db.selectFrom('payments').selectAll().where('id', 'in', chunk).execute());
 }
 
-export async function refundsByIds(db: Reader, ids: readonly string[]): Promise<RefundRow[]> {
-  const out: RefundRow[] = [];
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    out.push(
-      ...(await db
-        .selectFrom('refunds')
-        .selectAll()
-        .where('id', 'in', ids.slice(i, i + CHUNK))
-        .execute()),
-    );
-  }
-  return out;
+export function refundsByIds(db: Reader, ids: readonly string[]): Promise<RefundRow[]> {
+  return inChunks(ids, (chunk) => db.selectFrom('refunds').selectAll().where('id', 'in', chunk).execute());
 }
 
 export function refundsOfPayments(db: Reader, paymentIds: readonly string[]): Promise<RefundRow[]> {
-  if (paymentIds.length === 0) return Promise.resolve([]);
-  return db.selectFrom('refunds').selectAll().where('payment_id', 'in', paymentIds).execute();
+  return inChunks(paymentIds, (chunk) =>
+    db.selectFrom('refunds').selectAll().where('payment_id', 'in', chunk).execute(),
+  );
 }
 
 /**
