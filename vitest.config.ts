@@ -14,6 +14,9 @@ export default defineConfig({
             'scripts/test/**/*.test.mjs',
           ],
           globalSetup: ['scripts/test-postgres.setup.ts'],
+          // D12.8: one worker process evaluates the server once for every file, instead of a process and
+          // an evaluation per file (no test mocks a module; each builds and closes what it uses).
+          isolate: false,
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -26,6 +29,9 @@ export default defineConfig({
           include: ['reliability/**/*.test.ts'],
           globalSetup: ['scripts/test-postgres.setup.ts'],
           fileParallelism: false,
+          // D12.8: one worker evaluates the server and the kit once for every file (no test mocks a
+          // module or leaves global state behind; each builds and closes its own stack).
+          isolate: false,
           testTimeout: 240_000,
           hookTimeout: 120_000,
         },
@@ -34,8 +40,10 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],
-          globalSetup: ['scripts/test-postgres.setup.ts'],
+          // D12.8: one Chromium for the lane (each spec in contexts of its own), one module evaluation.
+          globalSetup: ['scripts/test-postgres.setup.ts', 'e2e/helpers/browser.setup.ts'],
           fileParallelism: false,
+          isolate: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

@@ -3,10 +3,18 @@
 // brand; "Return to {merchant}" on every final screen; long-lived codes saved, printed and put in a
 // calendar with the deadline in the buyer's zone; the language that follows the browser; logos that fall
 // back; Antom's image when it sends no text; and the wallet opened from a phone.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { checkState, CHROMIUM, desktop, expectAccessible, launch, phone } from './helpers/browser.ts';
+import {
+  checkState,
+  CHROMIUM,
+  desktop,
+  downloaded,
+  expectAccessible,
+  launch,
+  phone,
+} from './helpers/browser.ts';
 import { confirmButton, confirmInOverlay, liveCode, scan } from './helpers/flows.ts';
 import { startStack, waitFor, type Stack } from './helpers/stack.ts';
 
@@ -263,18 +271,15 @@ describe.skipIf(!existsSync(CHROMIUM))('long-lived codes, languages, logos and l
       dialog.getByRole('button', { name: 'Save as image' }).click(),
     ]);
     expect(image.suggestedFilename()).toBe(`banktransfer_permata-${id}.png`);
-    expect(
-      readFileSync((await image.path())!)
-        .subarray(1, 4)
-        .toString(),
-    ).toBe('PNG');
+    expect((await downloaded(image)).subarray(1, 4).toString()).toBe('PNG');
 
     const [reminder] = await Promise.all([
       page.waitForEvent('download'),
       dialog.getByRole('button', { name: 'Add a reminder' }).click(),
     ]);
     expect(reminder.suggestedFilename()).toBe(`banktransfer_permata-${id}.ics`);
-    const ics = readFileSync((await reminder.path())!, 'utf8')
+    const ics = (await downloaded(reminder))
+      .toString('utf8')
       .replace(/\r\n /g, '')
       .replace(/\u00a0/g, ' ');
     expect(ics).toContain('BEGIN:VEVENT');

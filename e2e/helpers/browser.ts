@@ -9,9 +9,12 @@ import {
   type Browser,
   type BrowserContext,
   type BrowserContextOptions,
+  type BrowserServer,
+  type Download,
+  type LaunchOptions,
   type Page,
 } from 'playwright-core';
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -22,9 +25,8 @@ export const PHONE = { width: 375, height: 740 };
 export const IPHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
 
-/** Debian's Chromium, headless; `extraArgs` add to the shared flags. */
-export function launch(extraArgs: string[] = []): Promise<Browser> {
-  return chromium.launch({
+function launchOptions(extraArgs: string[]): LaunchOptions {
+  return {
     executablePath: CHROMIUM,
     args: [
       ...extraArgs,
@@ -36,7 +38,37 @@ export function launch(extraArgs: string[] = []): Promise<Browser> {
       '--disable-sync',
       '--no-first-run',
     ],
-  });
+  };
+}
+
+/** The e2e lane's one browser (browser.setup.ts), which the specs connect to. */
+export function launchServer(): Promise<BrowserServer> {
+  return chromium.launchServer(launchOptions([]));
+}
+
+/**
+ * Debian's Chromium, headless; `extraArgs` add to the shared flags. Without extra flags a spec connects
+ * to the lane's shared browser when there is one (D12.8); its `close()` then closes only what this spec
+ * opened. A spec that needs flags of its own (production's trusted certificate) gets its own browser.
+ */
+export function launch(extraArgs: string[] = []): Promise<Browser> {
+  const endpoint = extraArgs.length === 0 ? sharedEndpoint() : '';
+  return endpoint ? chromium.connect(endpoint) : chromium.launch(launchOptions(extraArgs));
+}
+
+/** A download's bytes; streamed, as `path()` is not offered by a browser the spec connected to. */
+export async function downloaded(download: Download): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function sharedEndpoint(): string {
+  try {
+    return inject('browserEndpoint') ?? '';
+  } catch {
+    return ''; // outside a vitest worker (a script), or a project without the setup
+  }
 }
 
 /** A desktop context; `bypassCSP` only lets the test inject axe-core into our CSP-protected pages. */

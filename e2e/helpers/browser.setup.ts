@@ -1,0 +1,30 @@
+// Vitest global setup of the e2e lane: one Chromium for every spec (D12.8). Launching a browser costs
+// about a CPU-second and a second of wall time; the specs connect to this one (`launch()` in browser.ts)
+// and each still works in contexts of its own, closed when it ends, so no page or cookie is shared.
+import type { TestProject } from 'vitest/node';
+import type { BrowserServer } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import { CHROMIUM, launchServer } from './browser.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The shared browser's endpoint ('' when Chromium is missing or this setup did not run). */
+    browserEndpoint: string;
+  }
+}
+
+let server: BrowserServer | undefined;
+
+export async function setup(project: TestProject): Promise<void> {
+  if (!existsSync(CHROMIUM)) {
+    project.provide('browserEndpoint', '');
+    return;
+  }
+  server = await launchServer();
+  project.provide('browserEndpoint', server.wsEndpoint());
+}
+
+export async function teardown(): Promise<void> {
+  await server?.close();
+  server = undefined;
+}
