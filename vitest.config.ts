@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // One runner for the whole tree. `unit` holds every package's and app's own tests (fast, parallel);
-// `e2e` drives real Chromium against real servers, one file at a time.
+// `e2e` drives real Chromium against real servers.
 export default defineConfig({
   test: {
     projects: [
@@ -23,14 +23,15 @@ export default defineConfig({
       },
       {
         // D6: fault campaigns, crash recovery, forged notifications, fuzzing, races and access
-        // checks against real servers; one file at a time, as they are heavy.
+        // checks against real servers.
         test: {
           name: 'reliability',
           include: ['reliability/**/*.test.ts'],
           globalSetup: ['scripts/test-postgres.setup.ts'],
-          fileParallelism: false,
-          // D12.8: one worker evaluates the server and the kit once for every file (no test mocks a
-          // module or leaves global state behind; each builds and closes its own stack).
+          // D12.8: two files at a time (most of their time is spent waiting on timers, sockets and child
+          // processes), each worker evaluating the server and the kit once for all its files (no test
+          // mocks a module or leaves global state behind; each builds and closes its own stack).
+          maxWorkers: 2,
           isolate: false,
           testTimeout: 240_000,
           hookTimeout: 120_000,
@@ -40,9 +41,10 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],
-          // D12.8: one Chromium for the lane (each spec in contexts of its own), one module evaluation.
-          globalSetup: ['scripts/test-postgres.setup.ts', 'e2e/helpers/browser.setup.ts'],
-          fileParallelism: false,
+          // D12.8: one Chromium and one build for the lane (each spec in contexts of its own), two specs at
+          // a time (mostly waiting on the browser and the cashier's timers), one module evaluation per worker.
+          globalSetup: ['scripts/test-postgres.setup.ts', 'e2e/helpers/lane.setup.ts'],
+          maxWorkers: 2,
           isolate: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -1,10 +1,12 @@
-// Vitest global setup of the e2e lane: one Chromium for every spec (D12.8). Launching a browser costs
+// Vitest global setup of the e2e lane (D12.8). One Chromium for every spec: launching a browser costs
 // about a CPU-second and a second of wall time; the specs connect to this one (`launch()` in browser.ts)
-// and each still works in contexts of its own, closed when it ends, so no page or cookie is shared.
+// and each still works in contexts of its own, closed when it ends, so no page or cookie is shared. And
+// the build, once: the lane runs two specs at a time, and two `tsc -b` writing dist/ at once would race.
 import type { TestProject } from 'vitest/node';
 import type { BrowserServer } from 'playwright-core';
 import { existsSync } from 'node:fs';
 import { CHROMIUM, launchServer } from './browser.ts';
+import { ensureBuilt } from './production.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,6 +18,7 @@ declare module 'vitest' {
 let server: BrowserServer | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
+  ensureBuilt();
   if (!existsSync(CHROMIUM)) {
     project.provide('browserEndpoint', '');
     return;
