@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// One runner for the whole tree. `unit` holds every package's and app's own tests (fast, parallel);
+// One runner for the whole tree. `unit` holds every package's and app's own tests;
 // `e2e` drives real Chromium against real servers.
 export default defineConfig({
   test: {
@@ -14,8 +14,9 @@ export default defineConfig({
             'scripts/test/**/*.test.mjs',
           ],
           globalSetup: ['scripts/test-postgres.setup.ts'],
-          // D12.8: one worker process evaluates the server once for every file, instead of a process and
-          // an evaluation per file (no test mocks a module; each builds and closes what it uses).
+          // D12.8: two worker processes, each evaluating the server once for all its files, instead of a
+          // process and an evaluation per file (no test mocks a module; each builds and closes what it uses).
+          maxWorkers: 2,
           isolate: false,
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -3,8 +3,8 @@
 // `N passed, N failed, N skipped` that sums them all (each check counts as one).
 //
 // Two cores go further when nothing waits in line (D12.8): the three vitest projects run as
-// three lanes at once — `unit` (its files in parallel), `reliability` and `e2e` (each one file at a time,
-// as they are heavy) — and the checks run beside them at a lower priority, filling the time the lanes
+// three lanes at once (each with two workers that evaluate the code once for all their files, see
+// vitest.config.ts) and the checks run beside them at a lower priority, filling the time the lanes
 // spend waiting on browsers, sockets and timers. Each lane's output is printed whole when it ends.
 // Arguments after `--` go to one plain vitest run instead (e.g. `npm test -- apps/server`);
 // PAYDESK_TEST_ONLY=vitest skips the checks.
@@ -94,13 +94,65 @@ if (args.length > 0) {
     });
   });
 
+  // The checks keep what they learnt between runs (D12.8): each cache is keyed on the files' contents and
+  // the tool's settings, so a run re-checks only what changed and reports the same findings as a cold one.
+  const cache = join(ROOT, 'node_modules/.cache/paydesk');
   const checks = onlyVitest
     ? []
     : [
-        ['typecheck (node)', 'npx', ['tsc', '-p', 'tsconfig.json']],
-        ['typecheck (cashier)', 'npx', ['tsc', '-p', 'apps/cashier/tsconfig.json']],
-        ['lint', 'npx', ['eslint', '.', '--max-warnings=0']],
-        ['format', 'npx', ['prettier', '--check', '--log-level=warn', '.']],
+        [
+          'typecheck (node)',
+          'npx',
+          [
+            'tsc',
+            '-p',
+            'tsconfig.json',
+            '--incremental',
+            '--tsBuildInfoFile',
+            join(cache, 'node.tsbuildinfo'),
+          ],
+        ],
+        [
+          'typecheck (cashier)',
+          'npx',
+          [
+            'tsc',
+            '-p',
+            'apps/cashier/tsconfig.json',
+            '--incremental',
+            '--tsBuildInfoFile',
+            join(cache, 'cashier.tsbuildinfo'),
+          ],
+        ],
+        [
+          'lint',
+          'npx',
+          [
+            'eslint',
+            '.',
+            '--max-warnings=0',
+            '--cache',
+            '--cache-strategy',
+            'content',
+            '--cache-location',
+            join(cache, 'eslint'),
+          ],
+        ],
+        [
+          'format',
+          'npx',
+          [
+            'prettier',
+            '--check',
+            '--log-level=warn',
+            '--cache',
+            '--cache-strategy',
+            'content',
+            '--cache-location',
+            join(cache, 'prettier'),
+            '.',
+          ],
+        ],
         // Every S-id, D-id, docs/antom-notes.md § and docs/style.md § a comment cites exists in docs/.
         ['citations', 'node', ['scripts/check-citations.mjs']],
       ];

@@ -3,7 +3,10 @@
 // The attack: 1,000 junk notifications of 250 KB and 1,000 of 20 KB, 2,000 event streams from one
 // address, 1,000 slow request bodies, 1,000 orders asked of the demo shop. Attackers leave from their own
 // loopback addresses (127.0.0.2 …); buyers, the merchant and the sandbox (Antom) from 127.0.0.1.
-// Everything stays on this machine and ends in well under a minute. Production wants an https PUBLIC_URL;
+// Everything stays on this machine and ends in well under a minute. Inside `npm test` each flood is 400
+// (streams 800): every cap is still passed many times over (20 refused notifications, 50 streams per
+// address, the request deadline, the shop's absence), on both dialects, for 40 % of the CPU (D12.8);
+// RELIABILITY_SIZE=full runs the thousands above. Production wants an https PUBLIC_URL;
 // nothing terminates TLS here, so the sandbox's notifications do not arrive and the payment is settled by
 // the sweeper's inquiry, as it would be if Antom's notification were lost.
 import { randomBytes } from 'node:crypto';
@@ -33,6 +36,9 @@ import {
 } from '../src/stack.harness.ts';
 
 const METRICS_TOKEN = 'abuse_metrics_token_0123456789abcdef';
+/** Requests per flood (notifications of each size, slow bodies, shop orders); streams are twice this. */
+const FLOOD = process.env.RELIABILITY_SIZE === 'full' ? 1_000 : 400;
+const STREAMS = FLOOD * 2;
 const REQUEST_TIMEOUT_MS = 5_000;
 
 interface Sample {
@@ -178,7 +184,7 @@ describe.each(DIALECTS)('abuse on %s', (dialect) => {
       }),
     );
 
-    // 1. Junk notifications: 1,000 of 250 KB (refused unread) and 1,000 of 20 KB (throttled after 20).
+    // 1. Junk notifications: FLOOD of 250 KB (refused unread) and FLOOD of 20 KB (throttled after 20).
     const junkHeaders = {
       'client-id': CLIENT_ID,
       'request-time': new Date().toISOString(),
@@ -201,16 +207,16 @@ describe.each(DIALECTS)('abuse on %s', (dialect) => {
       return statuses;
     };
     const notifies = Promise.all([
-      notifyFlood(1_000, 250 * 1024, '127.0.0.2'),
-      notifyFlood(1_000, 20 * 1024, '127.0.0.3'),
+      notifyFlood(FLOOD, 250 * 1024, '127.0.0.2'),
+      notifyFlood(FLOOD, 20 * 1024, '127.0.0.3'),
     ]).finally(() => (phases.notify = Date.now() - started));
 
-    // 2. 2,000 event streams from one address, on 20 checkouts the attacker holds.
+    // 2. STREAMS event streams from one address, on 20 checkouts the attacker holds.
     const held: HeldStream[] = [];
     const streamAnswers: number[] = [];
     const streams = (async () => {
-      // 20 waves of 100, 5 on each checkout.
-      for (let wave = 0; wave < 20; wave += 1) {
+      // Waves of 100, 5 on each checkout.
+      for (let wave = 0; wave < STREAMS / 100; wave += 1) {
         await Promise.all(
           Array.from({ length: 100 }, async (_, i) => {
             const target = targets[i % targets.length]!;
@@ -230,9 +236,9 @@ describe.each(DIALECTS)('abuse on %s', (dialect) => {
       phases.streams = Date.now() - started;
     })();
 
-    // 3. 1,000 slow bodies, 250 from each of four addresses (one address may hold 256 connections).
+    // 3. FLOOD slow bodies, a quarter from each of four addresses (one address may hold 256 connections).
     const slow: SlowClient[] = [];
-    for (let i = 0; i < 1_000; i += 1) {
+    for (let i = 0; i < FLOOD; i += 1) {
       slow.push(
         await slowBody(port, `/api/v1/checkout/${buyers[0]!.checkoutToken}/payments`, {
           localAddress: `127.0.0.${10 + (i % 4)}`,
@@ -243,10 +249,10 @@ describe.each(DIALECTS)('abuse on %s', (dialect) => {
     const slowHeld = usage();
     phases.slowOpened = Date.now() - started;
 
-    // 4. 1,000 orders asked of the demo shop, which production does not mount (D10.3).
+    // 4. FLOOD orders asked of the demo shop, which production does not mount (D10.3).
     const ordersBefore = await countOrders();
     const shopAnswers = await Promise.all(
-      Array.from({ length: 1_000 }, (_, i) =>
+      Array.from({ length: FLOOD }, (_, i) =>
         postRaw(
           `${url}/shop/api/orders`,
           JSON.stringify({ region: 'TH', items: [{ productId: 'jasmine-tea', quantity: 1 }] }),
@@ -301,10 +307,10 @@ describe.each(DIALECTS)('abuse on %s', (dialect) => {
         `${dialect}: phases ${JSON.stringify(phases)}`,
         `${dialect}: attack over in ${((Date.now() - started) / 1000).toFixed(1)} s; payment PAID after ${(paidAfterMs / 1000).toFixed(1)} s`,
         `  notifications: 250 KB → ${count(big)}; 20 KB → ${count(small)}; the notifications table grew ${notificationsGrowth} bytes (the whole database ${dbGrowth}, with the buyers' orders and payment)`,
-        `  shop: 1,000 orders asked → ${count(shopAnswers)}; orders made ${ordersAfterShop - ordersBefore}`,
-        `  streams: 2,000 asked from one address → ${count(streamAnswers)}; ${openStreams} open on the server`,
-        `  slow bodies: 1,000 → ${count(slowEnds.map((end) => end.status ?? 0))}, the last closed ${((Math.max(...slowEnds.map((end) => end.at)) - started) / 1000).toFixed(1)} s in`,
-        `  server RSS: idle ${mb(idle.rssBytes)}, peak ${mb(peak.rssBytes)}, with 1,000 slow bodies ${mb(slowHeld.rssBytes)}, after ${mb(slowDone.rssBytes)}`,
+        `  shop: ${FLOOD} orders asked → ${count(shopAnswers)}; orders made ${ordersAfterShop - ordersBefore}`,
+        `  streams: ${STREAMS} asked from one address → ${count(streamAnswers)}; ${openStreams} open on the server`,
+        `  slow bodies: ${FLOOD} → ${count(slowEnds.map((end) => end.status ?? 0))}, the last closed ${((Math.max(...slowEnds.map((end) => end.at)) - started) / 1000).toFixed(1)} s in`,
+        `  server RSS: idle ${mb(idle.rssBytes)}, peak ${mb(peak.rssBytes)}, with ${FLOOD} slow bodies ${mb(slowHeld.rssBytes)}, after ${mb(slowDone.rssBytes)}`,
         `  file handles: idle ${idle.fileHandles}, peak ${peakHandles}, with the slow bodies ${slowHeld.fileHandles}, with streams ${streamsHeld.fileHandles}, after ${slowDone.fileHandles}`,
         `  buyers' polls: ${polls.length}, ${count(polls.map((p) => p.status))}, p50 ${pct(0.5).toFixed(0)} ms, p99 ${pct(0.99).toFixed(0)} ms`,
       ].join('\n'),
@@ -321,7 +327,7 @@ describe.each(DIALECTS)('abuse on %s', (dialect) => {
     expect(notificationsGrowth).toBeLessThan(1_000_000);
     // One address held at most its 50 streams; the rest were refused.
     expect(streamAnswers.filter((status) => status === 200).length).toBeLessThanOrEqual(50);
-    expect(streamAnswers.filter((status) => status === 429).length).toBeGreaterThanOrEqual(1_950);
+    expect(streamAnswers.filter((status) => status === 429).length).toBeGreaterThanOrEqual(STREAMS - 50);
     expect(openStreams).toBeLessThanOrEqual(50);
     // The demo shop is not there in production: not one order was made.
     expect(shopAnswers.every((status) => status === 404)).toBe(true);
