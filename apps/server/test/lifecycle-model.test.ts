@@ -45,6 +45,10 @@ interface World {
    * sweep, a buyer's stop): Antom answered it then, and the answer reaches us only later ('lateAnswer').
    */
   lateAnswer: { askedAt: number; result: InquiryResult } | null;
+  /** The next look we send is slow ('slowLook'): Antom answers it at once, the answer reaches us later. */
+  slowNext: boolean;
+  /** Our own looks whose answers are still on their way ('slowAnswer' delivers the oldest). */
+  outstanding: { askedAt: number; result: InquiryResult }[];
 }
 
 const ACTIONS = [
@@ -63,6 +67,8 @@ const ACTIONS = [
   'wait',
   'twinLook',
   'lateAnswer',
+  'slowLook',
+  'slowAnswer',
 ] as const;
 type Action = (typeof ACTIONS)[number];
 
@@ -79,6 +85,7 @@ function newWorld(rule: CancelRule, exposesReversal: boolean): World {
       cancel_reason: null,
       paid_at: null,
       final_at: null,
+      lease_until: null,
       gateway_payment_id: 'G1',
       currency: 'THB',
       amount: '150000',
@@ -92,6 +99,8 @@ function newWorld(rule: CancelRule, exposesReversal: boolean): World {
     lastInquiry: null,
     notifiedCapture: false,
     lateAnswer: null,
+    slowNext: false,
+    outstanding: [],
   };
 }
 
@@ -150,8 +159,8 @@ function takeFlaky(w: World, api: 'inquiry' | 'cancel') {
 }
 
 /** Decides an event and everything it leads to, as payment.service.ts #handle does. */
-function handle(w: World, event: LifecycleEvent): void {
-  for (let hop = 0; hop < 10; hop += 1) {
+function handle(w: World, event: LifecycleEvent | null): void {
+  for (let hop = 0; hop < 10 && event !== null; hop += 1) {
     const a = w.attempt;
     const decision = decide(a, event, {
       now: w.now,
@@ -184,7 +193,7 @@ function handle(w: World, event: LifecycleEvent): void {
   }
 }
 
-function run(w: World, effect: Effect): LifecycleEvent {
+function run(w: World, effect: Effect): LifecycleEvent | null {
   expect(['SUCCESS', 'REVERSED'], 'a cancel or look for a settled attempt').not.toContain(
     effect.kind === 'cancel' ? w.attempt.status : 'none',
   );
@@ -192,6 +201,12 @@ function run(w: World, effect: Effect): LifecycleEvent {
     case 'inquire': {
       const result = inquire(w);
       w.lastInquiry = { step: (w.step += 1), result };
+      if (w.slowNext && effect.cancelRefused === undefined) {
+        // Antom has answered; the answer is on its way while the attempt's lease says a look is out.
+        w.slowNext = false;
+        w.outstanding.push({ askedAt: w.now, result });
+        return null;
+      }
       return { type: 'inquiry_answered', result, cancelRefused: effect.cancelRefused, askedAt: w.now };
     }
     case 'cancel':
@@ -239,6 +254,8 @@ function act(w: World, action: Action): void {
     case 'due':
       if (w.attempt.next_check_at === null) return;
       w.now = Math.max(w.now, w.attempt.next_check_at);
+      // The sweeper claims only an attempt whose lease has run out (sweeper/claim.repository.ts).
+      if (w.attempt.lease_until !== null && w.attempt.lease_until >= w.now) return;
       return handle(w, { type: 'due' });
     case 'flakyApplied':
       w.flaky = { applied: true };
@@ -251,8 +268,26 @@ function act(w: World, action: Action): void {
       w.flaky = { applied: false, cancelOnly: true };
       return;
     case 'wait':
+      // A look still out when its lease ends has timed out at our client: its answer is unknown.
+      for (const look of w.outstanding.splice(0)) {
+        w.now = Math.max(w.now, w.attempt.lease_until ?? w.now);
+        handle(w, {
+          type: 'inquiry_answered',
+          result: { kind: 'unknown', code: 'TIMEOUT' },
+          askedAt: look.askedAt,
+        });
+      }
       w.now += 20_000;
       return;
+    case 'slowLook':
+      w.slowNext = true;
+      return;
+    case 'slowAnswer': {
+      const look = w.outstanding.shift();
+      if (!look) return;
+      w.now += 1;
+      return handle(w, { type: 'inquiry_answered', result: look.result, askedAt: look.askedAt });
+    }
     case 'twinLook':
       if (w.lateAnswer === null && !FINAL_ATTEMPT_STATUSES.includes(w.attempt.status)) {
         const flaky = w.flaky;
@@ -274,6 +309,8 @@ function act(w: World, action: Action): void {
 /** The world goes quiet: every notification arrives, every call answers, the sweeper runs until done. */
 function settleDown(w: World, deliverNotifications: boolean): void {
   w.flaky = null;
+  w.slowNext = false;
+  while (w.outstanding.length > 0) act(w, 'slowAnswer');
   if (deliverNotifications) while (w.outbox.length > 0) notify(w, w.outbox.shift()!);
   for (let i = 0; i < 60 && w.attempt.next_check_at !== null; i += 1) {
     if (w.antom.state === 'OPEN' && w.now > w.attempt.gateway_expires_at) w.antom.state = 'CANCELLED';
@@ -305,6 +342,26 @@ describe('the lifecycle against a model of Antom', () => {
     for (const action of ['buyerPays', 'twinLook', 'flakyApplied', 'merchantCloses', 'lateAnswer'] as const)
       act(same, action);
     expect(same.attempt.status).not.toBe('SUCCESS');
+  });
+
+  it('sends one look at a time: a stop while the sweeper’s look is out never reverses what a newer look saw', () => {
+    // Found by the race campaign on PostgreSQL under load: the sweeper's look (sent before the buyer paid)
+    // was out when a close sent its own look, which saw the payment; the older "unpaid" answered first and
+    // its cancel reversed the capture. Now the close is recorded and the look already out decides.
+    const w = newWorld('paid', true);
+    for (const action of [
+      'slowLook',
+      'due',
+      'buyerPays',
+      'slowLook',
+      'merchantCloses',
+      'slowAnswer',
+    ] as const)
+      act(w, action);
+    settleDown(w, true);
+    // The cancel the first look's answer sent reversed a capture no look could have seen: recorded.
+    expect(w.antom.state).toBe('REVERSED');
+    expect(w.attempt.status).toBe('REVERSED');
   });
 
   it('keeps every rule along any history, and ends on Antom’s truth once the world is quiet', () => {

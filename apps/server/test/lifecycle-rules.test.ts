@@ -40,6 +40,7 @@ function attempt(status: AttemptStatus, extra: Partial<AttemptFacts> = {}): Atte
     cancel_reason: status === 'CANCELLING' || status === 'ABANDONED' ? 'BUYER_CANCELLED' : null,
     paid_at: status === 'SUCCESS' || status === 'REVERSED' ? NOW - 5_000 : null,
     final_at: ['SUCCESS', 'FAIL', 'CANCELLED', 'REVERSED'].includes(status) ? NOW - 10_000 : null,
+    lease_until: null,
     gateway_payment_id: 'G1',
     currency: 'THB',
     amount: '150000',
@@ -206,6 +207,28 @@ describe('decide(): the rules of D11', () => {
     });
     // A buyer who has completed at Antom (PENDING) is never cancelled: the result is near.
     expect(summary(decide(stopping, EVENTS['inquiry: PENDING (buyer completed)']!, ctx()))).toBe('=');
+  });
+
+  it('sends one look at a time: a stop while a look is out is recorded, and that look’s answer cancels', () => {
+    // Found by the race campaign on a loaded machine: the sweeper's look (sent before the buyer paid) and the
+    // stop's look (sent after) were out at once; the older "unpaid" answered first and its cancel reversed
+    // the payment the newer one had seen.
+    const looking = attempt('PROCESSING', { lease_until: NOW + 5_000 });
+    const stop: LifecycleEvent = { type: 'stop_requested', reason: 'ORDER_CLOSED' };
+    expect(decide(looking, stop, ctx())).toEqual({ patch: { cancel_reason: 'ORDER_CLOSED' } });
+    expect(decide({ ...looking, cancel_reason: 'ORDER_CLOSED' }, stop, ctx())).toBe(NOTHING);
+    // The look's answer, decided on the attempt as it now stands, sends the cancel at once…
+    expect(
+      decide({ ...looking, cancel_reason: 'ORDER_CLOSED' }, EVENTS['inquiry: PROCESSING']!, ctx()),
+    ).toMatchObject({ to: 'CANCELLING', effect: { kind: 'cancel' } });
+    // …and a lease that has run out (its process died) no longer holds the stop back.
+    const lapsed = attempt('PROCESSING', { lease_until: NOW - 1 });
+    expect(decide(lapsed, stop, ctx())).toMatchObject({ effect: { kind: 'inquire' } });
+    // The sweeper's own claim holds the lease when it finds an order no longer open: it still asks.
+    expect(decide(looking, EVENTS.due!, ctx({ orderStatus: 'CLOSED' }))).toMatchObject({
+      patch: { cancel_reason: 'ORDER_CLOSED' },
+      effect: { kind: 'inquire' },
+    });
   });
 
   it('keeps a capture reported while our cancel is out, and calls an accepted cancel after it a reversal', () => {

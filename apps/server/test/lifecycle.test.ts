@@ -10,6 +10,7 @@ import {
   type Receiver,
   type Stack,
 } from '@paydesk/testkit';
+import { DELAYS } from '../src/payments/lifecycle.schedule.ts';
 import { signWebhook } from '../src/webhooks/webhook.deliverer.ts';
 
 const WEBHOOK_SECRET = 'whsec_test_0123456789abcdef';
@@ -95,6 +96,94 @@ describe.each(DIALECTS)('unknown answers on %s (D4.7)', (dialect) => {
     expect(confirm.body).toMatchObject({ status: 'PROCESSING', reason: 'GATEWAY_PENDING', code: null });
     await settled(o.id, confirm.body.id, 'CANCELLED');
     expect(await payRequests(confirm.body.id)).toBe(1);
+  });
+});
+
+// One look at a time (D11.1), on the manual clock with the sweeper run by hand: a close that arrives while
+// the sweeper's look is out sends no look of its own (two looks out at once let an older "unpaid" decide a
+// cancel after a newer look had seen the payment). The close is recorded, the look's answer decides on the
+// attempt as it then stands, and the close waits for it in this process. Antom holds the look (a latency
+// fault well inside the client's timeout) while the test closes, and pays.
+describe.each(DIALECTS)('one look at a time on %s (D11.1)', (dialect) => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({
+      dialect,
+      clock: 'manual',
+      workers: 'manual',
+      config: { antom: { timeoutMs: 10_000 } },
+    });
+  });
+  afterAll(() => stack?.close());
+  afterEach(async () => {
+    await stack.control('DELETE', '/sandbox/api/faults');
+    // The look after an accepted cancel, taken now, so the next test's look is the only one due.
+    stack.advance(60_000);
+    await stack.sweepOnce();
+  });
+
+  /** What Antom was asked about the payment, oldest first. */
+  const callsFor = async (paymentRequestId: string) =>
+    (
+      (await stack.control('GET', `/sandbox/api/requests?paymentRequestId=${paymentRequestId}`)).body
+        .requests as { api: string }[]
+    )
+      .map((r) => r.api)
+      .reverse();
+  /**
+   * The sweeper's look at the payment, held at Antom for `latencyMs`: out once the sweeper has written the
+   * look's next check (Antom records a request only when it answers), as the call follows that write.
+   */
+  const sweeperLookOut = async (paymentId: string, latencyMs: number) => {
+    await stack.control('PUT', '/sandbox/api/faults', {
+      seed: 10,
+      rules: [{ api: 'inquiryPayment', kind: 'latency', latencyMs, times: 1 }],
+    });
+    stack.advance(5_000);
+    const sweep = stack.sweepOnce();
+    const lookDue = stack.clock.now() + DELAYS.callOutMs;
+    await waitFor(
+      async () =>
+        Number(
+          (
+            await stack.server.paydesk.database.db
+              .selectFrom('payments')
+              .select('next_check_at')
+              .where('id', '=', paymentId)
+              .executeTakeFirstOrThrow()
+          ).next_check_at,
+        ) === lookDue,
+      'the sweeper’s look sent',
+    );
+    // Wrapped: an async function returning the pass itself would wait for it to end.
+    return { sweep };
+  };
+
+  it('a close while the look is out: the look’s "unpaid" sends the cancel, and the close answers CLOSED', async () => {
+    const o = await stack.createOrder({ amount: { currency: 'THB', value: '150000' } });
+    const confirm = await stack.confirm(o.checkoutToken, 'TRUEMONEY');
+    const { sweep } = await sweeperLookOut(confirm.body.id, 2_000);
+    const close = await stack.merchant('POST', `/api/v1/orders/${o.id}/close`);
+    await sweep;
+    expect(close.status).toBe(200);
+    expect(close.body.payments[0]).toMatchObject({ state: 'CANCELLED', reason: 'ORDER_CLOSED' });
+    expect(await callsFor(confirm.body.id)).toEqual(['pay', 'inquiryPayment', 'cancel']);
+  });
+
+  it('a close while the look is out and the buyer pays: the look sees it, 409, nothing reversed', async () => {
+    const o = await stack.createOrder({ amount: { currency: 'THB', value: '150000' } });
+    const confirm = await stack.confirm(o.checkoutToken, 'TRUEMONEY');
+    const { sweep } = await sweeperLookOut(confirm.body.id, 3_000);
+    await stack.control('POST', '/sandbox/api/codes/pay', { codeValue: confirm.body.code.value });
+    const close = await stack.merchant('POST', `/api/v1/orders/${o.id}/close`);
+    await sweep;
+    expect(close.status).toBe(409);
+    expect(close.body.error.code).toBe('ORDER_ALREADY_PAID');
+    expect(await callsFor(confirm.body.id)).toEqual(['pay', 'inquiryPayment']);
+    const ledger = (await stack.control('GET', '/sandbox/api/ledger')).body.payments.find(
+      (p: { paymentRequestId: string }) => p.paymentRequestId === confirm.body.id,
+    );
+    expect(ledger).toMatchObject({ captured: '150000', cancelled: '0' });
   });
 });
 

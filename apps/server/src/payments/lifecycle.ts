@@ -64,6 +64,8 @@ export interface AttemptFacts {
   paid_at: number | null;
   /** When the attempt reached its final state (null while it is live). */
   final_at: number | null;
+  /** Until when a gateway call for the attempt is out (a look or a cancel); null or past when none is. */
+  lease_until: number | null;
   gateway_payment_id: string | null;
   currency: string;
   amount: string;
@@ -383,15 +385,12 @@ function stopRequested(attempt: AttemptFacts, reason: StopReason, ctx: DecideCon
       // No code has reached the buyer: nobody can have paid it; cancel at once.
       return cancelNow({ cancel_reason: reason }, ctx);
     case 'PROCESSING':
-      // Ask before you cancel (D11): the buyer may have paid this very code a moment ago.
-      return {
-        patch: {
-          ...(attempt.cancel_reason ? {} : { cancel_reason: reason }),
-          next_check_at: ctx.now + DELAYS.callOutMs,
-          lease_until: ctx.now + ctx.callLeaseMs,
-        },
-        effect: { kind: 'inquire' },
-      };
+      // One look at a time (D11.1): a look already out (the sweeper's, another stop's) answers soon and,
+      // decided on the attempt as it then stands, finds this reason and sends the cancel. A second look
+      // could see the payment while the first one's older "unpaid" decides the cancel.
+      if (attempt.lease_until !== null && attempt.lease_until > ctx.now)
+        return attempt.cancel_reason ? NOTHING : { patch: { cancel_reason: reason } };
+      return askBeforeCancel(attempt, reason, ctx);
     case 'CANCELLING':
       return { patch: { lease_until: ctx.now + ctx.callLeaseMs }, effect: { kind: 'cancel' } };
     default:
@@ -413,7 +412,8 @@ function due(attempt: AttemptFacts, ctx: DecideContext): Decision {
       return { ...ask, to: 'UNKNOWN', patch: { ...ask.patch, reason: 'GATEWAY_PENDING' } };
     case 'PROCESSING':
       // The order was paid by another code, or closed: this one must stop, asking first.
-      if (!attempt.cancel_reason && orderStop(ctx)) return stopRequested(attempt, orderStop(ctx)!, ctx);
+      // (The sweeper's own claim holds the lease here, so this look is the one look out.)
+      if (!attempt.cancel_reason && orderStop(ctx)) return askBeforeCancel(attempt, orderStop(ctx)!, ctx);
       return ask;
     case 'UNKNOWN': {
       // Its code never reached the buyer, so nobody can have paid it: an order no longer open stops it now.
@@ -510,6 +510,18 @@ function reversed(attempt: AttemptFacts, paidAt: number, at: number, extra: Paym
 function orderStop(ctx: DecideContext): StopReason | null {
   if (ctx.orderStatus === 'OPEN') return null;
   return ctx.orderStatus === 'PAID' ? 'ORDER_PAID' : 'ORDER_CLOSED';
+}
+
+/** Ask before you cancel (D11.1): the buyer may have paid this very code a moment ago. */
+function askBeforeCancel(attempt: AttemptFacts, reason: StopReason, ctx: DecideContext): Decision {
+  return {
+    patch: {
+      ...(attempt.cancel_reason ? {} : { cancel_reason: reason }),
+      next_check_at: ctx.now + DELAYS.callOutMs,
+      lease_until: ctx.now + ctx.callLeaseMs,
+    },
+    effect: { kind: 'inquire' },
+  };
 }
 
 /** Moves to CANCELLING and sends the cancel; the sweeper resends it if this process dies meanwhile. */

@@ -10,6 +10,7 @@ import type { DB, OrderRow, PaymentRow } from '../db/schema.ts';
 import { inTransaction, type Tx } from '../db/transaction.ts';
 import type { Clock } from '../domain/clock.ts';
 import { DomainError } from '../domain/errors.ts';
+import { LIVE_ATTEMPT_STATUSES } from '../domain/state-machine.ts';
 import { newId } from '../domain/ids.ts';
 import { recordEvent } from '../events/order-events.ts';
 import type { PaymentGateway } from '../gateway/payment-gateway.ts';
@@ -76,6 +77,8 @@ const ROUNDS = 6;
 export class PaymentService {
   readonly #d: PaymentServiceDeps;
   readonly #settlement: Settlement;
+  /** The looks (inquiries) this process has out, by attempt: a stop meanwhile waits for its answer. */
+  readonly #looks = new Map<string, Promise<PaymentRow>>();
 
   constructor(deps: PaymentServiceDeps) {
     this.#d = deps;
@@ -175,9 +178,18 @@ export class PaymentService {
     return this.stop(attempt.id, 'BUYER_CANCELLED');
   }
 
-  /** Stops a live code (buyer, merchant close): asks Antom first, then cancels what is still unpaid. */
-  stop(attemptId: string, reason: StopReason): Promise<PaymentRow> {
-    return this.#handle(attemptId, { type: 'stop_requested', reason });
+  /**
+   * Stops a live code (buyer, merchant close): asks Antom first, then cancels what is still unpaid. When a
+   * look is already out, the stop is only recorded and that look's answer sends the cancel (D11.1); if the
+   * look is this process's own, the stop waits for it, so the caller gets the outcome rather than "still
+   * working" (a look out in another instance leaves the attempt live: close answers "try again").
+   */
+  async stop(attemptId: string, reason: StopReason): Promise<PaymentRow> {
+    const after = await this.#handle(attemptId, { type: 'stop_requested', reason });
+    const look = this.#looks.get(attemptId);
+    if (!look || !LIVE_ATTEMPT_STATUSES.includes(after.status)) return after;
+    await look.catch(() => undefined);
+    return this.#mustFind(attemptId);
   }
 
   // ---------------------------------------------------------------- Antom and the clock
@@ -237,7 +249,7 @@ export class PaymentService {
         continue;
       }
       if (!decision.effect) return written;
-      return this.#run(written, decision.effect, orderStatus);
+      return this.#run(written, decision.effect);
     }
     return this.#mustFind(attemptId);
   }
@@ -304,25 +316,35 @@ export class PaymentService {
     });
   }
 
-  /** Makes the gateway call a written decision asks for, and handles its answer. */
-  async #run(payment: PaymentRow, effect: Effect, orderStatus: OrderRow['status']): Promise<PaymentRow> {
+  /**
+   * Makes the gateway call a written decision asks for, and handles its answer — decided on the attempt as
+   * it stands when the answer arrives, not as it was sent: a stop recorded meanwhile is then acted on at
+   * once (D11.1), and evidence of a capture that came in meanwhile is seen.
+   */
+  async #run(payment: PaymentRow, effect: Effect): Promise<PaymentRow> {
     const { gateway } = this.#d;
     const context = { orderId: payment.order_id, paymentId: payment.id };
     switch (effect.kind) {
       case 'inquire': {
         const askedAt = this.#d.clock.now();
-        const result = await gateway.inquirePayment(payment.id, context);
-        const event: LifecycleEvent = {
-          type: 'inquiry_answered',
-          result,
-          cancelRefused: effect.cancelRefused,
-          askedAt,
-        };
-        return this.#handle(payment.id, event, { payment, orderStatus });
+        const look = gateway.inquirePayment(payment.id, context).then((result) =>
+          this.#handle(payment.id, {
+            type: 'inquiry_answered',
+            result,
+            cancelRefused: effect.cancelRefused,
+            askedAt,
+          }),
+        );
+        this.#looks.set(payment.id, look);
+        try {
+          return await look;
+        } finally {
+          if (this.#looks.get(payment.id) === look) this.#looks.delete(payment.id);
+        }
       }
       case 'cancel': {
         const result = await gateway.cancelPayment(payment.id, context);
-        return this.#handle(payment.id, { type: 'cancel_answered', result }, { payment, orderStatus });
+        return this.#handle(payment.id, { type: 'cancel_answered', result });
       }
       case 'cancel_late_code':
         // Nobody was shown this code; Antom's answer changes nothing for us.
