@@ -443,13 +443,15 @@ export function checkReversals(obs: Observation): Violation[] {
       if (!mine.some((e) => e.type === 'payment.reversed'))
         v('a reversal with no payment.reversed event', payment.id);
       // The decision to cancel is the last move to CANCELLING; an inquiry answered SUCCESS before it
-      // means we had seen the payment and cancelled it anyway.
+      // means we had seen the payment and cancelled it anyway. Only a verified answer counts: one whose
+      // signature is missing or wrong is indistinguishable from a forgery, and is rightly no answer.
       const decided = mine.filter((e) => e.type === 'payment.cancelling').at(-1);
       if (!decided) continue;
       const seenPaid = mine.find(
         (e) =>
           e.type === 'gateway.call' &&
           (e.data as { api?: string }).api === 'inquiryPayment' &&
+          !(e.data as { error?: string | null }).error &&
           /"paymentStatus"\s*:\s*"SUCCESS"/.test(String((e.data as { response?: string }).response ?? '')) &&
           ms(e.at) < ms(decided.at),
       );

@@ -202,6 +202,9 @@ describe('the invariant checks', () => {
     expect(checkReversals(obs).map((v) => v.message)).toEqual([
       `reversed by a cancel decided after an inquiry at ${at(2)} saw it paid`,
     ]);
+    // An answer whose signature failed is no answer (it could be a forgery): it saw nothing.
+    Object.assign(events.at(-1)!.data, { error: 'SIGNATURE_MISSING: the signature header is missing' });
+    expect(checkReversals(obs)).toEqual([]);
   });
 
   it('report a surplus capture that was neither given back nor flagged', () => {

@@ -215,7 +215,9 @@ describe('decide(): the rules of D11', () => {
     // the payment the newer one had seen.
     const looking = attempt('PROCESSING', { lease_until: NOW + 5_000 });
     const stop: LifecycleEvent = { type: 'stop_requested', reason: 'ORDER_CLOSED' };
-    expect(decide(looking, stop, ctx())).toEqual({ patch: { cancel_reason: 'ORDER_CLOSED' } });
+    expect(decide(looking, stop, ctx())).toEqual({
+      patch: { cancel_reason: 'ORDER_CLOSED', check_count: 0 },
+    });
     expect(decide({ ...looking, cancel_reason: 'ORDER_CLOSED' }, stop, ctx())).toBe(NOTHING);
     // The look's answer, decided on the attempt as it now stands, sends the cancel at once…
     expect(
@@ -260,6 +262,9 @@ describe('decide(): the rules of D11', () => {
     expect(decide(cancelled, stale, ctx())).toEqual({
       patch: { paid_at: NOW - 1_000, next_check_at: NOW, check_count: 0 },
     });
+    // One sent in the very millisecond the attempt ended may predate the end: evidence too.
+    const sameMs: LifecycleEvent = { type: 'inquiry_answered', result: found('SUCCESS'), askedAt: NOW - 200 };
+    expect(summary(decide(cancelled, sameMs, ctx()))).toBe('=');
     // A look sent after the end that still says SUCCESS is a capture that stands (a late payment).
     const fresh: LifecycleEvent = { type: 'inquiry_answered', result: found('SUCCESS'), askedAt: NOW - 100 };
     expect(summary(decide(cancelled, fresh, ctx()))).toBe('SUCCESS');
@@ -301,10 +306,35 @@ describe('decide(): the rules of D11', () => {
       patch: { cancel_reason: 'TIMEOUT' },
       effect: { kind: 'cancel' },
     });
-    expect(decide(attempt('PROCESSING'), EVENTS['inquiry: no answer']!, late)).toMatchObject({
+  });
+
+  it('asks again, a few times, before it cancels without an answer (a stop, or the deadline)', () => {
+    // The race campaign: a buyer's cancel, the look's answer unsigned (it said SUCCESS, but an answer we
+    // cannot verify is no answer), the cancel sent at once reversed the payment. Now: look again soon.
+    const noAnswer = EVENTS['inquiry: no answer']!;
+    const stopping = attempt('PROCESSING', { cancel_reason: 'BUYER_CANCELLED', check_count: 0 });
+    expect(decide(stopping, noAnswer, ctx())).toEqual({
+      patch: {
+        cancel_reason: 'BUYER_CANCELLED',
+        next_check_at: NOW + DELAYS.stopNoAnswerMs,
+        check_count: 1,
+        lease_until: null,
+      },
+    });
+    const lastLook = { ...stopping, check_count: DELAYS.stopLooks - 1 };
+    expect(decide(lastLook, noAnswer, ctx())).toMatchObject({
       to: 'CANCELLING',
+      patch: { cancel_reason: 'BUYER_CANCELLED' },
       effect: { kind: 'cancel' },
     });
+    // At the deadline, however many looks came before, the first unanswered one starts the count.
+    const late = ctx({ now: NOW + 60_000 });
+    expect(decide(attempt('PROCESSING', { check_count: 9 }), noAnswer, late)).toMatchObject({
+      patch: { cancel_reason: 'TIMEOUT', check_count: 1 },
+    });
+    // A stop starts the count afresh.
+    const asked = decide(attempt('PROCESSING', { check_count: 9 }), EVENTS['buyer stops']!, ctx());
+    expect(asked.patch).toMatchObject({ cancel_reason: 'BUYER_CANCELLED', check_count: 0 });
   });
 
   it('leaves a PENDING attempt to its confirm while `pay` may still answer', () => {

@@ -7,6 +7,7 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { OrderView, RefundView } from '@paydesk/api';
 import { ApiError, type MerchantApi } from '../api.ts';
 import { formatMoney, minorToDecimal, parseMajor } from '../lib/money.ts';
+import { keepFocusIn } from '../ui/focus-trap.ts';
 import {
   buyerSees,
   lower,
@@ -170,8 +171,6 @@ function Card({ children }: { children: ComponentChildren }) {
   );
 }
 
-const FOCUSABLE = 'button:not([disabled]),input:not([disabled]),a[href],[tabindex="0"]';
-
 function RefundDialog(props: {
   plan: RefundPlan & { reason: string };
   paymentId: string;
@@ -215,24 +214,7 @@ function RefundDialog(props: {
         if (!sentRef.current) onCancel();
         return;
       }
-      if (event.key !== 'Tab' || !dialog) return;
-      const items = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)];
-      const first = items[0];
-      const last = items[items.length - 1];
-      const active = document.activeElement;
-      if (!first || !last) {
-        event.preventDefault();
-        dialog.focus();
-      } else if (!(active instanceof Node) || !dialog.contains(active)) {
-        event.preventDefault();
-        (event.shiftKey ? last : first).focus();
-      } else if (event.shiftKey && (active === first || active === dialog)) {
-        event.preventDefault();
-        last.focus();
-      } else if (!event.shiftKey && active === last) {
-        event.preventDefault();
-        first.focus();
-      }
+      if (dialog) keepFocusIn(event, dialog);
     };
     document.addEventListener('keydown', onKeyDown);
     return () => document.removeEventListener('keydown', onKeyDown);

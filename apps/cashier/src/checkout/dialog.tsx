@@ -2,8 +2,7 @@
 // moved in and kept in (Tab wraps), Escape asks to cancel, and focus returns where it was on close.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
-
-const FOCUSABLE = 'a[href],button:not([disabled]),input:not([disabled]),select,textarea,[tabindex="0"]';
+import { keepFocusIn } from '../ui/focus-trap.ts';
 
 export function Dialog(props: { labelledBy: string; onEscape(): void; children: ComponentChildren }) {
   const ref = useRef<HTMLDivElement>(null);
@@ -31,20 +30,7 @@ export function Dialog(props: { labelledBy: string; onEscape(): void; children: 
       escapeRef.current();
       return;
     }
-    if (event.key !== 'Tab') return;
-    const items = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)];
-    const first = items[0];
-    const last = items[items.length - 1];
-    const active = (dialog.getRootNode() as Document | ShadowRoot).activeElement;
-    if (!first || !last) {
-      event.preventDefault();
-    } else if (event.shiftKey && (active === first || active === dialog)) {
-      event.preventDefault();
-      last.focus();
-    } else if (!event.shiftKey && active === last) {
-      event.preventDefault();
-      first.focus();
-    }
+    keepFocusIn(event, dialog);
   };
 
   return (

@@ -12,6 +12,12 @@ export const DELAYS = {
   callOutMs: 2_000,
   /** An inquiry got no answer: ask again this soon. */
   inquiryNoAnswerMs: 5_000,
+  /**
+   * A stop (or the deadline) asked, and the look got no answer we can trust (a timeout, a 5xx, a bad
+   * signature): ask again this soon, up to `stopLooks` looks, before the cancel goes without one (D11.1).
+   */
+  stopNoAnswerMs: 1_000,
+  stopLooks: 3,
   /** Antom says the buyer has completed (PENDING): the final result is near; ask again this soon. */
   completingMs: 2_000,
   /** Antom reports another amount than ours: never settle on it; look again this late. */

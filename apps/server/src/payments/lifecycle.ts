@@ -208,11 +208,23 @@ function inquiryAnswered(
   const { status } = attempt;
   if (result.kind === 'unknown') {
     if (status === 'CANCELLED' || status === 'FAIL') return verifyAgain(attempt, ctx);
-    // No answer while a stop is asked for, or at the deadline, still ends in a cancel
-    // (docs/antom-notes.md §5.1): Antom's answer to it decides, and a capture it reverses is recorded, not
-    // lost.
-    if (status === 'PROCESSING' && (attempt.cancel_reason || now >= attempt.expires_at))
-      return cancelNow({ cancel_reason: attempt.cancel_reason ?? 'TIMEOUT' }, ctx);
+    const stop = attempt.cancel_reason ?? (now >= attempt.expires_at ? 'TIMEOUT' : null);
+    if (status === 'PROCESSING' && stop) {
+      // A stop (or the deadline) and no answer we can trust: ask again soon — an unsigned answer may say
+      // the buyer has paid — and only after a few such looks cancel without one (docs/antom-notes.md §5.1):
+      // Antom's answer to the cancel then decides, and a capture it reverses is recorded, not lost.
+      // Looks are counted from the stop (its reason resets the count; the deadline's look is the first).
+      const looks = attempt.cancel_reason ? attempt.check_count + 1 : 1;
+      if (looks >= DELAYS.stopLooks) return cancelNow({ cancel_reason: stop }, ctx);
+      return {
+        patch: {
+          cancel_reason: stop,
+          next_check_at: now + DELAYS.stopNoAnswerMs,
+          check_count: looks,
+          lease_until: null,
+        },
+      };
+    }
     return reschedule(attempt, now + DELAYS.inquiryNoAnswerMs, ctx);
   }
   if (result.kind === 'not_found') {
@@ -389,7 +401,7 @@ function stopRequested(attempt: AttemptFacts, reason: StopReason, ctx: DecideCon
       // decided on the attempt as it then stands, finds this reason and sends the cancel. A second look
       // could see the payment while the first one's older "unpaid" decides the cancel.
       if (attempt.lease_until !== null && attempt.lease_until > ctx.now)
-        return attempt.cancel_reason ? NOTHING : { patch: { cancel_reason: reason } };
+        return attempt.cancel_reason ? NOTHING : { patch: { cancel_reason: reason, check_count: 0 } };
       return askBeforeCancel(attempt, reason, ctx);
     case 'CANCELLING':
       return { patch: { lease_until: ctx.now + ctx.callLeaseMs }, effect: { kind: 'cancel' } };
@@ -516,7 +528,8 @@ function orderStop(ctx: DecideContext): StopReason | null {
 function askBeforeCancel(attempt: AttemptFacts, reason: StopReason, ctx: DecideContext): Decision {
   return {
     patch: {
-      ...(attempt.cancel_reason ? {} : { cancel_reason: reason }),
+      // A new stop counts its looks from here (see inquiryAnswered: no answer while stopping).
+      ...(attempt.cancel_reason ? {} : { cancel_reason: reason, check_count: 0 }),
       next_check_at: ctx.now + DELAYS.callOutMs,
       lease_until: ctx.now + ctx.callLeaseMs,
     },

@@ -71,6 +71,9 @@ export function assertPayable(order: OrderRow, now: number): void {
   }
 }
 
+/** How long a stop waits for a look this process already has out (wall time, ms). */
+const STOP_WAITS_FOR_LOOK_MS = 5_000;
+
 /** How many times one event is decided again after losing a compare-and-set to a concurrent change. */
 const ROUNDS = 6;
 
@@ -188,7 +191,13 @@ export class PaymentService {
     const after = await this.#handle(attemptId, { type: 'stop_requested', reason });
     const look = this.#looks.get(attemptId);
     if (!look || !LIVE_ATTEMPT_STATUSES.includes(after.status)) return after;
-    await look.catch(() => undefined);
+    // Bounded: a look that retries against a slow Antom must not hold the merchant's request open.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      look.catch(() => undefined),
+      new Promise((resolve) => (timer = setTimeout(resolve, STOP_WAITS_FOR_LOOK_MS))),
+    ]);
+    clearTimeout(timer);
     return this.#mustFind(attemptId);
   }
 
