@@ -6,6 +6,12 @@
 // fresh order; confirms run one at a time (latency, not throughput). The sweeper runs as in production and
 // asks Antom about the codes left waiting: that background work is part of what a confirm competes with.
 // Target: own time p50 ≤ 3 ms, p99 ≤ 15 ms.
+//
+// On PostgreSQL a confirm makes four round trips in turn (the token's order, the attempt inserted in one
+// statement, the attempt read back after `pay`, its status change in one statement); each wakes another
+// process. Beside the confirms, one `select 1` round trip from this process is timed, interleaved, to
+// show what those four cost on the machine as loaded as it is.
+import pg from 'pg';
 import { AntomClient } from '@paydesk/antom';
 import { Table } from './support/report.ts';
 import {
@@ -54,23 +60,40 @@ async function measure(dialect: Dialect) {
       return performance.now() - started;
     };
 
+    // One PostgreSQL round trip, timed from here beside each confirm (PostgreSQL only).
+    const probe = dialect === 'postgres' ? new pg.Client({ connectionString: stack.databaseUrl }) : undefined;
+    await probe?.connect();
+    const roundTrip = async () => {
+      if (!probe) return NaN;
+      const started = performance.now();
+      await probe.query('select 1');
+      return performance.now() - started;
+    };
+    const trips: number[] = [];
     const endToEnd: number[] = [];
     const bare: number[] = [];
     const own: number[] = [];
     const pay: number[] = [];
-    for (let n = 0; n < WARMUP + SAMPLES; n += 1) {
-      const order = await stack.createOrder();
-      const started = performance.now();
-      const timing = await stack.confirmTimed(order.checkoutToken);
-      const took = performance.now() - started;
-      const bareTook = await barePay(n);
-      if (n < WARMUP) continue;
-      endToEnd.push(took);
-      bare.push(bareTook);
-      own.push(timing.app - timing.antom);
-      pay.push(timing.antom);
+    try {
+      for (let n = 0; n < WARMUP + SAMPLES; n += 1) {
+        const order = await stack.createOrder();
+        const started = performance.now();
+        const timing = await stack.confirmTimed(order.checkoutToken);
+        const took = performance.now() - started;
+        const bareTook = await barePay(n);
+        const trip = await roundTrip();
+        if (n < WARMUP) continue;
+        trips.push(trip);
+        endToEnd.push(took);
+        bare.push(bareTook);
+        own.push(timing.app - timing.antom);
+        pay.push(timing.antom);
+      }
+    } finally {
+      await probe?.end();
     }
     return {
+      roundTrip: probe ? summarize(trips) : undefined,
       endToEnd: summarize(endToEnd),
       pay: summarize(pay),
       bare: summarize(bare),
@@ -100,6 +123,13 @@ export async function run(): Promise<void> {
       baseline: `pay as the server timed it: ${pair(result.pay)}`,
       target: '—',
     });
+    if (result.roundTrip)
+      table.add({
+        measure: `  one round trip, ${DIALECT_NAME[dialect]}`,
+        ours: `select 1: ${pair(result.roundTrip)}`,
+        baseline: '—',
+        target: '—',
+      });
   }
   table.note(
     'own time = the server’s time on the request minus its wait on Antom’s `pay`, both from its Server-Timing header',

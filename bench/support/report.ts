@@ -1,7 +1,9 @@
 // The compact table every bench prints: each figure beside a baseline measured in the same run on the same
 // machine, the target from D7, and PASS / UNDER TARGET. A row under target sets a failing exit code,
 // like the cashier size budget always has. The machine is shared and noisy: compare ratios across runs,
-// not absolute numbers.
+// not absolute numbers. Each table says how loaded the machine was while it was measured (the 1-minute load
+// average when the bench began and when it printed), so a figure taken beside a busy neighbour reads as one.
+import { availableParallelism, loadavg } from 'node:os';
 
 export type Verdict = 'PASS' | 'UNDER TARGET' | 'INFO';
 
@@ -20,6 +22,9 @@ export class Table {
   readonly #title: string;
   readonly #rows: Row[] = [];
   readonly #notes: string[] = [];
+
+  /** The 1-minute load average when the table was made (the bench's start). */
+  readonly #loadAtStart = loadavg()[0]!;
 
   constructor(title: string) {
     this.#title = title;
@@ -53,5 +58,8 @@ export class Table {
       if (row.pass === false) process.exitCode = 1;
     }
     for (const note of this.#notes) console.log(`  · ${note}`);
+    console.log(
+      `  · machine load (1-min average, ${availableParallelism()} cores): ${this.#loadAtStart.toFixed(1)} when this bench began, ${loadavg()[0]!.toFixed(1)} when it printed`,
+    );
   }
 }

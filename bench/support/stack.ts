@@ -58,6 +58,8 @@ export interface ServerInstance {
 
 export interface BenchStack {
   sandboxUrl: string;
+  /** The servers' database (`sqlite:…` or `postgres://…`). */
+  databaseUrl: string;
   servers: ServerInstance[];
   /** A Merchant API call (with the key) to `server` (default: the first). */
   merchant<T>(method: string, path: string, body?: unknown, server?: ServerInstance): Promise<HttpAnswer<T>>;
@@ -145,6 +147,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   };
   const stack: BenchStack = {
     sandboxUrl,
+    databaseUrl: database.url,
     servers,
     merchant: (method, path, body, server = first) =>
       call(server.url, method, path, body, { authorization: `Bearer ${MERCHANT_API_KEY}` }),

@@ -20,7 +20,7 @@ import {
   type RefundOutcome,
 } from './outcomes.ts';
 import { apiPath } from './paths.ts';
-import { assertSignedMessage, formatSignatureHeader, signMessage } from './signature.ts';
+import { assertSignedMessage, formatSignatureHeader, signMessageAsync } from './signature.ts';
 import { fetchTransport, type HttpResponse, type HttpTransport } from './transport.ts';
 import type { AntomApi, AntomRequests, AntomResponses, AntomResult } from './types.ts';
 
@@ -221,7 +221,8 @@ export class AntomClient {
 
     for (let attempt = 1; ; attempt += 1) {
       const requestTime = this.#requestTime();
-      const signature = signMessage(
+      // Signed on the thread pool: the caller's event loop keeps serving while the RSA operation runs.
+      const signature = await signMessageAsync(
         { path, clientId: this.clientId, time: requestTime, body: bytes },
         this.#privateKey,
       );

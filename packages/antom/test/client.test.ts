@@ -7,6 +7,7 @@ import {
   AntomGatewayError,
   AntomSignatureError,
   AntomTransportError,
+  fetchTransport,
   type AntomApi,
   type AntomClientOptions,
   type PayRequest,
@@ -90,6 +91,26 @@ describe('requests on the wire', () => {
       );
     },
   );
+
+  it('signs off the event loop: other work runs while the RSA signature is made (D17.3)', async () => {
+    // Signing synchronously blocked the whole server for each call (the sweeper's inquiries held up
+    // confirms); on the thread pool, the loop turns before the request leaves.
+    const order: string[] = [];
+    const { client } = makeClient({
+      transport: {
+        post: async (url, headers, body, options) => {
+          order.push('sent');
+          return fetchTransport.post(url, headers, body, options);
+        },
+      },
+    });
+    const paid = client.pay(payRequest());
+    order.push('returned');
+    setImmediate(() => order.push('loop turned'));
+    await paid;
+    expect(order).toEqual(['returned', 'loop turned', 'sent']);
+    expect(only(gateway.requests).signatureValid).toBe(true);
+  });
 
   it('calls and signs the /ams/api paths for a live client id', async () => {
     const { client } = makeClient({ clientId: LIVE_CLIENT_ID });

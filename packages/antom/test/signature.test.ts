@@ -14,6 +14,7 @@ import {
   loadPublicKey,
   parseSignatureHeader,
   signMessage,
+  signMessageAsync,
   verifyMessage,
   assertSignedMessage,
 } from '../src/index.ts';
@@ -36,6 +37,19 @@ describe('signing reproduces the openssl vectors byte for byte', () => {
     expect(formatSignatureHeader(signature, '1')).toBe(c.signatureHeader);
     const publicKey = c.signedBy === 'merchant' ? keys.merchantPublic : keys.gatewayPublic;
     expect(verifyMessage(message, parseSignatureHeader(c.signatureHeader).signature, publicKey)).toBe(true);
+  });
+
+  it.each(vectors.cases.map((c) => [c.name, c] as const))(
+    '%s, signed on the thread pool (signMessageAsync)',
+    async (_name, c) => {
+      const message = { method: c.method, path: c.path, clientId: c.clientId, time: c.time, body: c.body };
+      const privateKey = c.signedBy === 'merchant' ? keys.merchant : keys.gateway;
+      expect(await signMessageAsync(message, privateKey)).toBe(c.signatureBase64);
+    },
+  );
+
+  it('rejects signing with a public key, on the thread pool as in the caller', async () => {
+    await expect(signMessageAsync(vectors.cases[0]!, keys.merchantPublic)).rejects.toThrow();
   });
 
   it('signs the same bytes whether the body is given as a string or as UTF-8 bytes', () => {
