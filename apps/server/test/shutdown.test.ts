@@ -162,7 +162,7 @@ describe.each(DIALECTS)('SIGTERM mid-confirm on %s', (dialect) => {
     child = undefined;
     expect(await statuses()).toEqual(['PROCESSING']);
     await check.destroy();
-  });
+  }, 90_000); // a child server started with tsx: seconds when quiet, far longer when every core is busy
 });
 
 // Not a database behaviour: one dialect is enough.
