@@ -17,6 +17,7 @@ import {
   testKeys,
   type TestDatabase,
 } from '@paydesk/testkit';
+import { DELAYS } from '../src/payments/lifecycle.schedule.ts';
 
 /** A gateway whose answers the test sets, recording every call. */
 class ScriptedGateway implements PaymentGateway {
@@ -193,13 +194,23 @@ describe.each(DIALECTS)('answers only a real Antom gives, on %s', (dialect) => {
     expect((await attempt(payment.id)).status).toBe('CANCELLED');
   });
 
-  it('sends the cancel at the deadline even when the last inquiry gets no answer (S19)', async () => {
+  it('sends the cancel at the deadline even when the inquiries get no answer, after asking a few times (S19, D11.1)', async () => {
     const { payment } = await livePayment();
     gateway.inquiry = { kind: 'unknown', code: 'TIMEOUT' };
     gateway.cancel = { kind: 'cancelled' };
     await makeDue(payment.id, { expires_at: Date.now() - 1 });
     await paydesk.sweeper.sweepOnce();
-    expect(gateway.calls.slice(-2)).toEqual([`inquiry ${payment.id}`, `cancel ${payment.id}`]);
+    // One unanswered look is not enough to cancel blind: the next comes a second later.
+    expect(gateway.calls.at(-1)).toBe(`inquiry ${payment.id}`);
+    expect(await attempt(payment.id)).toMatchObject({ status: 'PROCESSING', cancel_reason: 'TIMEOUT' });
+    for (let look = 1; look < DELAYS.stopLooks; look += 1) {
+      await makeDue(payment.id);
+      await paydesk.sweeper.sweepOnce();
+    }
+    expect(gateway.calls.slice(-(DELAYS.stopLooks + 1))).toEqual([
+      ...Array.from({ length: DELAYS.stopLooks }, () => `inquiry ${payment.id}`),
+      `cancel ${payment.id}`,
+    ]);
     expect(await attempt(payment.id)).toMatchObject({ status: 'CANCELLED', reason: 'TIMEOUT' });
   });
 });
