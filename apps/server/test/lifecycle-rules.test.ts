@@ -265,6 +265,11 @@ describe('decide(): the rules of D11', () => {
     // One sent in the very millisecond the attempt ended may predate the end: evidence too.
     const sameMs: LifecycleEvent = { type: 'inquiry_answered', result: found('SUCCESS'), askedAt: NOW - 200 };
     expect(summary(decide(cancelled, sameMs, ctx()))).toBe('=');
+    // Any other answer to a look sent before the end is no news: the looks the end scheduled go on.
+    for (const answer of ['inquiry: PROCESSING', 'inquiry: CANCELLED', 'inquiry: FAIL', 'inquiry: no answer'])
+      expect(decide(cancelled, { ...EVENTS[answer]!, askedAt: NOW - 900 } as LifecycleEvent, ctx())).toBe(
+        NOTHING,
+      );
     // A look sent after the end that still says SUCCESS is a capture that stands (a late payment).
     const fresh: LifecycleEvent = { type: 'inquiry_answered', result: found('SUCCESS'), askedAt: NOW - 100 };
     expect(summary(decide(cancelled, fresh, ctx()))).toBe('SUCCESS');

@@ -206,6 +206,17 @@ function inquiryAnswered(
 ): Decision {
   const { now } = ctx;
   const { status } = attempt;
+  // An answer to a look sent before the attempt ended says nothing about what happened after the end: on a
+  // cancelled or failed attempt only a capture in it is news (kept as evidence, below); anything else must
+  // not end the looks the end scheduled (the model found a slow "unpaid" stopping the look that would have
+  // found a reversal).
+  const sentBeforeEnd = attempt.final_at !== null && askedAt <= attempt.final_at;
+  if (
+    sentBeforeEnd &&
+    (status === 'CANCELLED' || status === 'FAIL') &&
+    !(result.kind === 'found' && (result.status === 'SUCCESS' || result.reversal))
+  )
+    return NOTHING;
   if (result.kind === 'unknown') {
     if (status === 'CANCELLED' || status === 'FAIL') return verifyAgain(attempt, ctx);
     const stop = attempt.cancel_reason ?? (now >= attempt.expires_at ? 'TIMEOUT' : null);
