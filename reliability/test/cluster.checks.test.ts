@@ -113,6 +113,17 @@ describe('multi-instance checks', () => {
     ]);
   });
 
+  it('take a client’s resend of an inquiry it gave up on as one call, though the abandoned one ends later', () => {
+    // Seen in a loaded run: instance 2's look got no answer back, the client resent it, and the abandoned
+    // request's end was recorded 60 ms after the resend left.
+    const run = cleanRun();
+    run.calls.push(call(2, 'inquiryPayment', 5_600, 6_460), call(2, 'inquiryPayment', 6_400, 6_420, 'S'));
+    expect(messages(run)).toEqual([]);
+    // Another instance's look meanwhile is still two steps at once.
+    run.calls[run.calls.length - 1] = call(1, 'inquiryPayment', 6_400, 6_420, 'S');
+    expect(messages(run)).toEqual([expect.stringMatching(/^\[one-handler\].*in flight/)]);
+  });
+
   it('report a cancel at Antom that no tap saw', () => {
     const run = cleanRun();
     run.antomCancels.push({ seq: 3, paymentRequestId: 'pay_A' } as RequestRecord);

@@ -24,6 +24,8 @@ describe('expiry', () => {
       const [notification] = await waitFor(
         () => receiver.received.length > 0 && receiver.received,
         'the expiry notification',
+        // A 600 ms timer, then a signed delivery: the bound is for a loaded machine, not the timer.
+        30_000,
       );
       expect(notification!.verifyError).toBeUndefined();
       expect(notification!.event).toMatchObject({ type: 'PAYMENT_RESULT', outcome: 'failed', paymentId });

@@ -210,6 +210,8 @@ describe('asynchronous refunds (bank transfers and bank QR schemes)', () => {
           (n) => n.event?.type === 'REFUND_RESULT' && n.event.refundRequestId === refundRequestId,
         ),
       'the automatic settlement',
+      // A short timer, then a signed delivery: the bound is for a loaded machine, not the timer.
+      30_000,
     );
     expect((await h.client().inquiryRefund({ refundRequestId })).response.refundStatus).toBe('SUCCESS');
   });
