@@ -240,6 +240,9 @@ export function checkCancelOnce(run: ClusterRun): { violations: Violation[]; fig
       const where = `cancel by instance ${next.instance} at +${seconds(next.sentAt - t0)} after instance ${prev.instance}'s at +${seconds(prev.sentAt - t0)}`;
       let reason: ResendReason | undefined;
       if (requestDriven(next, o, run.served)) reason = 'buyer or merchant request';
+      // The client's own resend of a cancel it gave up on (see checkOneHandler): on a loaded machine the
+      // abandoned request's end is recorded a little after the resend leaves.
+      else if (prev.instance === next.instance && !prev.answered) reason = 'no answer';
       else if (prev.endedAt > next.sentAt) {
         // Routes cancel outside any claim, so a sweeper's resend may cross a buyer's cancel; two sweeper
         // cancels in flight at once mean two instances ran the same step.

@@ -124,6 +124,15 @@ describe('multi-instance checks', () => {
     expect(messages(run)).toEqual([expect.stringMatching(/^\[one-handler\].*in flight/)]);
   });
 
+  it('take a client’s resend of a cancel it gave up on as a resend after no answer, though they overlap', () => {
+    // Seen in a loaded run: the abandoned cancel's end was recorded 30 ms after the resend left.
+    const run = cleanRun();
+    run.calls[5] = call(3, 'cancel', 11_030, 11_200, 'S');
+    const { violations, figures } = checkCluster(run);
+    expect(violations).toEqual([]);
+    expect(figures.cancels.resends).toEqual({ 'no answer': 1 });
+  });
+
   it('report a cancel at Antom that no tap saw', () => {
     const run = cleanRun();
     run.antomCancels.push({ seq: 3, paymentRequestId: 'pay_A' } as RequestRecord);
