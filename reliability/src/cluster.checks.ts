@@ -354,6 +354,9 @@ export function checkOneHandler(run: ClusterRun): { violations: Violation[]; fig
         (prev.instance !== call.instance ||
           (prev.answered &&
             !(prev.resultStatus === 'U' && RETRYABLE_UNKNOWN_CODES.has(prev.resultCode ?? '')))) &&
+        // "Not found" before the pay lease ends is asked again at the lease's end (lifecycle.ts), however
+        // soon that is: `pay` can no longer land after it.
+        prev.resultCode !== 'ORDER_NOT_EXIST' &&
         call.sentAt - prev.endedAt < ASKED_AGAIN_WITHIN_MS &&
         call.sentAt < o.expiresAt &&
         !o.changes.some((at) => at >= prev.sentAt && at <= call.sentAt) &&

@@ -133,6 +133,15 @@ describe('multi-instance checks', () => {
     expect(figures.cancels.resends).toEqual({ 'no answer': 1 });
   });
 
+  it('let a "not found" be asked again at the pay lease’s end, however soon', () => {
+    // Seen in a loaded run: an unknown `pay`, the look found nothing, the next look came 1.9 s later — at
+    // the end of the pay lease, as the lifecycle schedules it.
+    const run = cleanRun();
+    run.calls[1] = { ...call(1, 'inquiryPayment', 3_500, 3_520, 'F'), resultCode: 'ORDER_NOT_EXIST' };
+    run.calls.push(call(1, 'inquiryPayment', 5_400, 5_420, 'S'));
+    expect(messages(run)).toEqual([]);
+  });
+
   it('report a cancel at Antom that no tap saw', () => {
     const run = cleanRun();
     run.antomCancels.push({ seq: 3, paymentRequestId: 'pay_A' } as RequestRecord);
