@@ -32,6 +32,16 @@ async function signedIn(): Promise<BrowserContext> {
 async function sidewaysAt360(page: Page): Promise<number> {
   const size = page.viewportSize();
   await page.setViewportSize({ width: 360, height: 740 });
+  // Measured once the page has reacted to the resize (its resize handlers run before the next frames): on
+  // a loaded machine a reading taken at once saw the wide layout (9 px over, once in a full run).
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        const frame = (globalThis as unknown as { requestAnimationFrame(cb: () => void): void })
+          .requestAnimationFrame;
+        frame(() => frame(() => resolve()));
+      }),
+  );
   const overflow = await page.evaluate(() => {
     const root = (
       globalThis as unknown as {
