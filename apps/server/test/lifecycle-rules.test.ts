@@ -216,7 +216,7 @@ describe('decide(): the rules of D11', () => {
     const looking = attempt('PROCESSING', { lease_until: NOW + 5_000 });
     const stop: LifecycleEvent = { type: 'stop_requested', reason: 'ORDER_CLOSED' };
     expect(decide(looking, stop, ctx())).toEqual({
-      patch: { cancel_reason: 'ORDER_CLOSED', check_count: 0 },
+      patch: { cancel_reason: 'ORDER_CLOSED', check_count: 0, next_check_at: NOW + DELAYS.callOutMs },
     });
     expect(decide({ ...looking, cancel_reason: 'ORDER_CLOSED' }, stop, ctx())).toBe(NOTHING);
     // The look's answer, decided on the attempt as it now stands, sends the cancel at once…

@@ -411,8 +411,14 @@ function stopRequested(attempt: AttemptFacts, reason: StopReason, ctx: DecideCon
       // One look at a time (D11.1): a look already out (the sweeper's, another stop's) answers soon and,
       // decided on the attempt as it then stands, finds this reason and sends the cancel. A second look
       // could see the payment while the first one's older "unpaid" decides the cancel.
+      // The next look is made due soon too: the look out may have been decided on a read taken before this
+      // reason was written, and scheduled itself late.
       if (attempt.lease_until !== null && attempt.lease_until > ctx.now)
-        return attempt.cancel_reason ? NOTHING : { patch: { cancel_reason: reason, check_count: 0 } };
+        return attempt.cancel_reason
+          ? NOTHING
+          : {
+              patch: { cancel_reason: reason, check_count: 0, next_check_at: ctx.now + DELAYS.callOutMs },
+            };
       return askBeforeCancel(attempt, reason, ctx);
     case 'CANCELLING':
       return { patch: { lease_until: ctx.now + ctx.callLeaseMs }, effect: { kind: 'cancel' } };

@@ -198,7 +198,12 @@ export class PaymentService {
       new Promise((resolve) => (timer = setTimeout(resolve, STOP_WAITS_FOR_LOOK_MS))),
     ]);
     clearTimeout(timer);
-    return this.#mustFind(attemptId);
+    // That look may have been decided on a read taken before the stop was written, and left the code open:
+    // then the stop asks now itself (or, if a look is out again, stays recorded).
+    const settled = await this.#mustFind(attemptId);
+    return settled.status === 'PROCESSING'
+      ? this.#handle(attemptId, { type: 'stop_requested', reason })
+      : settled;
   }
 
   // ---------------------------------------------------------------- Antom and the clock
