@@ -3,6 +3,7 @@
 // workers), then HTTP (hooks and routes). It does not listen; server.ts does. Tests build the app and
 // call inject() or listen on an ephemeral port.
 import type { FastifyInstance } from 'fastify';
+import type { StatusFastPath } from './checkout/status-poll.fast-path.ts';
 import type { Config } from './config.ts';
 import { buildDomain, type Domain } from './composition/domain.ts';
 import { buildInfrastructure } from './composition/infrastructure.ts';
@@ -44,6 +45,8 @@ export interface PaydeskApp {
   /** D16: report import and matching, the scheduled SFTP fetch, the overview. */
   reconciliation: ReconciliationModule;
   metrics: Metrics;
+  /** Answers cached status polls ahead of Fastify (D17.7); off while draining. */
+  statusFastPath: StatusFastPath;
   /** Starts the background workers (sweeper, webhook delivery, change feed). */
   startWorkers(): void;
   /** Stops workers, finishes pending writes, closes the server and the database. */
@@ -53,7 +56,7 @@ export interface PaydeskApp {
 export async function buildApp(config: Readonly<Config>, options: AppOptions = {}): Promise<PaydeskApp> {
   const infra = await buildInfrastructure(config, options);
   const domain = buildDomain(infra);
-  await registerHttp(infra, domain);
+  const statusFastPath = await registerHttp(infra, domain);
   const reconciliation = await registerReconciliation(infra.http, {
     db: infra.database.db,
     clock: infra.clock,
@@ -78,6 +81,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     retention: domain.retention,
     reconciliation,
     metrics: infra.metrics,
+    statusFastPath,
     startWorkers: () => {
       domain.startWorkers();
       reconciliation.start();
@@ -85,6 +89,8 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     async close() {
       if (closed) return;
       closed = true;
+      // Fastify answers requests on open connections with 503 from here on; so does every poll.
+      statusFastPath.enabled = false;
       // Stop accepting first (requests on open connections get a 503), then let in-flight requests and
       // the workers' current steps finish while the streams end with a retry hint (D14.5).
       const closing = infra.http.close();

@@ -57,6 +57,8 @@ export async function startServer(
       (stopping ??= (async () => {
         draining = true;
         leaving = true;
+        // Draining answers carry `connection: close` (the hook above): polls take Fastify's path.
+        paydesk.statusFastPath.enabled = false;
         if (config.shutdownDelayMs > 0)
           await (options.shutdownWait ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))))(
             config.shutdownDelayMs,

@@ -30,6 +30,14 @@ function sendJson(reply: FastifyReply, json: string): void {
   void reply.type('application/json; charset=utf-8').send(json);
 }
 
+/** The rate limiter's key for a checkout's reads or writes (shared with the poll's fast path). */
+export function limitKey(tokenHash: string, kind: 'read' | 'write'): string {
+  return `${kind}:${tokenHash.slice(0, 24)}`;
+}
+
+/** The status poll's route, as Fastify names it (its metric label). */
+export const STATUS_ROUTE = '/api/v1/checkout/:token/status';
+
 const errors = {
   400: ErrorBody,
   404: ErrorBody,
@@ -77,9 +85,8 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRouteDeps> = asyn
 
   /** Counts a read or a write of the checkout whose token hashes to `tokenHash` (429 past its limit). */
   function limit(request: FastifyRequest, reply: FastifyReply, tokenHash: string, kind: 'read' | 'write') {
-    const checkoutKey = tokenHash.slice(0, 24);
-    if (kind === 'read') limiter.hit(`read:${checkoutKey}`, limits.checkoutReadsPerMinute, reply);
-    else limiter.hit(`write:${checkoutKey}`, limits.buyerWritesPerMinute, reply);
+    if (kind === 'read') limiter.hit(limitKey(tokenHash, kind), limits.checkoutReadsPerMinute, reply);
+    else limiter.hit(limitKey(tokenHash, kind), limits.buyerWritesPerMinute, reply);
   }
 
   const tokenScope = (request: FastifyRequest) =>
@@ -137,7 +144,7 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRouteDeps> = asyn
   );
 
   app.get(
-    '/api/v1/checkout/:token/status',
+    STATUS_ROUTE,
     {
       schema: {
         tags: ['Buyer API'],

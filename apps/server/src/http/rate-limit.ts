@@ -28,6 +28,24 @@ export class RateLimiter {
   /** Counts one hit for `key`: 0 while within `limit` per window, else the seconds until the window ends. */
   take(key: string, limit: number): number {
     const now = this.#clock.now();
+    const window = this.#window(key, now);
+    window.count += 1;
+    if (window.count <= limit) return 0;
+    return Math.max(1, Math.ceil((window.start + this.#windowMs - now) / 1000));
+  }
+
+  /**
+   * Counts one hit for `key` only if it is within `limit`: false (nothing counted) when it would not be,
+   * so a caller that then hands the request to `hit` counts it once, as if it had gone there first.
+   */
+  tryTake(key: string, limit: number): boolean {
+    const window = this.#window(key, this.#clock.now());
+    if (window.count >= limit) return false;
+    window.count += 1;
+    return true;
+  }
+
+  #window(key: string, now: number): { start: number; count: number } {
     let window = this.#windows.get(key);
     if (!window || now - window.start >= this.#windowMs) {
       window = { start: now, count: 0 };
@@ -35,9 +53,7 @@ export class RateLimiter {
       this.#windows.set(key, window);
       if (this.#windows.size > MAX_KEYS) this.#prune(now);
     }
-    window.count += 1;
-    if (window.count <= limit) return 0;
-    return Math.max(1, Math.ceil((window.start + this.#windowMs - now) / 1000));
+    return window;
   }
 
   /** Drops ended windows; if a flood of live keys remains, the oldest go (they are forgiven early). */
