@@ -379,4 +379,16 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
         where verified = 0 and length(body) > 256`.execute(db);
     },
   ],
+  [
+    '0007_payment_version',
+    async (db) => {
+      // Every write of an attempt adds one (D17.8): a compare-and-set that checks the status only lost a
+      // non-status write made meanwhile (a look's lease, a recorded stop, D11.1); updated_at can tie on a
+      // millisecond clock.
+      await db.schema
+        .alterTable('payments')
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+  ],
 ];

@@ -1,18 +1,21 @@
-// What every repository shares: the reader type (the database or an open transaction) and the one
-// compare-and-set that every status change is written with (docs/style.md §5): `UPDATE … WHERE id = ? AND
-// status = ?`, returning the row as written, or undefined when someone else changed it first.
+// What every repository shares: the reader type (the database or an open transaction) and the
+// compare-and-sets that every status change is written with (docs/style.md §5): `UPDATE … WHERE id = ? AND
+// status = ?` (an attempt's also `AND version = ?`, D17.8), returning the row as written, or undefined when
+// someone else changed it first.
 import { sql, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
 import type { AttemptStatus, DB, OrderStatus, RefundStatus } from './schema.ts';
 
 /** The database, or a transaction on it: every read works on both. */
 export type Reader = Kysely<DB> | Transaction<DB>;
 
-/** Tables whose rows carry a `status` and are changed by compare-and-set. */
-export type StatusTable = 'orders' | 'payments' | 'refunds';
+/**
+ * Tables whose rows carry a `status` and are changed by compare-and-set on it. Attempts (`payments`) are
+ * compared on their version too: compareAndSetAttempt.
+ */
+export type StatusTable = 'orders' | 'refunds';
 
 interface StatusOf {
   orders: OrderStatus;
-  payments: AttemptStatus;
   refunds: RefundStatus;
 }
 
@@ -36,6 +39,29 @@ export function compareAndSet<T extends StatusTable>(
     .where('status', '=', expected as string)
     .returningAll()
     .executeTakeFirst() as Promise<Selectable<DB[T]> | undefined>;
+}
+
+/** What a compare-and-set on an attempt expects: the row as its writer read it. */
+export type AttemptAsRead = Pick<Selectable<DB['payments']>, 'id' | 'status' | 'version'>;
+
+/**
+ * Writes `patch` to the attempt only if it is still as `read` (its status and its version: any write
+ * in between, a lease or a recorded stop included, bumps the version, D17.8), adding one to the version.
+ * Returns the row as it now stands, or undefined when it changed meanwhile (read again, decide again).
+ */
+export function compareAndSetAttempt(
+  db: Reader,
+  read: AttemptAsRead,
+  patch: Updateable<DB['payments']>,
+): Promise<Selectable<DB['payments']> | undefined> {
+  return db
+    .updateTable('payments')
+    .set({ ...patch, version: sql<number>`version + 1` })
+    .where('id', '=', read.id)
+    .where('status', '=', read.status)
+    .where('version', '=', read.version)
+    .returningAll()
+    .executeTakeFirst();
 }
 
 /** The columns of ours that hold integers (millisecond times, counters); every other one holds text. */
@@ -66,14 +92,13 @@ export interface EventInStatement {
 }
 
 /**
- * PostgreSQL only (`oneStatementWrites`): compareAndSet on `payments` and, if it won, the order event
+ * PostgreSQL only (`oneStatementWrites`): compareAndSetAttempt and, if it won, the order event
  * `{ paymentId, from, to, reason }` (as payment.state.ts records it), in one statement and so one round
  * trip; the change trigger announces the event as usual. Returns the row as written, or undefined.
  */
 export async function compareAndSetAttemptWithEvent(
   db: Kysely<DB>,
-  id: string,
-  expected: AttemptStatus,
+  read: AttemptAsRead,
   patch: Updateable<DB['payments']> & { status: AttemptStatus },
   event: EventInStatement,
 ): Promise<Selectable<DB['payments']> | undefined> {
@@ -82,9 +107,11 @@ export async function compareAndSetAttemptWithEvent(
       .filter(([, value]) => value !== undefined)
       .map(([column, value]) => sql`${sql.id(column)} = ${typedParameter(column, value)}`),
   );
+  const { id, status: expected, version } = read;
   const result = await sql<Selectable<DB['payments']>>`
     with moved as (
-      update payments set ${assignments} where id = ${id} and status = ${expected} returning *
+      update payments set ${assignments}, version = version + 1
+      where id = ${id} and status = ${expected} and version = ${version} returning *
     ), event as (
       insert into order_events (id, order_id, type, data, created_at)
       select ${event.id}::text, moved.order_id, ${event.type}::text,

@@ -65,6 +65,8 @@ export interface PaymentsTable {
   lease_until: number | null;
   cancel_reason: string | null;
   kept: Generated<number>;
+  /** Bumped by every write of the row; what a compare-and-set on an attempt checks besides its status (D17.8). */
+  version: Generated<number>;
 }
 
 export interface RefundsTable {

@@ -125,7 +125,7 @@ export async function makeOthersDue(
 ): Promise<number> {
   const result = await db
     .updateTable('payments')
-    .set({ next_check_at: now })
+    .set({ next_check_at: now, version: sql<number>`version + 1` })
     .where('order_id', '=', orderId)
     .where('id', '!=', exceptId)
     .where('status', 'in', statuses)
@@ -142,7 +142,7 @@ export async function makeDue(
 ): Promise<void> {
   await db
     .updateTable('payments')
-    .set({ next_check_at: now })
+    .set({ next_check_at: now, version: sql<number>`version + 1` })
     .where('id', '=', id)
     .where('status', 'in', statuses)
     .execute();

@@ -167,8 +167,15 @@ export class PaymentService {
       { orderId: order.id, paymentId: attempt.id },
     );
     const antomMs = performance.now() - sent;
-    // Read afresh with its order: the order may have been paid or closed while `pay` was out.
-    const payment = await this.#handle(attempt.id, { type: 'pay_answered', result });
+    // Decided on the attempt as inserted, its order OPEN (the insert required it), without reading again
+    // (D17.8): whatever changed meanwhile wrote the attempt and bumped its version — a stop, a lease, or
+    // an order paid by another code (settlement makes this one due) — so the compare-and-set loses and the
+    // event is decided again on a fresh read. The order cannot close or expire while this code is live.
+    const payment = await this.#handle(
+      attempt.id,
+      { type: 'pay_answered', result },
+      { payment: attempt, orderStatus: 'OPEN' },
+    );
     return { payment, created: true, antomMs };
   }
 

@@ -11,7 +11,7 @@ import type {
   RefundStatus,
 } from '../db/schema.ts';
 import type { Kysely } from 'kysely';
-import { compareAndSet, compareAndSetAttemptWithEvent } from '../db/repository.ts';
+import { compareAndSet, compareAndSetAttempt, compareAndSetAttemptWithEvent } from '../db/repository.ts';
 import type { DB } from '../db/schema.ts';
 import { newId } from '../domain/ids.ts';
 import type { Tx } from '../db/transaction.ts';
@@ -41,6 +41,28 @@ export class StateStore {
     return this.#bus;
   }
 
+  /**
+   * What moving `attempt` to `to` with `patch` writes at `now`, after checking the transition table: a
+   * final state needs no more looks, unless the patch asks for one (a look after the end, D11).
+   */
+  attemptMove(
+    attempt: PaymentRow,
+    to: AttemptStatus,
+    patch: PaymentPatch,
+    now: number,
+  ): PaymentPatch & { status: AttemptStatus } {
+    if (!ATTEMPT_TRANSITIONS[attempt.status].includes(to)) {
+      throw new IllegalTransitionError(`payment ${attempt.id}: ${attempt.status} → ${to} is not allowed`);
+    }
+    const final = FINAL_ATTEMPT_STATUSES.includes(to);
+    return {
+      ...(final ? { final_at: now, next_check_at: null, lease_until: null } : {}),
+      ...patch,
+      status: to,
+      updated_at: now,
+    };
+  }
+
   async moveAttempt(
     tx: Tx,
     attempt: PaymentRow,
@@ -48,18 +70,8 @@ export class StateStore {
     patch: PaymentPatch = {},
     eventData: Record<string, unknown> = {},
   ): Promise<PaymentRow | undefined> {
-    if (!ATTEMPT_TRANSITIONS[attempt.status].includes(to)) {
-      throw new IllegalTransitionError(`payment ${attempt.id}: ${attempt.status} → ${to} is not allowed`);
-    }
     const now = this.#clock.now();
-    const final = FINAL_ATTEMPT_STATUSES.includes(to);
-    // A final state needs no more looks, unless the patch asks for one (a look after the end, D11).
-    const row = await compareAndSet(tx.trx, 'payments', attempt.id, attempt.status, {
-      ...(final ? { final_at: now, next_check_at: null, lease_until: null } : {}),
-      ...patch,
-      status: to,
-      updated_at: now,
-    });
+    const row = await compareAndSetAttempt(tx.trx, attempt, this.attemptMove(attempt, to, patch, now));
     if (!row) return undefined;
     await recordEvent(
       tx,
@@ -88,38 +100,28 @@ export class StateStore {
     to: AttemptStatus,
     patch: PaymentPatch = {},
   ): Promise<PaymentRow | undefined> {
-    if (!ATTEMPT_TRANSITIONS[attempt.status].includes(to)) {
-      throw new IllegalTransitionError(`payment ${attempt.id}: ${attempt.status} → ${to} is not allowed`);
-    }
     const now = this.#clock.now();
-    const final = FINAL_ATTEMPT_STATUSES.includes(to);
-    const row = await compareAndSetAttemptWithEvent(
-      db,
-      attempt.id,
-      attempt.status,
-      {
-        ...(final ? { final_at: now, next_check_at: null, lease_until: null } : {}),
-        ...patch,
-        status: to,
-        updated_at: now,
-      },
-      { id: newId('evt', now), type: `payment.${to.toLowerCase()}`, createdAt: now },
-    );
+    const row = await compareAndSetAttemptWithEvent(db, attempt, this.attemptMove(attempt, to, patch, now), {
+      id: newId('evt', now),
+      type: `payment.${to.toLowerCase()}`,
+      createdAt: now,
+    });
     // Committed with the statement: listeners hear of it now (recordEvent's after-commit, BUYER_EVENT_TYPES).
     if (row && BUYER_EVENT_TYPES.has(`payment.${to.toLowerCase()}`)) this.#bus.publish(row.order_id);
     return row;
   }
 
   /**
-   * Updates fields of an attempt without changing its status, only if its status is still `status`. One
-   * statement: inside `tx`, or on its own (a database, not a transaction) when nothing goes with it.
+   * Updates fields of an attempt without changing its status, only if it is still as read (status and
+   * version, D17.8). One statement: inside `tx`, or on its own (a database, not a transaction) when
+   * nothing goes with it.
    */
   async patchAttempt(
     tx: Tx | Kysely<DB>,
     attempt: PaymentRow,
     patch: PaymentPatch,
   ): Promise<PaymentRow | undefined> {
-    return compareAndSet('trx' in tx ? tx.trx : tx, 'payments', attempt.id, attempt.status, {
+    return compareAndSetAttempt('trx' in tx ? tx.trx : tx, attempt, {
       ...patch,
       updated_at: this.#clock.now(),
     });

@@ -319,10 +319,19 @@ export class RefundService {
    * payment stands: `DUPLICATE_REFUNDED`, `LATE_PAYMENT_REFUND_MANUAL`, …
    */
   async #tellBuyer(tx: Tx, refund: RefundRow, outcome: 'REFUNDED' | 'REFUND_MANUAL', event: string) {
-    const payment = await findPayment(tx.trx, refund.payment_id);
+    let payment = await findPayment(tx.trx, refund.payment_id);
     if (!payment) return undefined;
     const reason = `${refund.reason === 'LATE_PAYMENT' ? 'LATE_PAYMENT' : 'DUPLICATE'}_${outcome}`;
-    const updated = (await this.#d.state.patchAttempt(tx, payment, { reason })) ?? payment;
+    // The compare-and-set also loses to a write that left the status alone (a look's lease, D17.8): the
+    // reason is then written on the row as it now stands.
+    let updated = await this.#d.state.patchAttempt(tx, payment, { reason });
+    for (let round = 0; !updated && round < 3; round += 1) {
+      const again = await findPayment(tx.trx, refund.payment_id);
+      if (!again || again.status !== payment.status) break;
+      payment = again;
+      updated = await this.#d.state.patchAttempt(tx, payment, { reason });
+    }
+    updated ??= payment;
     await recordEvent(
       tx,
       this.#d.state.bus,

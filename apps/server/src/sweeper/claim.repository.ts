@@ -3,7 +3,7 @@
 // several instances on one PostgreSQL each claim takes a row nobody else holds, without waiting on the
 // others (D7.1); the lease keeps it from every other instance until it runs out, so a row is
 // handled once per cycle, and a process killed mid-step gives its rows back when their leases end.
-import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { DB } from '../db/schema.ts';
 import type { Clock } from '../domain/clock.ts';
@@ -22,6 +22,8 @@ interface ClaimRow {
   status: string;
   lease_until: number | null;
   due: number;
+  /** Attempts only (D17.8). */
+  version?: number;
 }
 
 /**
@@ -48,9 +50,15 @@ export async function claimNext<T extends ClaimTable>(
     .orderBy(due)
     .limit(1);
   const locked = database.skipLocked(next as unknown as SelectQueryBuilder<DB, keyof DB, object>);
+  // An attempt's every write bumps its version (D17.8): a decision read before this lease then loses its
+  // compare-and-set instead of overwriting the lease.
   const row = await db
     .updateTable(table as ClaimTable)
-    .set({ lease_until: leaseUntil })
+    .set(
+      table === 'payments'
+        ? { lease_until: leaseUntil, version: sql<number>`version + 1` }
+        : { lease_until: leaseUntil },
+    )
     .where('id', '=', locked as unknown as typeof next)
     .returningAll()
     .executeTakeFirst();
