@@ -7,10 +7,10 @@
 // asks Antom about the codes left waiting: that background work is part of what a confirm competes with.
 // Target: own time p50 ≤ 3 ms, p99 ≤ 15 ms.
 //
-// On PostgreSQL a confirm makes four round trips in turn (the token's order, the attempt inserted in one
-// statement, the attempt read back after `pay`, its status change in one statement); each wakes another
-// process. Beside the confirms, one `select 1` round trip from this process is timed, interleaved, to
-// show what those four cost on the machine as loaded as it is.
+// On PostgreSQL a confirm makes three round trips in turn (the token's order, the attempt inserted in one
+// statement, its status change after `pay` in one statement, decided on the attempt as inserted: D17.8);
+// each wakes another process. Beside the confirms, one `select 1` round trip from this process is timed,
+// interleaved, to show what those three cost on the machine as loaded as it is.
 import pg from 'pg';
 import { AntomClient } from '@paydesk/antom';
 import { Table } from './support/report.ts';

@@ -93,6 +93,7 @@ export class PaymentService {
       publicUrl: deps.publicUrl,
       methodOf: (type) => deps.methods.find(type),
       wake: deps.wake,
+      oneStatementWrites: deps.oneStatementWrites,
     });
   }
 

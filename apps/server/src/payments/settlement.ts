@@ -13,7 +13,9 @@ import { findOrder, flagOrder, lockOrder } from '../orders/order.repository.ts';
 import { orderSummary, paymentView } from '../orders/order.views.ts';
 import { insertRefundOnce } from '../refunds/refund.repository.ts';
 import type { Outbox } from '../webhooks/outbox.ts';
+import { newId } from '../domain/ids.ts';
 import { makeOthersDue } from './payment.repository.ts';
+import { settleKeptAtOnce } from './settlement.repository.ts';
 import type { StateStore } from './payment.state.ts';
 
 /** What a capture does to its order: pays it, or is surplus and given back (how, and why). */
@@ -49,6 +51,8 @@ export interface SettlementDeps {
   methodOf: (type: string) => CatalogMethod | undefined;
   /** Wakes the sweeper (a give-back to send, another live code to stop). */
   wake: () => void;
+  /** PostgreSQL: a capture that pays its order is settled in one statement (D17.9). */
+  oneStatementWrites?: boolean;
 }
 
 export class Settlement {
@@ -71,6 +75,8 @@ export class Settlement {
       const order = await lockOrder(tx, attempt.order_id, now);
       if (!order) throw new Error(`payment ${attempt.id} has no order`);
       const plan = settlementPlan(order, this.#d.methodOf(attempt.method_type));
+      if (plan.keeps && !flag && this.#d.oneStatementWrites)
+        return this.#keepAtOnce(tx, attempt, order, patch);
       const paid = await state.moveAttempt(tx, attempt, 'SUCCESS', {
         ...patch,
         ...(plan.keeps ? { kept: 1 } : {}),
@@ -103,6 +109,68 @@ export class Settlement {
       );
       return paid;
     });
+  }
+
+  /**
+   * The kept path of `settle` in one statement under the order's lock (PostgreSQL, D17.9): the same
+   * writes, events and webhook. The webhook's payload is built from the rows as they will be written: the
+   * attempt's compare-and-set checks its version, so it writes over exactly the row read, and nobody else
+   * can change the locked order.
+   */
+  async #keepAtOnce(
+    tx: Tx,
+    attempt: PaymentRow,
+    order: OrderRow,
+    patch: PaymentPatch,
+  ): Promise<PaymentRow | undefined> {
+    const { clock, state, outbox, publicUrl } = this.#d;
+    const now = clock.now();
+    const set = state.attemptMove(attempt, 'SUCCESS', { ...patch, kept: 1 }, now);
+    const paid = { ...attempt, ...set, version: attempt.version + 1 } as PaymentRow;
+    const paidOrder: OrderRow = {
+      ...order,
+      status: 'PAID',
+      paid_at: paid.paid_at,
+      paid_payment_id: paid.id,
+      updated_at: now,
+      final_at: now,
+    };
+    const written = await settleKeptAtOnce(tx.trx, {
+      attempt,
+      patch: set,
+      paymentEvent: {
+        id: newId('evt', now),
+        type: 'payment.success',
+        createdAt: now,
+        data: JSON.stringify({
+          paymentId: paid.id,
+          from: attempt.status,
+          to: 'SUCCESS',
+          reason: paid.reason ?? paid.cancel_reason ?? null,
+        }),
+      },
+      order: { paid_at: paid.paid_at, paid_payment_id: paid.id, updated_at: now, final_at: now },
+      orderEvent: {
+        id: newId('evt', now),
+        type: 'order.paid',
+        createdAt: now,
+        data: JSON.stringify({ from: order.status, to: 'PAID' }),
+      },
+      othersDue: { statuses: ['PENDING', 'UNKNOWN', 'PROCESSING'], now },
+      webhook: outbox.prepare(
+        tx,
+        'order.paid',
+        order.id,
+        { order: orderSummary(paidOrder, publicUrl), payment: paymentView(paid) },
+        now,
+      ),
+    });
+    if (!written) return undefined;
+    // Under our lock nobody else can have moved the order; if it did, roll everything back.
+    if (!written.orderPaid) throw new Error(`order ${order.id} changed under its lock`);
+    if (written.othersDue > 0) tx.afterCommit(this.#d.wake);
+    state.bus.changed(tx, order.id);
+    return written.paid;
   }
 
   /** Moves `attempt` to REVERSED and announces it to the merchant (webhook) and the buyer (stream). */

@@ -1,6 +1,8 @@
 // Merchant webhooks are written to an outbox in the same transaction as the change they report
 // (D4.14), so an event is never lost nor sent for a change that rolled back.
 import type { WebhookEvent } from '@paydesk/api';
+import type { Insertable } from 'kysely';
+import type { DB } from '../db/schema.ts';
 import { iso } from '../domain/clock.ts';
 import { newId } from '../domain/ids.ts';
 import type { Tx } from '../db/transaction.ts';
@@ -24,10 +26,26 @@ export class Outbox {
     data: WebhookEvent['data'],
     now: number,
   ): Promise<void> {
-    if (!this.#enabled) return;
+    const row = this.prepare(tx, type, orderId, data, now);
+    if (row) await insertOutboxEvent(tx.trx, row);
+  }
+
+  /**
+   * The row `enqueue` would insert, for a caller that writes it in a statement of its own (the settlement
+   * on PostgreSQL, D17.9); the deliverer is woken when `tx` commits. Undefined when no webhook URL is set.
+   */
+  prepare(
+    tx: Tx,
+    type: WebhookType,
+    orderId: string,
+    data: WebhookEvent['data'],
+    now: number,
+  ): Insertable<DB['outbox']> | undefined {
+    if (!this.#enabled) return undefined;
     const id = newId('evt', now);
     const event: WebhookEvent = { id, type, createdAt: iso(now), data };
-    await insertOutboxEvent(tx.trx, {
+    tx.afterCommit(this.#wake);
+    return {
       id,
       order_id: orderId,
       type,
@@ -38,8 +56,7 @@ export class Outbox {
       last_error: null,
       created_at: now,
       delivered_at: null,
-    });
-    tx.afterCommit(this.#wake);
+    };
   }
 
   /**
