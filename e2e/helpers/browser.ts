@@ -11,12 +11,13 @@ import {
   type BrowserContextOptions,
   type BrowserServer,
   type Download,
-  type LaunchOptions,
   type Page,
 } from 'playwright-core';
 import { expect, inject } from 'vitest';
+import { chromiumLaunchOptions, STILL_CONTEXT } from '@paydesk/testkit/chromium';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM, OUR_DISABLED_FEATURES, PLAYWRIGHT_DISABLED_FEATURES } from '@paydesk/testkit/chromium';
+
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SCREENS = process.env.PAYDESK_SCREENS;
 
@@ -25,25 +26,9 @@ export const PHONE = { width: 375, height: 740 };
 export const IPHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
 
-function launchOptions(extraArgs: string[]): LaunchOptions {
-  return {
-    executablePath: CHROMIUM,
-    args: [
-      ...extraArgs,
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  };
-}
-
 /** The e2e lane's one browser (browser.setup.ts), which the specs connect to. */
 export function launchServer(): Promise<BrowserServer> {
-  return chromium.launchServer(launchOptions([]));
+  return chromium.launchServer(chromiumLaunchOptions([]));
 }
 
 /**
@@ -53,7 +38,7 @@ export function launchServer(): Promise<BrowserServer> {
  */
 export function launch(extraArgs: string[] = []): Promise<Browser> {
   const endpoint = extraArgs.length === 0 ? sharedEndpoint() : '';
-  return endpoint ? chromium.connect(endpoint) : chromium.launch(launchOptions(extraArgs));
+  return endpoint ? chromium.connect(endpoint) : chromium.launch(chromiumLaunchOptions(extraArgs));
 }
 
 /** A download's bytes; streamed, as `path()` is not offered by a browser the spec connected to. */
@@ -73,7 +58,13 @@ function sharedEndpoint(): string {
 
 /** A desktop context; `bypassCSP` only lets the test inject axe-core into our CSP-protected pages. */
 export function desktop(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
-  return browser.newContext({ viewport: DESKTOP, bypassCSP: true, locale: 'en-US', ...options });
+  return browser.newContext({
+    viewport: DESKTOP,
+    bypassCSP: true,
+    locale: 'en-US',
+    ...STILL_CONTEXT,
+    ...options,
+  });
 }
 
 /** A phone context: 375×740, touch, an iPhone user agent (so the cashier picks the WAP terminal). */
@@ -86,6 +77,7 @@ export function phone(browser: Browser, options: BrowserContextOptions = {}): Pr
     userAgent: IPHONE_UA,
     bypassCSP: true,
     locale: 'en-US',
+    ...STILL_CONTEXT,
     ...options,
   });
 }

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, chromiumLaunchOptions, STILL_CONTEXT } from '@paydesk/testkit/chromium';
 import { createPayment, payRequest, startSandbox, type Harness } from './helpers.ts';
 
 // The page functions below run in the browser; the node tsconfig has no DOM lib, so declare what they use.
@@ -16,7 +17,6 @@ interface AxeResult {
   violations: { id: string; impact: string; nodes: unknown[] }[];
 }
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let h: Harness;
@@ -24,7 +24,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   h = await startSandbox();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  browser = await chromium.launch(chromiumLaunchOptions());
 });
 afterAll(async () => {
   await browser?.close();
@@ -37,6 +37,7 @@ async function phonePage(): Promise<Page> {
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
+    ...STILL_CONTEXT,
   });
   return context.newPage();
 }
