@@ -13,7 +13,7 @@ export default defineConfig({
             'apps/*/test/**/*.test.{ts,tsx}',
             'scripts/test/**/*.test.mjs',
           ],
-          globalSetup: ['scripts/test-postgres.setup.ts'],
+          globalSetup: ['scripts/test-postgres.setup.ts', 'scripts/test-build.setup.ts'],
           // D12.8: two worker processes, each evaluating the server once for all its files, instead of a
           // process and an evaluation per file (no test mocks a module; each builds and closes what it uses).
           maxWorkers: 2,
@@ -28,7 +28,7 @@ export default defineConfig({
         test: {
           name: 'reliability',
           include: ['reliability/**/*.test.ts'],
-          globalSetup: ['scripts/test-postgres.setup.ts'],
+          globalSetup: ['scripts/test-postgres.setup.ts', 'scripts/test-build.setup.ts'],
           // D12.8: two files at a time (most of their time is spent waiting on timers, sockets and child
           // processes), each worker evaluating the server and the kit once for all its files (no test
           // mocks a module or leaves global state behind; each builds and closes its own stack).

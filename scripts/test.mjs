@@ -75,11 +75,12 @@ if (args.length > 0) {
   rmSync(reports, { recursive: true, force: true });
   mkdirSync(reports, { recursive: true });
 
-  // The cashier is built once, before the lanes (the e2e specs and the production build share it), and
+  // The build is made once, before the lanes (the e2e specs run the built cashier and production build, the
+  // child-process servers of every lane the built server side; each lane's setup then finds it up to date), and
   // one PostgreSQL serves the three lanes (each test still makes its own database in it).
-  const { ensureCashierBuilt } = await import('../e2e/helpers/build.ts');
+  const { ensureBuilt } = await import('../e2e/helpers/production.ts');
   const { setup, teardown } = await import('./test-postgres.setup.ts');
-  ensureCashierBuilt();
+  ensureBuilt();
   await setup();
   const env = { ...process.env };
 

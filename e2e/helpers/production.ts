@@ -2,7 +2,7 @@
 // are unchanged), started by the very command of `npm run serve` with NODE_ENV=production and real-looking
 // settings, behind a TLS-terminating proxy (PUBLIC_URL must be https), pointed at a sandbox started
 // separately from its own build. No TypeScript and no tsx in either process.
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair } from '@paydesk/antom';
 import { freePort, jsonRequest, waitFor } from '@paydesk/testkit';
+import { buildServerSide } from '@paydesk/testkit/build';
 import { ensureCashierBuilt, ROOT } from './build.ts';
 import type { Json } from './stack.ts';
 
@@ -19,15 +20,7 @@ export const API_KEY = 'mk_live_9c1f0e7a2b3d4c5e6f708192a3b4c5d6';
 
 /** `npm run build`, skipping what is up to date: tsc -b checks its own, the cashier its sources' times. */
 export function ensureBuilt(): void {
-  const tsc = spawnSync(
-    process.execPath,
-    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-    },
-  );
-  if (tsc.status !== 0) throw new Error(`tsc -b failed:\n${tsc.stdout}\n${tsc.stderr}`);
+  buildServerSide();
   ensureCashierBuilt();
 }
 

@@ -131,7 +131,8 @@ describe.each(DIALECTS)('the launcher on %s', (dialect) => {
 describe('npm run serve without settings (production)', () => {
   it('exits 2 with one message naming every missing setting, and writes nothing', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'paydesk-serve-'));
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/serve.ts'], {
+    // The built entry point `npm run serve` runs (the lane's global setup builds it).
+    const result = spawnSync(process.execPath, ['--conditions=paydesk-dist', 'dist/serve.js'], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH,

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createSandbox, type Sandbox } from '@paydesk/sandbox';
+import { BUILT_SERVER_MAIN } from '@paydesk/testkit/build';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database.ts';
 import {
@@ -50,7 +51,7 @@ describe.each(DIALECTS)('SIGTERM mid-confirm on %s', (dialect) => {
     const { merchant, gateway } = testKeys();
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+    child = spawn(process.execPath, BUILT_SERVER_MAIN, {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH,

@@ -1,8 +1,10 @@
-// The checkout server as a child process: `node --import tsx apps/server/src/main.ts`, configured only
+// The checkout server as a child process, from the built JavaScript (`node --conditions=paydesk-dist
+// apps/server/dist/main.js`, which each lane's global setup builds first, build.ts), configured only
 // through its environment, as it is deployed. A SIGKILL stops it at any instruction — between a `pay` and
 // its commit included — and a restart recovers from the database alone (the reliability campaigns).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { BUILT_SERVER_MAIN } from './build.ts';
 import { waitFor } from './wait-for.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -42,7 +44,7 @@ export class ServerProcess {
   /** Spawns the server and resolves once /readyz answers 200; throws with its output if it exits first. */
   async start(): Promise<void> {
     if (this.#child) return;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+    const child = spawn(process.execPath, BUILT_SERVER_MAIN, {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...this.#options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
