@@ -280,7 +280,7 @@ describe.skipIf(!caddy)(
     const instances: { child: Child; url: string }[] = [];
 
     beforeAll(async () => {
-      database = await createTestDatabase('postgres');
+      database = await createTestDatabase('postgres', { empty: true });
       // Both start together, as `docker compose up` starts them: migrations take turns under a lock.
       const env = { DATABASE_URL: database.url, SHUTDOWN_DELAY_MS: '4000' };
       instances.push(...(await Promise.all([run(env), run(env)])));

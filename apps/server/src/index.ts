@@ -14,9 +14,11 @@ export { startServer, stopOnSignals, type RunningServer, type StartOptions } fro
 export { DEFAULT_CATALOG, type CatalogMethod } from './methods/catalog.ts';
 export { signWebhook } from './webhooks/webhook.deliverer.ts';
 export { ManualClock, systemClock, type Clock } from './domain/clock.ts';
-// What test harnesses outside the server read (reliability's database snapshots and invariant checks):
-// the schema's types, the state machines as data, and the path Antom notifies.
+// What test harnesses outside the server read (reliability's database snapshots and invariant checks, the
+// test kit's migrated templates): the schema's types and its migrations, the state machines as data, and
+// the path Antom notifies.
 export type { DB } from './db/schema.ts';
+export { openDatabase, type Database } from './db/database.ts';
 export {
   ATTEMPT_TRANSITIONS,
   FINAL_ATTEMPT_STATUSES,

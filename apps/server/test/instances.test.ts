@@ -158,7 +158,7 @@ describe('two instances on one PostgreSQL', () => {
   // database collided in `create table if not exists` (run before the advisory lock), and one exited.
   it('migrates an empty database from three instances starting at once', async () => {
     for (let round = 0; round < 5; round += 1) {
-      const target = await createTestDatabase('postgres');
+      const target = await createTestDatabase('postgres', { empty: true });
       const instances = [0, 1, 2].map(() => openDatabase(target.url));
       const results = await Promise.allSettled(instances.map((d) => d.migrate()));
       for (const instance of instances) await instance.destroy();

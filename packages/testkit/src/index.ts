@@ -4,6 +4,7 @@
 export { waitFor, type WaitOptions } from './wait-for.ts';
 export { childPort, freePort, jsonRequest, type JsonAnswer } from './net.ts';
 export { createTestDatabase, DIALECTS, type Dialect, type TestDatabase } from './database.ts';
+export { prepareDatabaseTemplates } from './database-templates.ts';
 export { startReceiver, type Received, type Receiver } from './receiver.ts';
 export { ServerProcess, REPO_ROOT, type ServerProcessOptions } from './server-process.ts';
 export {

@@ -4,11 +4,10 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
 import type { AppOptions } from '../app.ts';
 import { ConfigError, type Config } from '../config.ts';
 import { installConnectionGuard } from '../http/connection-guard.ts';
+import { compileSerializer, compileValidator } from '../http/schema-compilers.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { EventBus } from '../events/event-bus.ts';
@@ -202,22 +201,11 @@ function createHttpServer(config: Readonly<Config>, options: AppOptions): Fastif
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     }),
   }).withTypeProvider<TypeBoxTypeProvider>();
-  app.setValidatorCompiler(validatorFactory());
+  app.setValidatorCompiler(compileValidator);
+  app.setSerializerCompiler(compileSerializer);
   // The API speaks JSON only: any other body is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');
   return app;
-}
-
-function validatorFactory() {
-  const compiler = (coerceTypes: false | 'array') =>
-    addFormats.default(
-      new Ajv({ allErrors: true, coerceTypes, useDefaults: true, removeAdditional: false, strict: false }),
-    );
-  const strict = compiler(false);
-  const coercing = compiler('array');
-  // Query strings and params arrive as text; bodies and headers must already have the right JSON types.
-  return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
-    (httpPart === 'querystring' || httpPart === 'params' ? coercing : strict).compile(schema);
 }
 
 const KEY_DIGEST = 'merchant_api_key_sha256';
