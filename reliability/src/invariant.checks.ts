@@ -475,6 +475,19 @@ export function checkAll(obs: Observation, bounds: LivenessBounds): Violation[] 
 }
 
 /** True once every attempt and refund of every order is final (the run has settled). */
+/** What keeps a run from settling: each attempt not final or with a look due, each refund in flight. */
+export function unsettled(orders: readonly OrderView[], clockNow?: number): string {
+  const open = orders.flatMap((o) => [
+    ...o.payments
+      .filter((p) => !(FINAL.has(p.state) && p.nextCheckAt === null))
+      .map((p) => `${o.id} (${o.status}) attempt ${JSON.stringify(p)}`),
+    ...o.refunds
+      .filter((r) => r.status === 'PENDING' || r.status === 'PROCESSING')
+      .map((r) => `${o.id} (${o.status}) refund ${JSON.stringify(r)}`),
+  ]);
+  return `${open.length} unsettled${clockNow === undefined ? '' : ` at ${new Date(clockNow).toISOString()}`}: ${open.join('; ')}`;
+}
+
 export function settled(orders: readonly OrderView[]): boolean {
   return orders.every(
     (o) =>

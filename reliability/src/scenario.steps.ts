@@ -73,6 +73,7 @@ export function sweepUntil<T>(
   test: (value: T) => boolean,
   what: string,
   stepMs: number,
+  explain?: (value: T) => string,
 ): Promise<T> {
   const kit = stack.kit;
   if (!kit) throw new Error('sweepUntil needs an in-process stack');
@@ -83,6 +84,6 @@ export function sweepUntil<T>(
       return read();
     },
     what,
-    { timeoutMs: 120_000, intervalMs: 20, until: test },
+    { timeoutMs: 120_000, intervalMs: 20, until: test, ...(explain ? { explain } : {}) },
   );
 }

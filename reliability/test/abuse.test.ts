@@ -328,9 +328,13 @@ describe.each(DIALECTS)('abuse on %s', (dialect) => {
     expect(big.every((status) => status === 413 || status === 0)).toBe(true);
     expect(small.filter((status) => status === 401)).toHaveLength(20);
     expect(notificationsGrowth).toBeLessThan(1_000_000);
-    // One address held at most its 50 streams; the rest were refused.
+    // One address held at most its 50 streams; the rest were refused (429), or, on a loaded machine, cut at
+    // the request deadline before they were answered (408, as the slow bodies are).
     expect(streamAnswers.filter((status) => status === 200).length).toBeLessThanOrEqual(50);
-    expect(streamAnswers.filter((status) => status === 429).length).toBeGreaterThanOrEqual(STREAMS - 50);
+    expect(streamAnswers.filter((status) => status === 429 || status === 408).length).toBeGreaterThanOrEqual(
+      STREAMS - 50,
+    );
+    expect(streamAnswers.filter((status) => status === 429).length).toBeGreaterThan(STREAMS / 2);
     expect(openStreams).toBeLessThanOrEqual(50);
     // The demo shop is not there in production: not one order was made.
     expect(shopAnswers.every((status) => status === 404)).toBe(true);

@@ -4,7 +4,7 @@
 // and a merchant close. Afterwards every guarantee holds against the sandbox ledger.
 import { loadPrivateKey } from '@paydesk/antom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAll, settled, type LivenessBounds } from '../src/invariant.checks.ts';
+import { checkAll, settled, unsettled, type LivenessBounds } from '../src/invariant.checks.ts';
 import { forge, sendForged, truthfulNotifications } from '../src/notification.forger.ts';
 import { observe, RequestCollector } from '../src/run.observer.ts';
 import {
@@ -191,6 +191,7 @@ describe.each(DIALECTS)('races on %s', (dialect) => {
       (seen) => settled(seen.orders),
       'every attempt and refund final',
       stack.settings.sweepIntervalMs,
+      (seen) => unsettled(seen.orders, seen.at),
     );
     await collector.poll();
     observation.payRequests = await collector.stop();

@@ -1,4 +1,5 @@
-// The keygen CLI (D2.11), run as a user runs it: `npx tsx packages/antom/src/cli/keygen.ts`.
+// The keygen CLI (D2.11), run as `npm run keygen` runs it: `tsx packages/antom/src/cli/keygen.ts` from
+// node_modules/.bin (npm's own start, a CPU-second each time, is left out: it timed out a loaded run).
 // The printed keys must load (PEM and the dashboard's base64 forms) and form one working pair.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -14,7 +15,10 @@ const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const KEYGEN = 'packages/antom/src/cli/keygen.ts';
 
 function keygen(...args: string[]) {
-  return run('npx', ['tsx', KEYGEN, ...args], { cwd: REPO_ROOT, timeout: 30_000 });
+  return run(join(REPO_ROOT, 'node_modules/.bin/tsx'), [KEYGEN, ...args], {
+    cwd: REPO_ROOT,
+    timeout: 90_000,
+  });
 }
 
 /** The lines that follow the `# …` heading containing `title`, up to the next blank line or heading. */

@@ -14,6 +14,8 @@ export interface WaitOptions<T> {
    * whole record and the failure message shows the last one read.
    */
   until?: (value: T) => boolean;
+  /** What the failure message says of the last value read (default: the value, as JSON, cut short). */
+  explain?: (value: T) => string;
 }
 
 /**
@@ -30,6 +32,7 @@ export async function waitFor<T>(
     timeoutMs = 10_000,
     intervalMs = 50,
     until,
+    explain,
   } = typeof options === 'number' ? { timeoutMs: options } : options;
   const deadline = Date.now() + timeoutMs;
   let seen = false;
@@ -46,7 +49,9 @@ export async function waitFor<T>(
     }
     if (Date.now() >= deadline) {
       const parts = [`timed out after ${timeoutMs} ms waiting for ${description}`];
-      parts.push(seen ? `last seen: ${shown(last)}` : 'the condition never returned');
+      parts.push(
+        seen ? `last seen: ${explain ? explain(last as T) : shown(last)}` : 'the condition never returned',
+      );
       if (lastError !== undefined) parts.push(`last error: ${String(lastError)}`);
       throw new Error(parts.join('; '));
     }
