@@ -69,6 +69,8 @@ export interface BenchStack {
   createOrder(server?: ServerInstance): Promise<OrderView>;
   /** The buyer confirms PromptPay on `server`; throws unless the code is shown (201). */
   confirm(token: string, server?: ServerInstance): Promise<CreatePaymentResponse>;
+  /** The buyer's page reads its checkout (GET /api/v1/checkout/:token) on the first server. */
+  readCheckout(token: string): Promise<void>;
   /** Confirms and reads the server's own account of the time (`Server-Timing: app, antom`), in ms. */
   confirmTimed(token: string): Promise<{ app: number; antom: number }>;
   /** The buyer's wallet pays the code; returns Antom's payment id. */
@@ -170,6 +172,10 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     },
     async confirm(token, server = first) {
       return (await confirmOn(server, token)).body as CreatePaymentResponse;
+    },
+    async readCheckout(token) {
+      const answer = await call(first.url, 'GET', `/api/v1/checkout/${token}`);
+      if (answer.status !== 200) throw new Error(`read checkout: ${answer.status}`);
     },
     async confirmTimed(token) {
       const timing = (await confirmOn(first, token)).headers.get('server-timing') ?? '';

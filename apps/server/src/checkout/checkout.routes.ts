@@ -128,8 +128,10 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRouteDeps> = asyn
       },
     },
     async (request, reply) => {
-      const order = await load(request, reply, request.params.token, 'write');
-      const { payment, created, antomMs } = await payments.confirm(order, request.body);
+      const { order, fresh } = await load(request, reply, request.params.token, 'write', (hash) =>
+        checkout.knownOrderByTokenHash(hash),
+      );
+      const { payment, created, antomMs } = await payments.confirm(order, request.body, fresh);
       // Where the time went (shown by browsers' developer tools): ours, and waiting on Antom's `pay`.
       if (antomMs !== undefined) {
         reply.header(

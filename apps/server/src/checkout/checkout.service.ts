@@ -78,8 +78,13 @@ export interface CheckoutServiceDeps {
   statusCache?: StatusCache<PreparedStatus>;
 }
 
+/** How many orders `knownOrderByTokenHash` keeps (the oldest read goes first): about 10 MB at most. */
+const KNOWN_ORDERS = 10_000;
+
 export class CheckoutService {
   readonly #d: CheckoutServiceDeps;
+  /** Orders by token hash, as last read on this instance, least recently read first. */
+  readonly #known = new Map<string, OrderRow>();
 
   constructor(deps: CheckoutServiceDeps) {
     this.#d = deps;
@@ -94,7 +99,21 @@ export class CheckoutService {
   async orderByTokenHash(tokenHash: string): Promise<OrderRow> {
     const order = await findOrderByTokenHash(this.#d.db, tokenHash);
     if (!order) throw new DomainError('CHECKOUT_NOT_FOUND', 'no such checkout');
+    this.#known.delete(tokenHash);
+    this.#known.set(tokenHash, order);
+    if (this.#known.size > KNOWN_ORDERS) this.#known.delete(this.#known.keys().next().value!);
     return order;
+  }
+
+  /**
+   * For confirm (D17.11): the order as this instance last read it (`fresh` false: its status may be old,
+   * everything else is as written, since nothing changes an order's token, amount, region, deadline or
+   * texts), else read now. A buyer's page reads its checkout before confirming, so confirm reads nothing.
+   */
+  async knownOrderByTokenHash(tokenHash: string): Promise<{ order: OrderRow; fresh: boolean }> {
+    const known = this.#known.get(tokenHash);
+    if (known) return { order: known, fresh: false };
+    return { order: await this.orderByTokenHash(tokenHash), fresh: true };
   }
 
   methodView(method: OfferedMethod, lang: Language): PaymentMethodView {

@@ -71,7 +71,8 @@ export function insertPayment(db: Reader, row: Insertable<DB['payments']>): Prom
 
 /**
  * PostgreSQL only (`oneStatementWrites`), confirm's look-lock-check-insert in one statement (D17
- * point 3): the order's live attempt if it has one (S11: `created` false, nothing written); else takes the
+ * point 3): the order's live attempt if it has one and the order is still payable (S11: `created` false,
+ * nothing written; D17.11: the caller's order may have been read long before); else takes the
  * order's row lock as lockOrder does, inserts the attempt only if the order is still OPEN and unexpired at
  * `now` (assertPayable's rule), and records its event. Undefined when there was no live attempt and the
  * order was not payable (the caller reads why). A live attempt inserted meanwhile by another confirm fails
@@ -88,10 +89,16 @@ export async function insertAttemptIfPayable(
     with live as (
       select * from payments
       where order_id = ${row.order_id} and status in (${sql.join([...LIVE_ATTEMPT_STATUSES])})
+        and exists (
+          select 1 from orders where id = ${row.order_id} and status = 'OPEN' and expires_at > ${now}
+        )
     ), locked as (
       update orders set updated_at = ${now}
       where id = ${row.order_id} and status = 'OPEN' and expires_at > ${now}
-        and not exists (select 1 from live)
+        and not exists (
+          select 1 from payments
+          where order_id = ${row.order_id} and status in (${sql.join([...LIVE_ATTEMPT_STATUSES])})
+        )
       returning id
     ), attempt as (
       insert into payments (${sql.join(columns.map(([column]) => sql.id(column)))})

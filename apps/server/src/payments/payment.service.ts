@@ -102,14 +102,21 @@ export class PaymentService {
   /**
    * Confirm payment (S7, S9, S11): returns the live attempt if there is one for the same method (a double
    * click or a second tab), refuses another method while one is live, else commits a new attempt and
-   * calls `pay`. `antomMs` is how long `pay` took (for Server-Timing).
+   * calls `pay`. `antomMs` is how long `pay` took (for Server-Timing). `fresh` false: `order` was read
+   * earlier and its status may be old (D17.11).
    */
   async confirm(
-    order: OrderRow,
+    known: OrderRow,
     input: { paymentMethodType: string; terminalType: 'WEB' | 'WAP' | 'APP'; osType?: 'IOS' | 'ANDROID' },
+    fresh = true,
   ): Promise<{ payment: PaymentRow; created: boolean; antomMs?: number }> {
     const { db, clock } = this.#d;
-    assertPayable(order, clock.now());
+    // An order read earlier is used as it is only where the one-statement insert checks its status
+    // itself and answers a live attempt only for an order still payable (S9, S11); any other answer is
+    // given from the order read again, so every refusal is the one a fresh read gives.
+    let order = known;
+    if (fresh) assertPayable(order, clock.now());
+    else if (!this.#d.oneStatementWrites) order = await this.#payableOrder(known.id);
     const available = await this.#d.methods.availableFor(
       { currency: order.currency, value: order.amount },
       order.region,
@@ -118,6 +125,7 @@ export class PaymentService {
     // Where one statement may write several tables, it also finds a live attempt (S11); else it is
     // looked for first. A method no longer offered still gets its live attempt back.
     if (!method || !this.#d.oneStatementWrites) {
+      if (order === known && !fresh) order = await this.#payableOrder(known.id);
       const existing = await findLivePayment(db, order.id);
       if (existing) return { payment: sameOrRefuse(existing, input.paymentMethodType), created: false };
     }
@@ -313,10 +321,16 @@ export class PaymentService {
       return inserted;
     }
     // Not payable any more: say why, as the locked read would have.
-    const fresh = await findOrder(db, order.id);
-    if (!fresh) throw new DomainError('CHECKOUT_NOT_FOUND', 'no such checkout');
-    assertPayable(fresh, now);
+    await this.#payableOrder(order.id);
     throw new DomainError('CONFLICT', 'the order changed while the payment was being created; try again');
+  }
+
+  /** The order read now, if it is still payable (S9); else the domain error that says why. */
+  async #payableOrder(orderId: string): Promise<OrderRow> {
+    const order = await findOrder(this.#d.db, orderId);
+    if (!order) throw new DomainError('CHECKOUT_NOT_FOUND', 'no such checkout');
+    assertPayable(order, this.#d.clock.now());
+    return order;
   }
 
   /** Writes a decision as one compare-and-set on the attempt's status; undefined when it lost. */
