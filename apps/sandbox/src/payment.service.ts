@@ -373,7 +373,7 @@ export class PaymentService {
   }
 
   #armExpiry(payment: PaymentRecord): void {
-    this.#ctx.timers.after(payment.expiresAt - this.#ctx.now(), () => {
+    this.#ctx.timers.at(payment.expiresAt, this.#ctx.now, () => {
       this.refresh(payment);
     });
   }

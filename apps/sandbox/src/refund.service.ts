@@ -208,7 +208,7 @@ export class RefundService {
   }
 
   #armSettlement(refund: RefundRecord): void {
-    this.#ctx.timers.after((refund.settlesAt ?? 0) - this.#ctx.now(), () => {
+    this.#ctx.timers.at(refund.settlesAt ?? 0, this.#ctx.now, () => {
       this.#settleIfDue(refund);
     });
   }

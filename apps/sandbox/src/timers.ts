@@ -37,6 +37,26 @@ export class Timers {
     };
   }
 
+  /**
+   * Runs `task` once `now()` has reached `dueAt`. A timer can fire before its delay is up by the
+   * sandbox's clock (Node measures it from the event loop's time, and a manual or lagging clock may not
+   * have moved as far): then it waits out what is left instead of running a task that finds nothing due —
+   * an asynchronous refund whose timer fired a millisecond early stayed PROCESSING for good.
+   */
+  at(dueAt: number, now: () => number, task: () => void | Promise<void>): () => void {
+    let cancel: () => void;
+    const check = (): void | Promise<void> => {
+      const left = dueAt - now();
+      if (left > 0) {
+        cancel = this.after(Math.max(1, left), check);
+        return;
+      }
+      return task();
+    };
+    cancel = this.after(dueAt - now(), check);
+    return () => cancel();
+  }
+
   /** Resolves after `ms`, or at once when the timers are closed meanwhile. */
   sleep(ms: number): Promise<void> {
     if (this.#closed || ms <= 0) return Promise.resolve();

@@ -216,6 +216,33 @@ describe('asynchronous refunds (bank transfers and bank QR schemes)', () => {
     expect((await h.client().inquiryRefund({ refundRequestId })).response.refundStatus).toBe('SUCCESS');
   });
 
+  it('settles when its timer fires before the sandbox clock says it is due', async () => {
+    // Node starts a timer from the event loop's time, so it can fire a little before its delay by the
+    // clock the sandbox reads: here that clock is made to lag 80 ms once the refund is armed. The timer
+    // then finds nothing due; it must wait out the rest, not leave the refund PROCESSING for good.
+    let lag = 0;
+    const local = await startSandbox({ now: () => Date.now() - lag, asyncRefundDelayMs: 100 });
+    try {
+      const paymentId = await paidPayment(local, paynow());
+      const refundRequestId = uniqueId('refund');
+      const outcome = await local
+        .client()
+        .refund({ refundRequestId, paymentId, refundAmount: SGD('100'), refundNotifyUrl: receiver.url() });
+      expect(outcome.kind).toBe('processing');
+      lag = 80;
+      await waitFor(
+        () =>
+          receiver.received.find(
+            (n) => n.event?.type === 'REFUND_RESULT' && n.event.refundRequestId === refundRequestId,
+          ),
+        'the settlement after the lagging clock caught up',
+        30_000,
+      );
+    } finally {
+      await local.close();
+    }
+  });
+
   it('can fail from the control API, sending a FAIL notification and freeing the amount', async () => {
     const local = await startSandbox({ asyncRefundDelayMs: 60_000 });
     try {
