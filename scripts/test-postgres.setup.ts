@@ -14,15 +14,16 @@ export async function setup(): Promise<void> {
     await prepareDatabaseTemplates(process.env.DATABASE_URL);
     return;
   }
-  // Tests never need durability: fsync off makes each run faster.
-  const server = await startEmbeddedPostgres('paydesk-pg', [
-    '-c',
-    'fsync=off',
-    '-c',
-    'synchronous_commit=off',
-    '-c',
-    'max_connections=600',
-  ]);
+  // Tests never need durability (fsync off), nor background upkeep of databases that live a few seconds
+  // (no autovacuum, whose workers visit each of a run's hundreds of databases), nor the WAL a replica would
+  // need (wal_level minimal), nor JIT compilation of queries on tiny tables.
+  const server = await startEmbeddedPostgres(
+    'paydesk-pg',
+    [
+      ...['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=600'],
+      ...['autovacuum=off', 'jit=off', 'wal_level=minimal', 'max_wal_senders=0'],
+    ].flatMap((setting) => ['-c', setting]),
+  );
   process.env.PAYDESK_TEST_DATABASE_URL = server.url;
   stop = server.stop;
   await prepareDatabaseTemplates(server.url);
