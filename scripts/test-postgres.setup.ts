@@ -23,6 +23,7 @@ export async function setup(): Promise<void> {
       ...['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=600'],
       ...['autovacuum=off', 'jit=off', 'wal_level=minimal', 'max_wal_senders=0'],
     ].flatMap((setting) => ['-c', setting]),
+    'trust',
   );
   process.env.PAYDESK_TEST_DATABASE_URL = server.url;
   stop = server.stop;
