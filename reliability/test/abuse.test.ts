@@ -326,7 +326,13 @@ describe.each(DIALECTS)('abuse on %s', (dialect) => {
     // The notify flood grew the notifications table by well under a megabyte (apps/server/test/
     // hardening.test.ts measures the whole database under the flood alone).
     expect(big.every((status) => status === 413 || status === 0)).toBe(true);
-    expect(small.filter((status) => status === 401)).toHaveLength(20);
+    // 20 refusals (401) per address per minute, then 429: on a loaded machine the flood can outlast the
+    // minute, and the next window admits 20 more (a run at load 20 saw 40).
+    const windows = Math.floor((phases.notify ?? 0) / 60_000) + 1;
+    const refused = small.filter((status) => status === 401).length;
+    expect(refused).toBeGreaterThanOrEqual(20);
+    expect(refused).toBeLessThanOrEqual(20 * windows);
+
     expect(notificationsGrowth).toBeLessThan(1_000_000);
     // One address held at most its 50 streams; the rest were refused (429), or, on a loaded machine, cut at
     // the request deadline before they were answered (408, as the slow bodies are).

@@ -2,25 +2,14 @@
 // JSON-over-HTTP call. No dependencies, so the lowest layers' tests may use it too.
 import { createServer } from 'node:net';
 
-/** A port that was free on 127.0.0.1 a moment ago (from the kernel's ephemeral range). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 /**
- * A port for a child process, free now, from 20000–29999: below the kernel's ephemeral range (32768+),
- * where every in-process `freePort()` picks. A child binds its port a second or two after it is chosen;
- * an ephemeral port could be taken meanwhile by another suite's server running in parallel, which would
- * then answer /readyz in the child's place (seen once in a full `npm test`).
+ * A port that was free on 127.0.0.1 a moment ago, for a server that binds it later (a child process, a
+ * launcher given PORT): from 20000–29999, below the kernel's ephemeral range (32768+). A port from that range
+ * could be taken in between by any outgoing connection of the suite's other lanes (a loaded run saw
+ * EADDRINUSE) or by another suite's server, which would then answer in this one's place (seen once). A
+ * server that can bind port 0 itself should do that instead.
  */
-export async function childPort(): Promise<number> {
+export async function freePort(): Promise<number> {
   for (;;) {
     const port = 20_000 + Math.floor(Math.random() * 10_000);
     const free = await new Promise<boolean>((resolve) => {
@@ -31,6 +20,9 @@ export async function childPort(): Promise<number> {
     if (free) return port;
   }
 }
+
+/** A port for a child process: `freePort()`, named for the harnesses that start one. */
+export const childPort = freePort;
 
 export interface JsonAnswer {
   status: number;
