@@ -82,6 +82,7 @@ async function measure(setup: Setup) {
       if (n >= LONE) lone.push(times); // the first few warm every instance up
     }
     const cpuBefore = stack.servers.map((server) => server.process.cpuSeconds());
+    const sandboxBefore = stack.sandbox.cpuSeconds();
     const benchCpu = process.cpuUsage();
     const started = epochNow();
     const errors: string[] = [];
@@ -99,8 +100,9 @@ async function measure(setup: Setup) {
     );
     const seconds = (lastSuccess - started) / 1000;
     const serverCpu = stack.servers.map((server, index) => server.process.cpuSeconds() - cpuBefore[index]!);
+    const sandboxCpu = stack.sandbox.cpuSeconds() - sandboxBefore;
     const { user, system } = process.cpuUsage(benchCpu);
-    return { lone, crowd, errors, seconds, serverCpu, benchCpu: (user + system) / 1e6 };
+    return { lone, crowd, errors, seconds, serverCpu, sandboxCpu, benchCpu: (user + system) / 1e6 };
   } finally {
     await stack.close();
   }
@@ -132,7 +134,7 @@ export async function run(): Promise<void> {
     }
     const perCheckout = (seconds: number) => ms((seconds * 1000) / Math.max(1, completed));
     table.note(
-      `${setup.label}: CPU per completed checkout — server${result.serverCpu.length > 1 ? 's' : ''} ${result.serverCpu.map(perCheckout).join(' + ')}, this process (sandbox, buyers' HTTP and streams) ${perCheckout(result.benchCpu)}`,
+      `${setup.label}: CPU per completed checkout — server${result.serverCpu.length > 1 ? 's' : ''} ${result.serverCpu.map(perCheckout).join(' + ')}, the sandbox ${perCheckout(result.sandboxCpu)}, this process (buyers' HTTP and streams) ${perCheckout(result.benchCpu)}`,
     );
     if (result.errors.length > 0)
       table.note(`${setup.label}: first errors: ${[...new Set(result.errors)].slice(0, 3).join(' | ')}`);

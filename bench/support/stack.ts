@@ -1,19 +1,15 @@
-// The stack the server benches drive: the Paydesk sandbox (Antom) in this process, at zero latency, and one
-// or more checkout servers as child processes configured only through their environment, as they are
-// deployed (apps/server/src/main.ts). Several instances share one PostgreSQL database; each names its own
+// The stack the server benches drive: the Paydesk sandbox (Antom) at zero latency and one or more checkout
+// servers, each a child process configured only through its environment, as they are deployed
+// (apps/server/src/main.ts, apps/sandbox/src/main.ts). The sandbox has a process of its own, as Antom is not
+// in the buyer's process: in this one its RSA signing and its HTTP work would hold up the event loop that
+// reads the buyers' answers and streams, and count as the buyers' wait (D17.12). Several instances share one PostgreSQL database; each names its own
 // URL as PUBLIC_URL, so Antom notifies the instance that sent the `pay` (the notify URL rides on `pay`).
 import type { CreatePaymentResponse, OrderView } from '@paydesk/api';
 import { generateKeyPair, type KeyPairForms } from '@paydesk/antom';
-import { createSandbox } from '@paydesk/sandbox';
 import { createTestDatabase, freePort, jsonRequest, type Dialect, type TestDatabase } from '@paydesk/testkit';
 import { NodeChild } from './child.ts';
-
-/**
- * The server's Node flags, as `npm start` and README.md's production commands use them: a small young
- * generation keeps 10,000 open streams near 240 MB resident instead of 450 (D7.7).
- */
-const SERVER_NODE_FLAGS = ['--max-semi-space-size=2'] as const;
 import { ensurePostgres } from './postgres.ts';
+import { SERVER_NODE_FLAGS } from './server-flags.ts';
 
 export { DIALECTS, type Dialect } from '@paydesk/testkit';
 
@@ -61,6 +57,8 @@ export interface BenchStack {
   /** The servers' database (`sqlite:…` or `postgres://…`). */
   databaseUrl: string;
   servers: ServerInstance[];
+  /** The sandbox's process. */
+  sandbox: NodeChild;
   /** A Merchant API call (with the key) to `server` (default: the first). */
   merchant<T>(method: string, path: string, body?: unknown, server?: ServerInstance): Promise<HttpAnswer<T>>;
   /** A sandbox control API call (what the buyer's wallet does at Antom). */
@@ -89,19 +87,31 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   const { merchant, gateway } = benchKeys();
   if (options.dialect === 'postgres') await ensurePostgres();
   const database: TestDatabase = await createTestDatabase(options.dialect);
-  const sandbox = await createSandbox({
-    clientId: CLIENT_ID,
-    merchantPublicKey: merchant.publicKeyPem,
-    gatewayPrivateKey: gateway.privateKeyPem,
-  });
-  const sandboxUrl = await sandbox.listen({ port: 0, host: '127.0.0.1' });
+  const sandboxPort = await freePort();
+  const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
+  let sandbox: NodeChild | undefined;
   const servers: ServerInstance[] = [];
   const close = async () => {
     await Promise.all(servers.map((server) => server.process.stop()));
-    await sandbox.close();
+    await sandbox?.stop();
     await database.drop();
   };
   try {
+    sandbox = await NodeChild.start({
+      name: 'sandbox',
+      script: 'apps/sandbox/src/main.ts',
+      readyUrl: `${sandboxUrl}/`,
+      env: {
+        SANDBOX_PORT: String(sandboxPort),
+        SANDBOX_HOST: '127.0.0.1',
+        SANDBOX_PUBLIC_URL: sandboxUrl,
+        SANDBOX_CLIENT_ID: CLIENT_ID,
+        SANDBOX_MERCHANT_PUBLIC_KEY: merchant.publicKeyPem,
+        SANDBOX_PRIVATE_KEY: gateway.privateKeyPem,
+        SANDBOX_STATE_FILE: 'off',
+        LOG_LEVEL: 'warn',
+      },
+    });
     for (let index = 0; index < (options.instances ?? 1); index += 1) {
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
@@ -151,6 +161,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     sandboxUrl,
     databaseUrl: database.url,
     servers,
+    sandbox: sandbox!,
     merchant: (method, path, body, server = first) =>
       call(server.url, method, path, body, { authorization: `Bearer ${MERCHANT_API_KEY}` }),
     control: (method, path, body) => call(sandboxUrl, method, path, body),

@@ -210,6 +210,8 @@ export class Notifier {
       });
       const text = await response.text();
       attempt.httpStatus = response.status;
+      const timing = response.headers.get('server-timing');
+      if (timing) attempt.serverTiming = timing.slice(0, 200);
       attempt.answer = text.slice(0, ANSWER_EXCERPT);
       acknowledged = response.status === 200 && isAcknowledgement(text);
       if (!acknowledged) {

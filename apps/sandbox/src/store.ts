@@ -67,6 +67,8 @@ export interface DeliveryAttempt {
   answer: string | null;
   error: string | null;
   durationMs: number;
+  /** The merchant's `Server-Timing` answer header, if it sent one (its own account of the time, ≤ 200 chars). */
+  serverTiming?: string;
   /** The notification fault applied to this attempt, if any (`drop`, `duplicate`, `delay`, `reorder`). */
   fault?: string;
 }

@@ -122,7 +122,10 @@ export interface ReceivedNotification {
 }
 
 /** What the receiver answers: status and body. Default: 200 with the fixed acknowledgement. */
-export type Responder = (n: ReceivedNotification, index: number) => { status: number; body: string };
+export type Responder = (
+  n: ReceivedNotification,
+  index: number,
+) => { status: number; body: string; headers?: Record<string, string> };
 
 /** A merchant notify endpoint on an ephemeral port that verifies each notification's signature. */
 export class NotifyReceiver {
@@ -161,7 +164,9 @@ export class NotifyReceiver {
         }
         this.received.push(entry);
         const answer = this.respond(entry, this.received.length - 1);
-        response.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);
+        response
+          .writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers })
+          .end(answer.body);
       });
     });
   }

@@ -137,6 +137,34 @@ describe('delivery and retries', () => {
     }
   });
 
+  it("keep the merchant's Server-Timing answer in the delivery log, and none when it sends none", async () => {
+    const local = await new NotifyReceiver().start();
+    local.respond = (_n, index) => ({
+      status: 200,
+      body: NOTIFICATION_ACK,
+      ...(index === 0 ? { headers: { 'server-timing': `app;dur=4.20, apply;dur=${'9'.repeat(300)}` } } : {}),
+    });
+    try {
+      const delivered = async (paymentId: string) =>
+        (
+          await waitFor(async () => {
+            const list = await notificationsOf(h, paymentId);
+            return list[0]?.delivered && list;
+          }, 'delivery')
+        )[0]!.attempts[0] as { serverTiming?: string };
+      const first = await createPayment(h.client(), payRequest({ paymentNotifyUrl: local.url('/a') }));
+      await h.control('POST', `/sandbox/api/payments/${first.paymentId}/pay`);
+      const timed = await delivered(first.paymentId);
+      expect(timed.serverTiming).toMatch(/^app;dur=4\.20, apply;dur=9+$/);
+      expect(timed.serverTiming).toHaveLength(200);
+      const second = await createPayment(h.client(), payRequest({ paymentNotifyUrl: local.url('/b') }));
+      await h.control('POST', `/sandbox/api/payments/${second.paymentId}/pay`);
+      expect(await delivered(second.paymentId)).not.toHaveProperty('serverTiming');
+    } finally {
+      await local.close();
+    }
+  });
+
   it('treat HTTP 200 without the acknowledgement as a failure, and accept the acknowledgement in any JSON layout', async () => {
     const local = await new NotifyReceiver().start();
     local.respond = (_n, index) =>

@@ -29,3 +29,4 @@ export {
   type RefundStatus,
 } from './domain/state-machine.ts';
 export { NOTIFY_PATH } from './notifications/notification.routes.ts';
+export { ORDER_CHANGES_CHANNEL } from './db/migrations.ts';

@@ -53,7 +53,11 @@ describe.each(DIALECTS)('POST /api/v1/antom/notify on %s', (dialect) => {
     });
     options.tamper?.(headers);
     const response = await fetch(stack.url + PATH, { method: 'POST', headers, body });
-    return { status: response.status, text: await response.text() };
+    return {
+      status: response.status,
+      text: await response.text(),
+      serverTiming: response.headers.get('server-timing'),
+    };
   }
 
   async function livePayment() {
@@ -78,9 +82,14 @@ describe.each(DIALECTS)('POST /api/v1/antom/notify on %s', (dialect) => {
   it('settles a payment on a valid PAYMENT_RESULT and answers the fixed acknowledgement', async () => {
     const { order, payment } = await livePayment();
     const answer = await send(paymentResult(payment));
-    expect(answer).toEqual({ status: 200, text: NOTIFICATION_ACK });
+    expect(answer).toMatchObject({ status: 200, text: NOTIFICATION_ACK });
     // The acknowledgement came after the commit: the state is already there.
     expect(await stateOf(order.id)).toMatchObject({ order: 'PAID', payment: 'SUCCESS' });
+    // Where the time went (D17.12): the whole request, and acting on it until committed, within it.
+    const [, app, apply] =
+      /^app;dur=([\d.]+), apply;dur=([\d.]+);desc="effects committed"$/.exec(answer.serverTiming ?? '') ?? [];
+    expect(Number(apply)).toBeGreaterThan(0);
+    expect(Number(apply)).toBeLessThanOrEqual(Number(app));
   });
 
   it('is idempotent: a replayed success changes nothing and pays nothing twice', async () => {

@@ -24,6 +24,14 @@ export async function notificationRoutes(
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const answer = await deps.notifications.handle(raw, request.headers, request.ip);
     if (answer.retryAfterSeconds) reply.header('retry-after', String(answer.retryAfterSeconds));
+    // Where the time went, as confirm's answer says it (the sandbox's delivery log shows it; Antom ignores
+    // it): the whole request, and acting on the notification (its effects committed) before it was kept.
+    if (answer.appliedMs !== undefined) {
+      reply.header(
+        'server-timing',
+        `app;dur=${reply.elapsedTime.toFixed(2)}, apply;dur=${answer.appliedMs.toFixed(2)};desc="effects committed"`,
+      );
+    }
     return reply.status(answer.status).type(answer.contentType).send(answer.body);
   });
 }

@@ -22,6 +22,8 @@ export interface NotificationAnswer {
   contentType: 'application/json';
   /** With a 429: when the sender may try again. */
   retryAfterSeconds?: number;
+  /** A verified notification: how long acting on it took (ms), before it was kept — for Server-Timing. */
+  appliedMs?: number;
 }
 
 export type NotificationOutcome =
@@ -103,12 +105,14 @@ export class NotificationService {
       };
     }
     const notification = verified.notification;
+    const started = performance.now();
     const result: Handled =
       notification.type === 'payment'
         ? await this.#payment(notification)
         : notification.type === 'refund'
           ? await this.#refund(notification)
           : await this.#other(notification);
+    const appliedMs = performance.now() - started;
     await this.#keep(rawBody, headers, {
       verified: true,
       outcome: result.outcome,
@@ -126,13 +130,14 @@ export class NotificationService {
               : 'PAYMENT_PENDING',
     });
     if (result.outcome === 'APPLIED' || result.outcome === 'DUPLICATE' || result.outcome === 'RECORDED') {
-      return { status: 200, body: verified.ack, contentType: 'application/json' };
+      return { status: 200, body: verified.ack, contentType: 'application/json', appliedMs };
     }
     const status = result.outcome === 'MISMATCH' ? 400 : 404;
     return {
       status,
       body: errorBody(result.outcome, result.error ?? result.outcome),
       contentType: 'application/json',
+      appliedMs,
     };
   }
 
