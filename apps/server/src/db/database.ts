@@ -10,6 +10,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql, type SelectQueryBuilder } 
 import pg from 'pg';
 import type { DB } from './schema.ts';
 import { MIGRATIONS, ORDER_CHANGES_CHANNEL, type MigrationTypes } from './migrations.ts';
+import { preparingPool } from './prepared.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -115,7 +116,8 @@ function openPostgres(url: string, poolSize: number): Database {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: instance });
   // An idle client that errors (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  // Statements marked PREPARED run as named prepared statements (D17.13); every other one as before.
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   return wrap(
     db,
     { autoIncrementPrimaryKey: 'bigserial primary key', dialect: 'postgres' },

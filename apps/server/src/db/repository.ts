@@ -4,6 +4,7 @@
 // someone else changed it first.
 import { sql, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
 import type { AttemptStatus, DB, OrderStatus, RefundStatus } from './schema.ts';
+import { PAYMENT_COLUMN_LIST, PREPARED } from './prepared.ts';
 
 /** The database, or a transaction on it: every read works on both. */
 export type Reader = Kysely<DB> | Transaction<DB>;
@@ -108,10 +109,11 @@ export async function compareAndSetAttemptWithEvent(
       .map(([column, value]) => sql`${sql.id(column)} = ${typedParameter(column, value)}`),
   );
   const { id, status: expected, version } = read;
-  const result = await sql<Selectable<DB['payments']>>`
+  // Prepared (D17.13): its columns by name, never `*`.
+  const result = await sql<Selectable<DB['payments']>>`${PREPARED}
     with moved as (
       update payments set ${assignments}, version = version + 1
-      where id = ${id} and status = ${expected} and version = ${version} returning *
+      where id = ${id} and status = ${expected} and version = ${version} returning ${PAYMENT_COLUMN_LIST}
     ), event as (
       insert into order_events (id, order_id, type, data, created_at)
       select ${event.id}::text, moved.order_id, ${event.type}::text,

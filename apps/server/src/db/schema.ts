@@ -69,6 +69,45 @@ export interface PaymentsTable {
   version: Generated<number>;
 }
 
+/**
+ * Every column of `payments`, by name, for statements that must not say `*` (a prepared statement's result
+ * columns may not change when a migration adds one: db/prepared.ts).
+ */
+export const PAYMENT_COLUMNS = [
+  'id',
+  'order_id',
+  'status',
+  'reason',
+  'method_type',
+  'terminal_type',
+  'currency',
+  'amount',
+  'gateway_payment_id',
+  'code_kind',
+  'code_value',
+  'deep_link',
+  'links',
+  'wallet_url',
+  'expires_at',
+  'gateway_expires_at',
+  'created_at',
+  'updated_at',
+  'paid_at',
+  'reversed_at',
+  'final_at',
+  'next_check_at',
+  'check_count',
+  'lease_until',
+  'cancel_reason',
+  'kept',
+  'version',
+] as const satisfies readonly (keyof PaymentsTable)[];
+/** Compiles only while every column of PaymentsTable is in PAYMENT_COLUMNS (a missing one is required here). */
+export const PAYMENT_COLUMNS_COMPLETE: Record<
+  Exclude<keyof PaymentsTable, (typeof PAYMENT_COLUMNS)[number]>,
+  never
+> = {};
+
 export interface RefundsTable {
   id: string;
   order_id: string;

@@ -2,6 +2,7 @@
 // status change. Status changes are compare-and-sets through payment.state.ts.
 import { sql, type Insertable, type Kysely } from 'kysely';
 import { typedParameter, type EventInStatement, type Reader } from '../db/repository.ts';
+import { PAYMENT_COLUMN_LIST, PREPARED } from '../db/prepared.ts';
 import type { AttemptStatus, DB, OrderStatus, PaymentRow } from '../db/schema.ts';
 import { LIVE_ATTEMPT_STATUSES } from '../domain/state-machine.ts';
 
@@ -85,9 +86,10 @@ export async function insertAttemptIfPayable(
   now: number,
 ): Promise<{ payment: PaymentRow; created: boolean } | undefined> {
   const columns = Object.entries(row).filter(([, value]) => value !== undefined);
-  const result = await sql<PaymentRow & { created: boolean }>`
+  // Prepared (D17.13): its columns by name, never `*`.
+  const result = await sql<PaymentRow & { created: boolean }>`${PREPARED}
     with live as (
-      select * from payments
+      select ${PAYMENT_COLUMN_LIST} from payments
       where order_id = ${row.order_id} and status in (${sql.join([...LIVE_ATTEMPT_STATUSES])})
         and exists (
           select 1 from orders where id = ${row.order_id} and status = 'OPEN' and expires_at > ${now}
@@ -103,7 +105,7 @@ export async function insertAttemptIfPayable(
     ), attempt as (
       insert into payments (${sql.join(columns.map(([column]) => sql.id(column)))})
       select ${sql.join(columns.map(([column, value]) => typedParameter(column, value)))} from locked
-      returning *
+      returning ${PAYMENT_COLUMN_LIST}
     ), event as (
       insert into order_events (id, order_id, type, data, created_at)
       select ${event.id}::text, attempt.order_id, ${event.type}::text, ${event.data}::text,

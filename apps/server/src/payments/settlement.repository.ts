@@ -5,6 +5,7 @@
 // instead of six, so the order's lock is held for a fraction of the time.
 import { sql, type Insertable, type Transaction } from 'kysely';
 import { typedParameter, type AttemptAsRead, type EventInStatement } from '../db/repository.ts';
+import { PAYMENT_COLUMN_LIST, PREPARED } from '../db/prepared.ts';
 import type { AttemptStatus, DB, PaymentPatch, PaymentRow } from '../db/schema.ts';
 
 export interface KeptSettlement {
@@ -42,11 +43,12 @@ export async function settleKeptAtOnce(
   const webhook = s.webhook;
   const webhookColumns = webhook ? Object.entries(webhook).filter(([, value]) => value !== undefined) : [];
   // The events in one insert, the attempt's first: their sequence numbers keep the order they had.
-  const result = await sql<PaymentRow & { order_paid: number; others_due: number }>`
+  // Prepared (D17.13): its columns by name, never `*`.
+  const result = await sql<PaymentRow & { order_paid: number; others_due: number }>`${PREPARED}
     with paid as (
       update payments set ${assignments}, version = version + 1
       where id = ${s.attempt.id} and status = ${s.attempt.status} and version = ${s.attempt.version}
-      returning *
+      returning ${PAYMENT_COLUMN_LIST}
     ), paid_order as (
       update orders set status = 'PAID', paid_at = ${s.order.paid_at}::bigint,
         paid_payment_id = ${s.order.paid_payment_id}, updated_at = ${s.order.updated_at}::bigint,
