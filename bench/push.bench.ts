@@ -84,7 +84,10 @@ async function listenForCommits(databaseUrl: string) {
   client.on('notification', (message) => {
     const at = epochNow();
     const orderId = message.payload?.split(' ')[1];
-    if (orderId) heard.set(orderId, [...(heard.get(orderId) ?? []), at]);
+    if (!orderId) return;
+    const times = heard.get(orderId) ?? [];
+    times.push(at);
+    heard.set(orderId, times);
   });
   await client.query(`listen ${ORDER_CHANGES_CHANNEL}`);
   return {

@@ -43,9 +43,9 @@ export function preparingPool(pool: pg.Pool): PostgresPool {
   return {
     async connect() {
       const client = await pool.connect();
-      let names = named.get(client);
-      if (!names) named.set(client, (names = new Set()));
-      const prepared = names;
+      // What this connection has prepared (pg keeps the statements themselves; this only counts them).
+      const prepared = named.get(client) ?? new Set<string>();
+      named.set(client, prepared);
       let broken = false;
       const query = async (text: string, values: unknown[]) => {
         if (!text.startsWith(MARK)) return client.query(text, values);
